@@ -1,0 +1,32 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "mqtt-dumper",
+  products: [
+    .executable(name: "mqtt-dumper", targets: ["mqtt-dumper"]),
+    .library(name: "MQTTCapture", targets: ["MQTTCapture"]),
+    .library(name: "MQTTDumper", targets: ["MQTTDumper"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // The capture format: records, JSON, gzip. Needs zlib, never libmosquitto.
+    .target(name: "MQTTCapture", dependencies: ["CZlib"]),
+    // Talking to brokers: the capture session (and later replay) over libmosquitto.
+    .target(name: "MQTTDumper", dependencies: ["MQTTCapture", "CMosquitto"]),
+    .executableTarget(
+      name: "mqtt-dumper",
+      dependencies: [
+        "MQTTDumper", "MQTTCapture",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "MQTTCaptureTests", dependencies: ["MQTTCapture"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["MQTTCapture"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

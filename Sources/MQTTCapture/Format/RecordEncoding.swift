@@ -1,0 +1,121 @@
+/// Turns records into the JSON Lines of the capture format (docs/capture-format.md).
+public enum RecordEncoder {
+  /// Appends `message` as one line, newline included.
+  public static func append(_ message: CapturedMessage, to out: inout [UInt8]) {
+    out.append(contentsOf: #"{"ts":"#.utf8)
+    message.timestamp.appendDecimal(to: &out)
+    out.append(contentsOf: #","topic":"#.utf8)
+    JSONWriter.appendString(message.topic, to: &out)
+    out.append(contentsOf: #","qos":"#.utf8)
+    out.append(0x30 + message.qos.rawValue)
+    out.append(contentsOf: message.retain ? #","retain":true"#.utf8 : #","retain":false"#.utf8)
+    message.payload.withUnsafeBytes { payload in
+      if isValidUTF8(payload) {
+        out.append(contentsOf: #","payload":"#.utf8)
+        JSONWriter.appendString(payload, to: &out)
+      } else {
+        out.append(contentsOf: #","payload_b64":""#.utf8)
+        Base64.encode(payload, to: &out)
+        out.append(0x22)
+      }
+    }
+    if !message.properties.isEmpty {
+      out.append(contentsOf: #","properties":"#.utf8)
+      appendProperties(message.properties, to: &out)
+    }
+    out.append(contentsOf: "}\n".utf8)
+  }
+
+  private static func appendProperties(_ p: MQTTProperties, to out: inout [UInt8]) {
+    var first = true
+    func key(_ name: String) {
+      out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+      first = false
+      JSONWriter.appendString(name, to: &out)
+      out.append(UInt8(ascii: ":"))
+    }
+    if let v = p.contentType {
+      key("content_type")
+      JSONWriter.appendString(v, to: &out)
+    }
+    if let v = p.payloadFormatIndicator {
+      key("payload_format_indicator")
+      JSONWriter.appendInteger(v, to: &out)
+    }
+    if let v = p.messageExpiryInterval {
+      key("message_expiry_interval")
+      JSONWriter.appendInteger(v, to: &out)
+    }
+    if let v = p.responseTopic {
+      key("response_topic")
+      JSONWriter.appendString(v, to: &out)
+    }
+    if let v = p.correlationData {
+      key("correlation_data_b64")
+      out.append(0x22)
+      v.withUnsafeBytes { Base64.encode($0, to: &out) }
+      out.append(0x22)
+    }
+    if !p.userProperties.isEmpty {
+      key("user_properties")
+      out.append(UInt8(ascii: "["))
+      for (i, pair) in p.userProperties.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        out.append(UInt8(ascii: "["))
+        JSONWriter.appendString(pair.name, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONWriter.appendString(pair.value, to: &out)
+        out.append(UInt8(ascii: "]"))
+      }
+      out.append(UInt8(ascii: "]"))
+    }
+    out.append(first ? UInt8(ascii: "{") : UInt8(ascii: "}"))
+    if first { out.append(UInt8(ascii: "}")) }
+  }
+
+  /// Appends a connection event as one line.
+  public static func append(_ event: ConnectionEvent, to out: inout [UInt8]) {
+    out.append(contentsOf: #"{"ts":"#.utf8)
+    event.timestamp.appendDecimal(to: &out)
+    out.append(contentsOf: #","event":"#.utf8)
+    JSONWriter.appendString(event.kind, to: &out)
+    if let reason = event.reason {
+      out.append(contentsOf: #","reason":"#.utf8)
+      JSONWriter.appendString(reason, to: &out)
+    }
+    out.append(contentsOf: "}\n".utf8)
+  }
+
+  /// Appends a header as one line.
+  public static func append(_ header: CaptureHeader, to out: inout [UInt8]) {
+    out.append(contentsOf: #"{"mqtt_dumper_capture":"#.utf8)
+    JSONWriter.appendInteger(header.version, to: &out)
+    out.append(contentsOf: #","created":"#.utf8)
+    JSONWriter.appendString(header.created, to: &out)
+    out.append(contentsOf: #","tool":"#.utf8)
+    JSONWriter.appendString(header.tool, to: &out)
+    out.append(contentsOf: #","broker":"#.utf8)
+    JSONWriter.appendString(header.broker, to: &out)
+    out.append(contentsOf: #","protocol":"#.utf8)
+    JSONWriter.appendString(header.protocolName, to: &out)
+    out.append(contentsOf: #","subscriptions":["#.utf8)
+    for (i, s) in header.subscriptions.enumerated() {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(contentsOf: #"{"filter":"#.utf8)
+      JSONWriter.appendString(s.filter, to: &out)
+      out.append(contentsOf: #","qos":"#.utf8)
+      out.append(0x30 + s.qos.rawValue)
+      out.append(UInt8(ascii: "}"))
+    }
+    out.append(contentsOf: "]}\n".utf8)
+  }
+
+  /// Appends any record as one line.
+  public static func append(_ record: CaptureRecord, to out: inout [UInt8]) {
+    switch record {
+    case .header(let h): append(h, to: &out)
+    case .message(let m): append(m, to: &out)
+    case .event(let e): append(e, to: &out)
+    }
+  }
+}

@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A wall-clock instant with microsecond resolution: the `ts` of every record.
+///
+/// Kept as an integer count of microseconds so that reading and writing `ts` never rounds.
+public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible {
+  /// Microseconds since 1970-01-01T00:00:00Z.
+  public var microseconds: Int64
+
+  public init(microseconds: Int64) { self.microseconds = microseconds }
+
+  /// The current wall-clock time.
+  public static func now() -> Timestamp {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return Timestamp(microseconds: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000)
+  }
+
+  /// Seconds since the epoch, for arithmetic that may round.
+  public var seconds: Double { Double(microseconds) / 1_000_000 }
+
+  public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
+
+  /// `ts` as written in a record: Unix seconds with exactly six decimals.
+  public var description: String {
+    var out: [UInt8] = []
+    appendDecimal(to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends `ts` as written in a record: `1764068856.123456`.
+  public func appendDecimal(to out: inout [UInt8]) {
+    var value = microseconds
+    if value < 0 {
+      out.append(UInt8(ascii: "-"))
+      value = -value
+    }
+    out.append(contentsOf: String(value / 1_000_000).utf8)
+    out.append(UInt8(ascii: "."))
+    var fraction = value % 1_000_000
+    var digits = [UInt8](repeating: 0x30, count: 6)
+    for k in stride(from: 5, through: 0, by: -1) {
+      digits[k] = 0x30 + UInt8(fraction % 10)
+      fraction /= 10
+    }
+    out.append(contentsOf: digits)
+  }
+
+  /// Parses a JSON number literal of Unix seconds (`1764068856.123456`, `1764068856`, `1.7e9`).
+  /// Digits past the sixth decimal are truncated.
+  public init?(decimal literal: String) {
+    let utf8 = Array(literal.utf8)
+    var i = 0
+    var negative = false
+    if i < utf8.count, utf8[i] == UInt8(ascii: "-") {
+      negative = true
+      i += 1
+    }
+    var whole: Int64 = 0
+    var sawDigit = false
+    while i < utf8.count, utf8[i] >= 0x30, utf8[i] <= 0x39 {
+      let (m, o1) = whole.multipliedReportingOverflow(by: 10)
+      let (s, o2) = m.addingReportingOverflow(Int64(utf8[i] - 0x30))
+      guard !o1, !o2, s < Int64.max / 1_000_000 else { return nil }
+      whole = s
+      sawDigit = true
+      i += 1
+    }
+    guard sawDigit else { return nil }
+    var fraction: Int64 = 0
+    var scale: Int64 = 100_000
+    if i < utf8.count, utf8[i] == UInt8(ascii: ".") {
+      i += 1
+      while i < utf8.count, utf8[i] >= 0x30, utf8[i] <= 0x39 {
+        fraction += Int64(utf8[i] - 0x30) * scale
+        scale /= 10
+        i += 1
+      }
+    }
+    if i < utf8.count {
+      // An exponent: rare, so go through Double.
+      guard let seconds = Double(literal), seconds.isFinite, abs(seconds) < 9e12 else { return nil }
+      self.microseconds = Int64((seconds * 1_000_000).rounded())
+      return
+    }
+    let micros = whole * 1_000_000 + fraction
+    self.microseconds = negative ? -micros : micros
+  }
+
+  /// RFC 3339 in UTC with microseconds: `2025-11-25T11:47:36.123456Z`.
+  public var rfc3339: String {
+    var seconds = time_t(microseconds / 1_000_000)
+    var micros = microseconds % 1_000_000
+    if micros < 0 {
+      micros += 1_000_000
+      seconds -= 1
+    }
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    func pad(_ value: Int32, _ width: Int) -> String {
+      let s = String(value)
+      return String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+    let fraction = String(micros)
+    return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+      + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
+      + String(repeating: "0", count: 6 - fraction.count) + fraction + "Z"
+  }
+}

@@ -1,0 +1,157 @@
+import CZlib
+
+/// Writes one capture file: a header line, then records, gzip-compressed (for `.gz` names) or plain.
+///
+/// Crash safety comes from the flush policy: records are gathered in memory, and `flushIfDue()`
+/// (called by the capture loop at least every few tens of milliseconds) pushes them through a
+/// `Z_SYNC_FLUSH` into the file once the oldest is `flushInterval` old. A `kill -9` therefore loses at
+/// most about that long of messages, and the file reads cleanly up to its last flushed record.
+public final class CaptureWriter {
+  /// What to do when the file exists.
+  public enum Mode: Sendable {
+    /// Refuse to touch an existing file.
+    case createNew
+    /// Replace an existing file (`--force`).
+    case replace
+    /// Add a new session to an existing, complete capture (`--append`), or create it.
+    case append
+  }
+
+  /// The file's name as given.
+  public let path: String
+  /// Whether the file is gzip-compressed.
+  public let isCompressed: Bool
+  /// How long a record may wait in memory before it is flushed to the file.
+  public var flushInterval: Duration = .milliseconds(50)
+  /// How often flushed data is also synced to the disk (`fdatasync`), against power cuts.
+  public var syncInterval: Duration = .seconds(1)
+
+  /// Messages written, in this file.
+  public private(set) var messageCount = 0
+  /// Bytes of JSON Lines written, before compression.
+  public private(set) var uncompressedBytes: UInt64 = 0
+  /// Bytes the file has grown by (after compression).
+  public var fileBytes: UInt64 { file.bytesWritten }
+
+  private let file: OutputFile
+  private let deflater: Deflater?
+  private var pending: [UInt8] = []
+  private var pendingSince: UInt64?
+  private var lastSync: UInt64 = monotonicNanoseconds()
+  private var unsynced = false
+  private var closed = false
+
+  /// Opens `path` and writes `header` as its first line.
+  /// - Parameters:
+  ///   - compressed: gzip or plain; by default gzip when the name ends in `.gz`.
+  ///   - level: zlib level, 1 (fast) to 9 (small).
+  /// - Throws: `CaptureError` when the file exists (in `.createNew` mode), cannot be opened or written,
+  ///   or (in `.append` mode) is not a complete capture.
+  public init(
+    path: String, mode: Mode = .createNew, header: CaptureHeader, compressed: Bool? = nil, level: Int32 = 6
+  ) throws {
+    var gzip = compressed ?? path.hasSuffix(".gz")
+    let fileMode: OutputFile.Mode
+    switch mode {
+    case .createNew: fileMode = .createNew
+    case .replace: fileMode = .replace
+    case .append:
+      fileMode = .append
+      if let existing = try CaptureWriter.checkAppendable(path) { gzip = existing }
+    }
+    self.path = path
+    self.file = try OutputFile(path: path, mode: fileMode)
+    self.isCompressed = gzip
+    self.deflater = gzip ? Deflater(level: level) : nil
+    pending.reserveCapacity(256 * 1024)
+    try write(.header(header))
+    try flush()
+  }
+
+  /// Writes plain JSON Lines to standard output.
+  public init(standardOutputWithHeader header: CaptureHeader) throws {
+    self.path = "-"
+    self.file = OutputFile()
+    self.isCompressed = false
+    self.deflater = nil
+    try write(.header(header))
+    try flush()
+  }
+
+  /// Whether the existing file at `path` can take more records: nil when there is none, else whether it is gzip.
+  private static func checkAppendable(_ path: String) throws -> Bool? {
+    guard access(path, F_OK) == 0 else { return nil }
+    let reader = try CaptureReader(path: path)
+    while try reader.next() != nil {}
+    if reader.truncation != nil { throw CaptureError.cannotAppendToTruncated(path: path) }
+    return reader.isCompressed
+  }
+
+  /// Adds a message.
+  public func write(_ message: CapturedMessage) throws {
+    messageCount += 1
+    RecordEncoder.append(message, to: &pending)
+    try afterAppend()
+  }
+
+  /// Adds any record.
+  public func write(_ record: CaptureRecord) throws {
+    if case .message = record { messageCount += 1 }
+    RecordEncoder.append(record, to: &pending)
+    try afterAppend()
+  }
+
+  private func afterAppend() throws {
+    if pendingSince == nil { pendingSince = monotonicNanoseconds() }
+    if pending.count >= 128 * 1024 { try drain(flush: Z_NO_FLUSH) }
+  }
+
+  /// Flushes when the oldest unflushed record has waited `flushInterval`. Cheap to call often.
+  public func flushIfDue() throws {
+    guard let since = pendingSince else { return }
+    let now = monotonicNanoseconds()
+    if now - since >= UInt64(flushInterval.nanoseconds) {
+      try flush()
+    }
+    if unsynced, now - lastSync >= UInt64(syncInterval.nanoseconds) {
+      file.sync()
+      lastSync = now
+      unsynced = false
+    }
+  }
+
+  /// Pushes every record written so far into the file, readable by anyone from now on.
+  public func flush() throws {
+    try drain(flush: Z_SYNC_FLUSH)
+    pendingSince = nil
+    unsynced = true
+  }
+
+  /// Finishes the file (gzip trailer), syncs and closes it. Safe to call twice.
+  public func close() throws {
+    guard !closed else { return }
+    closed = true
+    try drain(flush: Z_FINISH)
+    file.sync()
+    try file.close()
+  }
+
+  private func drain(flush mode: Int32) throws {
+    uncompressedBytes += UInt64(pending.count)
+    defer { pending.removeAll(keepingCapacity: true) }
+    if let deflater {
+      try pending.withUnsafeBytes { (bytes) throws in
+        try deflater.compress(bytes, flush: mode, into: file)
+      }
+    } else if !pending.isEmpty {
+      try pending.withUnsafeBytes { (bytes) throws in try file.write(bytes) }
+    }
+  }
+}
+
+extension Duration {
+  var nanoseconds: Int64 {
+    let (seconds, attoseconds) = components
+    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+  }
+}

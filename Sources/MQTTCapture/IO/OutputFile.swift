@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A file descriptor that writes all it is given or throws, naming the file.
+final class OutputFile {
+  let path: String
+  private(set) var fd: Int32
+  private let ownsDescriptor: Bool
+  private(set) var bytesWritten: UInt64 = 0
+
+  enum Mode { case createNew, replace, append }
+
+  init(path: String, mode: Mode) throws {
+    var flags = O_WRONLY | O_CREAT | O_CLOEXEC
+    switch mode {
+    case .createNew: flags |= O_EXCL
+    case .replace: flags |= O_TRUNC
+    case .append: flags |= O_APPEND
+    }
+    let fd = open(path, flags, 0o644)
+    guard fd >= 0 else {
+      if errno == EEXIST { throw CaptureError.fileExists(path: path) }
+      throw CaptureError.cannotOpen(path: path, errno: errno)
+    }
+    self.path = path
+    self.fd = fd
+    self.ownsDescriptor = true
+  }
+
+  /// Standard output.
+  init() {
+    self.path = "standard output"
+    self.fd = STDOUT_FILENO
+    self.ownsDescriptor = false
+  }
+
+  func write(_ bytes: UnsafeRawBufferPointer) throws {
+    var offset = 0
+    while offset < bytes.count {
+      let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw CaptureError.writeFailed(path: path, errno: errno)
+      }
+      offset += n
+      bytesWritten += UInt64(n)
+    }
+  }
+
+  /// Asks the kernel to put what was written on the disk, so a power cut cannot take it.
+  func sync() {
+    if ownsDescriptor { _ = fdatasync(fd) }
+  }
+
+  func close() throws {
+    guard ownsDescriptor, fd >= 0 else { return }
+    let result = Glibc.close(fd)
+    fd = -1
+    if result != 0 { throw CaptureError.writeFailed(path: path, errno: errno) }
+  }
+
+  deinit {
+    if ownsDescriptor, fd >= 0 { _ = Glibc.close(fd) }
+  }
+}
+
+/// Monotonic nanoseconds, for intervals that must not jump with the wall clock.
+func monotonicNanoseconds() -> UInt64 {
+  var spec = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &spec)
+  return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+}

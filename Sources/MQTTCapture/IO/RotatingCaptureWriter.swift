@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// When a capture continues into its next numbered file.
+public struct CaptureRotation: Sendable, Equatable {
+  /// Start a new file once this many (compressed) bytes were written to the current one.
+  public var maxBytes: UInt64?
+  /// Start a new file once the current one has been open this long.
+  public var interval: Duration?
+  public init(maxBytes: UInt64? = nil, interval: Duration? = nil) {
+    self.maxBytes = maxBytes
+    self.interval = interval
+  }
+}
+
+/// A capture that may span numbered files: `print.jsonl.gz`, `print.1.jsonl.gz`, `print.2.jsonl.gz`, …
+/// Each file is a complete capture with its own header.
+public final class RotatingCaptureWriter {
+  public let basePath: String
+  public let rotation: CaptureRotation
+  /// Every file written so far, the current one last.
+  public private(set) var paths: [String] = []
+  /// Messages written across all files.
+  public private(set) var messageCount = 0
+  /// Bytes written to the files across all files (after compression).
+  public var fileBytes: UInt64 { closedFileBytes + current.fileBytes }
+  /// Bytes of JSON Lines across all files (before compression).
+  public var uncompressedBytes: UInt64 { closedUncompressedBytes + current.uncompressedBytes }
+
+  private var current: CaptureWriter
+  private var header: CaptureHeader
+  private let mode: CaptureWriter.Mode
+  private let level: Int32
+  private var openedAt = ContinuousClock.now
+  private var closedFileBytes: UInt64 = 0
+  private var closedUncompressedBytes: UInt64 = 0
+
+  /// Opens the first file; see `CaptureWriter.init` for `mode` and `level`.
+  public init(
+    path: String, mode: CaptureWriter.Mode, header: CaptureHeader, rotation: CaptureRotation = CaptureRotation(),
+    level: Int32 = 6
+  ) throws {
+    self.basePath = path
+    self.rotation = rotation
+    self.mode = mode
+    self.level = level
+    self.header = header
+    current =
+      path == "-"
+      ? try CaptureWriter(standardOutputWithHeader: header)
+      : try CaptureWriter(path: path, mode: mode, header: header, level: level)
+    paths = [path]
+  }
+
+  /// The name of the `index`th file after the first: `print.jsonl.gz` → `print.3.jsonl.gz`.
+  public static func rotatedPath(_ path: String, index: Int) -> String {
+    for suffix in [".jsonl.gz", ".jsonl", ".gz"] where path.hasSuffix(suffix) && path.count > suffix.count {
+      return String(path.dropLast(suffix.count)) + ".\(index)" + suffix
+    }
+    return path + ".\(index)"
+  }
+
+  /// Adds a message, starting the next file first when the rotation says so.
+  public func write(_ message: CapturedMessage) throws {
+    try rotateIfDue()
+    try current.write(message)
+    messageCount += 1
+  }
+
+  /// Adds a connection event.
+  public func write(_ event: ConnectionEvent) throws {
+    try current.write(.event(event))
+  }
+
+  /// See `CaptureWriter.flushIfDue`; also rotates by time when nothing arrives.
+  public func flushIfDue() throws {
+    try current.flushIfDue()
+  }
+
+  /// Flushes everything written so far to the file.
+  public func flush() throws { try current.flush() }
+
+  /// Finishes the current file.
+  public func close() throws { try current.close() }
+
+  private func rotateIfDue() throws {
+    guard basePath != "-" else { return }
+    var due = false
+    if let maxBytes = rotation.maxBytes, current.fileBytes >= maxBytes { due = true }
+    if let interval = rotation.interval, ContinuousClock.now - openedAt >= interval { due = true }
+    guard due else { return }
+    try current.close()
+    closedFileBytes += current.fileBytes
+    closedUncompressedBytes += current.uncompressedBytes
+    var index = paths.count
+    var next = Self.rotatedPath(basePath, index: index)
+    // Never overwrite: skip numbers already taken (unless the user asked to replace files).
+    while mode != .replace && access(next, F_OK) == 0 {
+      index += 1
+      next = Self.rotatedPath(basePath, index: index)
+    }
+    header.created = Timestamp.now().rfc3339
+    current = try CaptureWriter(path: next, mode: mode == .replace ? .replace : .createNew, header: header, level: level)
+    paths.append(next)
+    openedAt = .now
+  }
+}

@@ -1,0 +1,108 @@
+import CMosquitto
+import Glibc
+
+// libmosquitto calls plain C functions; they find their `MQTTClient` through the userdata pointer,
+// which `init` set to an unretained reference (the client outlives its handle).
+
+extension MQTTClient {
+  func installCallbacks() {
+    mosquitto_connect_v5_callback_set(handle) { _, userdata, rc, flags, _ in
+      let client = MQTTClient.from(userdata)
+      client.connackCode = rc
+      client.sessionPresent = flags & 1 != 0
+      if rc == 0 {
+        client.isConnected = true
+        client.lastDisconnectReason = nil
+        client.onConnect?(client.sessionPresent)
+      }
+    }
+    mosquitto_disconnect_v5_callback_set(handle) { _, userdata, rc, _ in
+      let client = MQTTClient.from(userdata)
+      client.isConnected = false
+      if rc != 0 && rc != Int32(MOSQ_ERR_CONN_LOST.rawValue) && rc != Int32(MOSQ_ERR_ERRNO.rawValue) {
+        let text = rc >= 128 ? String(cString: mosquitto_reason_string(rc)) : String(cString: mosquitto_strerror(rc))
+        client.lastDisconnectReason = text.lowercased()
+      }
+    }
+    mosquitto_publish_v5_callback_set(handle) { _, userdata, _, _, _ in
+      MQTTClient.from(userdata).outstandingPublishes -= 1
+    }
+    mosquitto_subscribe_v5_callback_set(handle) { _, userdata, _, count, granted, _ in
+      let client = MQTTClient.from(userdata)
+      guard let granted else { return }
+      for i in 0..<Int(count) where granted[i] >= 128 {
+        client.onSubscriptionRefused?(granted[i])
+      }
+    }
+    mosquitto_message_v5_callback_set(handle) { _, userdata, message, props in
+      guard let message else { return }
+      let client = MQTTClient.from(userdata)
+      guard let onMessage = client.onMessage else { return }
+      let m = message.pointee
+      let payload: [UInt8] =
+        m.payloadlen > 0
+        ? Array(UnsafeRawBufferPointer(start: m.payload, count: Int(m.payloadlen))) : []
+      var properties = MQTTProperties()
+      var subscriptionID: UInt32?
+      if let props { MQTTClient.read(props, into: &properties, subscriptionID: &subscriptionID) }
+      let captured = CapturedMessage(
+        timestamp: .now(), topic: String(cString: m.topic), payload: payload,
+        qos: MQTTQoS(rawValue: UInt8(clamping: m.qos)) ?? .atMostOnce, retain: m.retain, properties: properties)
+      onMessage(captured, subscriptionID)
+    }
+  }
+
+  static func from(_ userdata: UnsafeMutableRawPointer?) -> MQTTClient {
+    Unmanaged<MQTTClient>.fromOpaque(userdata!).takeUnretainedValue()
+  }
+
+  /// Copies a PUBLISH's properties into Swift values.
+  static func read(_ list: OpaquePointer, into p: inout MQTTProperties, subscriptionID: inout UInt32?) {
+    var cursor: OpaquePointer? = list
+    while let property = cursor {
+      let id = mosquitto_property_identifier(property)
+      switch id {
+      case Int32(MQTT_PROP_CONTENT_TYPE.rawValue):
+        p.contentType = readString(property, id)
+      case Int32(MQTT_PROP_RESPONSE_TOPIC.rawValue):
+        p.responseTopic = readString(property, id)
+      case Int32(MQTT_PROP_PAYLOAD_FORMAT_INDICATOR.rawValue):
+        var value: UInt8 = 0
+        mosquitto_property_read_byte(property, id, &value, false)
+        p.payloadFormatIndicator = value
+      case Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue):
+        var value: UInt32 = 0
+        mosquitto_property_read_int32(property, id, &value, false)
+        p.messageExpiryInterval = value
+      case Int32(MQTT_PROP_CORRELATION_DATA.rawValue):
+        var value: UnsafeMutableRawPointer?
+        var length: UInt16 = 0
+        mosquitto_property_read_binary(property, id, &value, &length, false)
+        p.correlationData = length > 0 ? Array(UnsafeRawBufferPointer(start: value, count: Int(length))) : []
+        free(value)
+      case Int32(MQTT_PROP_USER_PROPERTY.rawValue):
+        var name: UnsafeMutablePointer<CChar>?
+        var value: UnsafeMutablePointer<CChar>?
+        mosquitto_property_read_string_pair(property, id, &name, &value, false)
+        p.userProperties.append(
+          MQTTUserProperty(name.map { String(cString: $0) } ?? "", value.map { String(cString: $0) } ?? ""))
+        free(name)
+        free(value)
+      case Int32(MQTT_PROP_SUBSCRIPTION_IDENTIFIER.rawValue):
+        var value: UInt32 = 0
+        mosquitto_property_read_varint(property, id, &value, false)
+        subscriptionID = min(subscriptionID ?? .max, value)
+      default:
+        break
+      }
+      cursor = mosquitto_property_next(property)
+    }
+  }
+
+  private static func readString(_ property: OpaquePointer, _ id: Int32) -> String? {
+    var value: UnsafeMutablePointer<CChar>?
+    mosquitto_property_read_string(property, id, &value, false)
+    defer { free(value) }
+    return value.map { String(cString: $0) }
+  }
+}

@@ -1,0 +1,272 @@
+import CMosquitto
+import Glibc
+
+/// A connection to one broker over libmosquitto, driven by the caller's loop (`runOnce`), single-threaded.
+///
+/// This and `MQTTClient+Callbacks.swift` are the only files that speak libmosquitto; everything above
+/// them sees `CapturedMessage`s and `MQTTError`s.
+public final class MQTTClient {
+  /// What the client was built with.
+  public let options: ConnectionOptions
+  /// True between an accepted CONNACK and the loss of the connection.
+  public internal(set) var isConnected = false
+
+  /// Called for every message received. The second argument is the smallest subscription identifier
+  /// the message carries (MQTT v5), used to record overlapping subscriptions once.
+  public var onMessage: ((CapturedMessage, UInt32?) -> Void)?
+  /// Called after each accepted connection (the place to subscribe).
+  public var onConnect: ((_ sessionPresent: Bool) -> Void)?
+  /// Called when a subscription is refused by the broker.
+  public var onSubscriptionRefused: ((Int32) -> Void)?
+
+  let handle: OpaquePointer
+  var connackCode: Int32?
+  var sessionPresent = false
+  var outstandingPublishes = 0
+  var lastDisconnectReason: String?
+  private let sessionExpiry: UInt32
+
+  private static let libraryInitialised: Void = { mosquitto_lib_init() }()
+
+  /// Creates a client (not yet connected).
+  /// - Parameters:
+  ///   - cleanSession: false for a persistent session the broker keeps while we are away.
+  ///   - sessionExpiry: MQTT v5 session expiry in seconds, for persistent sessions.
+  /// - Throws: `MQTTError.setupFailed` when libmosquitto rejects an option (bad TLS files, for example).
+  public init(options: ConnectionOptions, cleanSession: Bool = true, sessionExpiry: UInt32 = 0) throws {
+    Self.libraryInitialised
+    self.options = options
+    self.sessionExpiry = sessionExpiry
+    let id = options.clientID ?? "mqtt-dumper-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    guard let handle = mosquitto_new(id, cleanSession, nil) else {
+      throw MQTTError.setupFailed("cannot create an MQTT client: out of memory or invalid client id '\(id)'.")
+    }
+    self.handle = handle
+    mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+    installCallbacks()
+    let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
+    mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version)
+    mosquitto_max_inflight_messages_set(handle, 1000)
+    if let user = options.username {
+      mosquitto_username_pw_set(handle, user, options.password)
+    }
+    if let tls = options.tls { try configureTLS(tls) }
+  }
+
+  deinit {
+    mosquitto_destroy(handle)
+  }
+
+  private func configureTLS(_ tls: TLSOptions) throws {
+    for (flag, path) in [("--cafile", tls.caFile), ("--cert", tls.certFile), ("--key", tls.keyFile)] {
+      if let path, access(path, R_OK) != 0 {
+        throw MQTTError.setupFailed("cannot read \(path) given to \(flag): \(String(cString: strerror(errno))).")
+      }
+    }
+    if tls.caFile == nil && tls.caPath == nil {
+      mosquitto_int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1)
+    } else {
+      let rc = mosquitto_tls_set(handle, tls.caFile, tls.caPath, tls.certFile, tls.keyFile, nil)
+      guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+        throw MQTTError.setupFailed(
+          "the TLS files were not accepted (\(String(cString: mosquitto_strerror(rc)))); check --cafile, --capath, --cert and --key.")
+      }
+    }
+    if tls.version != nil || tls.insecure {
+      mosquitto_tls_opts_set(handle, 1, tls.version, nil)
+    }
+    if tls.insecure { mosquitto_tls_insecure_set(handle, true) }
+  }
+
+  // MARK: - Connecting
+
+  /// Connects and waits for the broker to accept.
+  /// - Throws: `MQTTError` with the reason (refused, unknown host, TLS, credentials, protocol, timeout).
+  public func connect() throws {
+    connackCode = nil
+    var rc: Int32
+    if options.protocolVersion == .v5 && sessionExpiry > 0 {
+      var props: OpaquePointer? = nil
+      mosquitto_property_add_int32(&props, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), sessionExpiry)
+      rc = mosquitto_connect_bind_v5(handle, options.host, Int32(options.effectivePort), Int32(options.keepalive), nil, props)
+      mosquitto_property_free_all(&props)
+    } else {
+      rc = mosquitto_connect(handle, options.host, Int32(options.effectivePort), Int32(options.keepalive))
+    }
+    let savedErrno = errno
+    guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+      throw MQTTError.connect(rc: rc, errno: savedErrno, options: options)
+    }
+    try awaitConnack()
+  }
+
+  /// Connects again after a loss, with the same options and session.
+  public func reconnect() throws {
+    connackCode = nil
+    let rc = mosquitto_reconnect(handle)
+    let savedErrno = errno
+    guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+      throw MQTTError.connect(rc: rc, errno: savedErrno, options: options)
+    }
+    try awaitConnack()
+  }
+
+  private func awaitConnack() throws {
+    let deadline = ContinuousClock.now + options.connectTimeout
+    while connackCode == nil {
+      if case .connectionLost(let reason) = runOnce(timeoutMilliseconds: 100) {
+        if let code = connackCode, code != 0 { break }
+        throw MQTTError.connectFailed(
+          broker: options.brokerDescription, reason: "the broker closed the connection (\(reason))",
+          advice: options.protocolVersion == .v5
+            ? "it may not speak MQTT v5 (try -V mqttv311) or may need TLS (mqtts://)."
+            : "it may need TLS (mqtts://) or other credentials.")
+      }
+      if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: options.brokerDescription) }
+    }
+    if let code = connackCode, code != 0 {
+      throw MQTTError.refused(code: code, options: options)
+    }
+  }
+
+  /// Sends DISCONNECT and closes the socket.
+  public func disconnect() {
+    if isConnected {
+      mosquitto_disconnect(handle)
+      isConnected = false
+    }
+  }
+
+  // MARK: - Subscribing and publishing
+
+  /// Subscribes to `filter`.
+  /// - Parameters:
+  ///   - retainAsPublished: MQTT v5: deliver the retain flag the publisher set (else only retained-on-subscribe).
+  ///   - identifier: MQTT v5 subscription identifier (1…268,435,455), echoed on matching messages.
+  public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = true, identifier: UInt32? = nil) throws {
+    guard mosquitto_sub_topic_check(filter) == MOSQ_ERR_SUCCESS.rawValue else {
+      throw MQTTError.invalidTopicFilter(filter)
+    }
+    var rc: Int32
+    if options.protocolVersion == .v5 {
+      var props: OpaquePointer? = nil
+      if let identifier {
+        mosquitto_property_add_varint(&props, Int32(MQTT_PROP_SUBSCRIPTION_IDENTIFIER.rawValue), identifier)
+      }
+      let flags = retainAsPublished ? Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue) : 0
+      rc = mosquitto_subscribe_v5(handle, nil, filter, Int32(qos.rawValue), flags, props)
+      mosquitto_property_free_all(&props)
+    } else {
+      rc = mosquitto_subscribe(handle, nil, filter, Int32(qos.rawValue))
+    }
+    guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+      throw MQTTError.connectionLost(broker: options.brokerDescription, reason: String(cString: mosquitto_strerror(rc)))
+    }
+  }
+
+  /// Queues a message for the broker; `runOnce` or `drain` send it.
+  public func publish(
+    topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false,
+    properties: MQTTProperties = MQTTProperties()
+  ) throws {
+    var props: OpaquePointer? = nil
+    defer { mosquitto_property_free_all(&props) }
+    if options.protocolVersion == .v5 { props = Self.makeProperties(properties) }
+    let rc = payload.withUnsafeBytes { bytes in
+      mosquitto_publish_v5(
+        handle, nil, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos.rawValue), retain, props)
+    }
+    guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+      if rc == MOSQ_ERR_INVAL.rawValue || rc == MOSQ_ERR_MALFORMED_UTF8.rawValue {
+        throw MQTTError.invalidTopic(topic)
+      }
+      throw MQTTError.publishFailed(topic: topic, reason: String(cString: mosquitto_strerror(rc)).lowercased())
+    }
+    outstandingPublishes += 1
+  }
+
+  static func makeProperties(_ p: MQTTProperties) -> OpaquePointer? {
+    guard !p.isEmpty else { return nil }
+    var props: OpaquePointer? = nil
+    if let v = p.contentType { mosquitto_property_add_string(&props, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), v) }
+    if let v = p.payloadFormatIndicator {
+      mosquitto_property_add_byte(&props, Int32(MQTT_PROP_PAYLOAD_FORMAT_INDICATOR.rawValue), v)
+    }
+    if let v = p.messageExpiryInterval {
+      mosquitto_property_add_int32(&props, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), v)
+    }
+    if let v = p.responseTopic { mosquitto_property_add_string(&props, Int32(MQTT_PROP_RESPONSE_TOPIC.rawValue), v) }
+    if let v = p.correlationData {
+      _ = v.withUnsafeBytes { bytes in
+        mosquitto_property_add_binary(
+          &props, Int32(MQTT_PROP_CORRELATION_DATA.rawValue), bytes.baseAddress, UInt16(bytes.count))
+      }
+    }
+    for pair in p.userProperties {
+      mosquitto_property_add_string_pair(&props, Int32(MQTT_PROP_USER_PROPERTY.rawValue), pair.name, pair.value)
+    }
+    return props
+  }
+
+  /// Runs the loop until every queued message has left and every QoS 1/2 handshake has finished.
+  public func drain(timeout: Duration = .seconds(30)) throws {
+    let deadline = ContinuousClock.now + timeout
+    while outstandingPublishes > 0 || mosquitto_want_write(handle) {
+      if case .connectionLost(let reason) = runOnce(timeoutMilliseconds: 50) {
+        throw MQTTError.connectionLost(broker: options.brokerDescription, reason: reason)
+      }
+      if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: options.brokerDescription) }
+    }
+  }
+
+  // MARK: - The loop
+
+  /// What one turn of the loop found.
+  public enum LoopResult: Equatable {
+    case ok
+    case connectionLost(String)
+  }
+
+  /// Waits up to `timeoutMilliseconds` for traffic, then reads every packet already received,
+  /// writes what is queued and keeps the connection alive.
+  ///
+  /// `mosquitto_loop` handles one packet per call and a `select` each time; this reads packets
+  /// back to back while the socket has bytes waiting, which is what keeps up with a full-rate broker.
+  public func runOnce(timeoutMilliseconds: Int32) -> LoopResult {
+    let socket = mosquitto_socket(handle)
+    guard socket >= 0 else { return .connectionLost(lastDisconnectReason ?? "not connected") }
+    if options.tls != nil {
+      let rc = mosquitto_loop(handle, timeoutMilliseconds, 1)
+      return rc == MOSQ_ERR_SUCCESS.rawValue ? .ok : lost(rc)
+    }
+    var pfd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+    if mosquitto_want_write(handle) { pfd.events |= Int16(POLLOUT) }
+    let ready = poll(&pfd, 1, timeoutMilliseconds)
+    if ready > 0 {
+      if pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+        var packets = 0
+        repeat {
+          let rc = mosquitto_loop_read(handle, 1)
+          if rc != MOSQ_ERR_SUCCESS.rawValue { return lost(rc) }
+          packets += 1
+        } while packets < 50_000 && mqttdumper_bytes_available(socket) > 0
+      }
+      if mosquitto_want_write(handle) {
+        let rc = mosquitto_loop_write(handle, 1)
+        if rc != MOSQ_ERR_SUCCESS.rawValue { return lost(rc) }
+      }
+    }
+    let rc = mosquitto_loop_misc(handle)
+    return rc == MOSQ_ERR_SUCCESS.rawValue ? .ok : lost(rc)
+  }
+
+  private func lost(_ rc: Int32) -> LoopResult {
+    isConnected = false
+    let reason =
+      lastDisconnectReason
+      ?? (rc == MOSQ_ERR_ERRNO.rawValue
+        ? String(cString: strerror(errno)).lowercased() : String(cString: mosquitto_strerror(rc)).lowercased())
+    lastDisconnectReason = nil
+    return .connectionLost(reason)
+  }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import MQTTDumper
+
+@main
+struct MQTTDumperCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "mqtt-dumper",
+    abstract: "Record MQTT traffic losslessly, show it readably, play it back.",
+    discussion: """
+      Captures are gzip-compressed JSON Lines (readable with `zcat FILE | jq`), described in
+      docs/capture-format.md. Connection options follow mosquitto_sub: -h, -p, -u, -i, -k, -V.
+      """,
+    version: "mqtt-dumper \(MQTTDumperVersion.string)",
+    subcommands: [Capture.self, Info.self],
+    // -h is --host, as in mosquitto_sub; help is --help only.
+    helpNames: [.long]
+  )
+}

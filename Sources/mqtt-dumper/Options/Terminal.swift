@@ -1,0 +1,40 @@
+import Foundation
+import Synchronization
+
+/// Set by SIGINT/SIGTERM; the loops poll it so that files are finished properly.
+let stopRequested = Atomic<Bool>(false)
+
+/// Routes SIGINT and SIGTERM to `stopRequested`; a second signal ends the process at once.
+func installStopHandlers() {
+  _ = stopRequested.load(ordering: .relaxed)  // initialise before a handler can run
+  signal(SIGPIPE, SIG_IGN)
+  for sig in [SIGINT, SIGTERM] {
+    signal(sig) { received in
+      stopRequested.store(true, ordering: .relaxed)
+      signal(received, SIG_DFL)
+    }
+  }
+}
+
+/// Prints `mqtt-dumper: error: …` on stderr.
+func printError(_ error: Error) {
+  FileHandle.standardError.write(Data("mqtt-dumper: error: \(error)\n".utf8))
+}
+
+/// Whether stderr is a terminal (for status lines).
+var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+/// A status line redrawn in place on stderr.
+struct StatusLine {
+  private var shown = false
+
+  mutating func show(_ text: String) {
+    FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+    shown = true
+  }
+
+  mutating func clear() {
+    if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    shown = false
+  }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import MQTTDumper
+
+struct Info: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Summarise captures: header, messages, time span, topics, sizes, and whether a file was cut off.",
+    helpNames: [.long])
+
+  @Argument(help: "Capture files (- for standard input).")
+  var files: [String]
+
+  @Option(name: .long, help: "How many topics to list (most messages first); 0 for all.")
+  var topics = 20
+
+  func run() throws {
+    var failed = false
+    for (i, file) in files.enumerated() {
+      if i > 0 { print() }
+      do {
+        let summary = try CaptureSummary(path: file)
+        print(render(summary))
+        if let truncation = summary.truncation {
+          FileHandle.standardError.write(Data("mqtt-dumper: warning: \(truncation)\n".utf8))
+          failed = true
+        }
+      } catch {
+        printError(error)
+        failed = true
+      }
+    }
+    if failed { throw ExitCode.failure }
+  }
+
+  private func render(_ s: CaptureSummary) -> String {
+    var lines: [String] = ["\(s.path)"]
+    let h = s.header
+    lines.append("  format       mqtt-dumper capture v\(h.version), created \(h.created) by \(h.tool)")
+    let subs = h.subscriptions.map { "\($0.filter) (QoS \($0.qos.rawValue))" }.joined(separator: ", ")
+    lines.append("  broker       \(h.broker), \(h.protocolName), subscribed to \(subs.isEmpty ? "nothing" : subs)")
+    if s.sessions > 1 { lines.append("  sessions     \(s.sessions) (appended)") }
+    lines.append("  messages     \(formatCount(s.messages)) on \(formatCount(s.topics.count)) topics")
+    if let first = s.first, let last = s.last {
+      let span = Double(last.microseconds - first.microseconds) / 1e6
+      lines.append("  time         \(first.rfc3339) → \(last.rfc3339) (\(formatDuration(seconds: span)))")
+    }
+    let utf8 = s.messages - s.binaryMessages
+    lines.append(
+      "  payloads     \(formatBytes(s.payloadBytes)): \(formatCount(utf8)) UTF-8, \(formatCount(s.binaryMessages)) binary")
+    lines.append(
+      "  flags        QoS 0/1/2: \(s.messagesByQoS.map { formatCount($0) }.joined(separator: "/")), "
+        + "retained \(formatCount(s.retainedMessages)), with v5 properties \(formatCount(s.withProperties))")
+    if s.disconnections > 0 {
+      lines.append("  connection   lost \(s.disconnections) time(s) during the capture (see the disconnected events)")
+    }
+    let ratio = s.fileBytes > 0 ? formatDecimal(Double(s.uncompressedBytes) / Double(s.fileBytes), places: 1) : "–"
+    lines.append(
+      s.isCompressed
+        ? "  size         \(formatBytes(s.fileBytes)) gzip, \(formatBytes(s.uncompressedBytes)) of JSON Lines (\(ratio):1)"
+        : "  size         \(formatBytes(s.fileBytes)) plain JSON Lines")
+    lines.append("  complete     \(s.truncation == nil ? "yes" : "no, cut off (see the warning)")")
+    if !s.topics.isEmpty {
+      let sorted = s.topics.sorted { $0.messages > $1.messages }
+      let shown = topics > 0 ? Array(sorted.prefix(topics)) : sorted
+      lines.append("  topics (most messages first):")
+      let width = shown.map { formatCount($0.messages).count }.max() ?? 1
+      for t in shown {
+        let n = formatCount(t.messages)
+        lines.append("    \(String(repeating: " ", count: width - n.count))\(n)  \(t.topic)  (\(formatBytes(t.payloadBytes)))")
+      }
+      if shown.count < sorted.count { lines.append("    … and \(sorted.count - shown.count) more (--topics 0 lists all)") }
+    }
+    return lines.joined(separator: "\n")
+  }
+}
