@@ -152,7 +152,14 @@ public final class CaptureReader {
       }
       searchFrom = text.count
       if endOfFile {
-        guard textStart < text.count else { return nil }
+        guard textStart < text.count else {
+          if isCompressed && truncation == nil && inflater?.midStream == true {
+            // Every line is complete but the gzip stream has no end: the recorder was killed.
+            lineWasUnterminated = false
+            truncation = cutOffSentence()
+          }
+          return nil
+        }
         let line = text[textStart..<text.count]
         textStart = text.count
         lineNumber += 1

@@ -8,6 +8,12 @@ let stopRequested = Atomic<Bool>(false)
 func installStopHandlers() {
   _ = stopRequested.load(ordering: .relaxed)  // initialise before a handler can run
   signal(SIGPIPE, SIG_IGN)
+  // A parent may have started us with these blocked (test runners do); we need them.
+  var set = sigset_t()
+  sigemptyset(&set)
+  sigaddset(&set, SIGINT)
+  sigaddset(&set, SIGTERM)
+  sigprocmask(SIG_UNBLOCK, &set, nil)
   for sig in [SIGINT, SIGTERM] {
     signal(sig) { received in
       stopRequested.store(true, ordering: .relaxed)
