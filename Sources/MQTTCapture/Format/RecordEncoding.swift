@@ -2,26 +2,40 @@
 public enum RecordEncoder {
   /// Appends `message` as one line, newline included.
   public static func append(_ message: CapturedMessage, to out: inout [UInt8]) {
-    out.append(contentsOf: #"{"ts":"#.utf8)
-    message.timestamp.appendDecimal(to: &out)
-    out.append(contentsOf: #","topic":"#.utf8)
-    JSONWriter.appendString(message.topic, to: &out)
-    out.append(contentsOf: #","qos":"#.utf8)
-    out.append(0x30 + message.qos.rawValue)
-    out.append(contentsOf: message.retain ? #","retain":true"#.utf8 : #","retain":false"#.utf8)
-    message.payload.withUnsafeBytes { payload in
-      if isValidUTF8(payload) {
-        out.append(contentsOf: #","payload":"#.utf8)
-        JSONWriter.appendString(payload, to: &out)
-      } else {
-        out.append(contentsOf: #","payload_b64":""#.utf8)
-        Base64.encode(payload, to: &out)
-        out.append(0x22)
+    var topic = message.topic
+    topic.withUTF8 { topicBytes in
+      message.payload.withUnsafeBytes { payload in
+        append(
+          timestamp: message.timestamp, topic: UnsafeRawBufferPointer(topicBytes), payload: payload, qos: message.qos,
+          retain: message.retain, properties: message.properties, to: &out)
       }
     }
-    if !message.properties.isEmpty {
+  }
+
+  /// Appends a message given as bytes (the capture loop's path: no copies on the way to the file).
+  /// - Parameter topic: the topic's UTF-8.
+  public static func append(
+    timestamp: Timestamp, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: MQTTQoS, retain: Bool,
+    properties: MQTTProperties, to out: inout [UInt8]
+  ) {
+    out.append(contentsOf: #"{"ts":"#.utf8)
+    timestamp.appendDecimal(to: &out)
+    out.append(contentsOf: #","topic":"#.utf8)
+    JSONWriter.appendString(topic, to: &out)
+    out.append(contentsOf: #","qos":"#.utf8)
+    out.append(0x30 + qos.rawValue)
+    out.append(contentsOf: retain ? #","retain":true"#.utf8 : #","retain":false"#.utf8)
+    if isValidUTF8(payload) {
+      out.append(contentsOf: #","payload":"#.utf8)
+      JSONWriter.appendString(payload, to: &out)
+    } else {
+      out.append(contentsOf: #","payload_b64":""#.utf8)
+      Base64.encode(payload, to: &out)
+      out.append(0x22)
+    }
+    if !properties.isEmpty {
       out.append(contentsOf: #","properties":"#.utf8)
-      appendProperties(message.properties, to: &out)
+      appendProperties(properties, to: &out)
     }
     out.append(contentsOf: "}\n".utf8)
   }

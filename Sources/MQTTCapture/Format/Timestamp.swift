@@ -39,15 +39,25 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
       out.append(UInt8(ascii: "-"))
       value = -value
     }
-    out.append(contentsOf: String(value / 1_000_000).utf8)
-    out.append(UInt8(ascii: "."))
-    var fraction = value % 1_000_000
-    var digits = [UInt8](repeating: 0x30, count: 6)
-    for k in stride(from: 5, through: 0, by: -1) {
-      digits[k] = 0x30 + UInt8(fraction % 10)
-      fraction /= 10
+    // Up to 13 integer digits, a point and 6 decimals, written backwards into a fixed buffer.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+      var i = 24
+      var fraction = value % 1_000_000
+      for _ in 0..<6 {
+        i -= 1
+        buffer[i] = 0x30 + UInt8(fraction % 10)
+        fraction /= 10
+      }
+      i -= 1
+      buffer[i] = UInt8(ascii: ".")
+      var whole = value / 1_000_000
+      repeat {
+        i -= 1
+        buffer[i] = 0x30 + UInt8(whole % 10)
+        whole /= 10
+      } while whole > 0
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<24]))
     }
-    out.append(contentsOf: digits)
   }
 
   /// Parses a JSON number literal of Unix seconds (`1764068856.123456`, `1764068856`, `1.7e9`).

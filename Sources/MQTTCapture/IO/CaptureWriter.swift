@@ -94,6 +94,18 @@ public final class CaptureWriter {
     try afterAppend()
   }
 
+  /// Adds a message given as bytes; see `RecordEncoder.append(timestamp:topic:payload:qos:retain:properties:to:)`.
+  public func writeMessage(
+    timestamp: Timestamp, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: MQTTQoS, retain: Bool,
+    properties: MQTTProperties
+  ) throws {
+    messageCount += 1
+    RecordEncoder.append(
+      timestamp: timestamp, topic: topic, payload: payload, qos: qos, retain: retain, properties: properties,
+      to: &pending)
+    try afterAppend()
+  }
+
   /// Adds any record.
   public func write(_ record: CaptureRecord) throws {
     if case .message = record { messageCount += 1 }

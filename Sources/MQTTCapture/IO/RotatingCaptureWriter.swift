@@ -68,6 +68,17 @@ public final class RotatingCaptureWriter {
     messageCount += 1
   }
 
+  /// Adds a message given as bytes (the capture loop's path).
+  public func writeMessage(
+    timestamp: Timestamp, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: MQTTQoS, retain: Bool,
+    properties: MQTTProperties
+  ) throws {
+    try rotateIfDue()
+    try current.writeMessage(
+      timestamp: timestamp, topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
+    messageCount += 1
+  }
+
   /// Adds a connection event.
   public func write(_ event: ConnectionEvent) throws {
     try current.write(.event(event))

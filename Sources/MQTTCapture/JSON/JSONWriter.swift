@@ -7,15 +7,26 @@ public enum JSONWriter {
   public static func appendString(_ utf8: UnsafeRawBufferPointer, to out: inout [UInt8]) {
     out.append(0x22)
     var runStart = 0
-    for i in 0..<utf8.count {
+    var i = 0
+    let count = utf8.count
+    while i < count {
       let byte = utf8[i]
-      if byte >= 0x20 && byte != 0x22 && byte != 0x5C { continue }
+      if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
+        i += 1
+        continue
+      }
       if runStart < i { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<i])) }
-      appendEscape(byte, to: &out)
-      runStart = i + 1
+      if byte >= 0x20 {
+        out.append(0x5C)
+        out.append(byte)
+      } else {
+        appendEscape(byte, to: &out)
+      }
+      i += 1
+      runStart = i
     }
-    if runStart < utf8.count {
-      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+    if runStart < count {
+      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<count]))
     }
     out.append(0x22)
   }
@@ -38,7 +49,9 @@ public enum JSONWriter {
     case 0x08: out.append(UInt8(ascii: "b"))
     case 0x0C: out.append(UInt8(ascii: "f"))
     default:
-      out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30])
+      out.append(UInt8(ascii: "u"))
+      out.append(0x30)
+      out.append(0x30)
       out.append(hexDigits[Int(byte >> 4)])
       out.append(hexDigits[Int(byte & 0xF)])
     }

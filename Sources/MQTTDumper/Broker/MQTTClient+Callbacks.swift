@@ -39,16 +39,17 @@ extension MQTTClient {
       let client = MQTTClient.from(userdata)
       guard let onMessage = client.onMessage else { return }
       let m = message.pointee
-      let payload: [UInt8] =
-        m.payloadlen > 0
-        ? Array(UnsafeRawBufferPointer(start: m.payload, count: Int(m.payloadlen))) : []
       var properties = MQTTProperties()
       var subscriptionID: UInt32?
       if let props { MQTTClient.read(props, into: &properties, subscriptionID: &subscriptionID) }
-      let captured = CapturedMessage(
-        timestamp: .now(), topic: String(cString: m.topic), payload: payload,
-        qos: MQTTQoS(rawValue: UInt8(clamping: m.qos)) ?? .atMostOnce, retain: m.retain, properties: properties)
-      onMessage(captured, subscriptionID)
+      let now = Timestamp.now()
+      if now.microseconds - client.receiveTime.microseconds >= 1000 { client.receiveTime = now }
+      onMessage(
+        ReceivedMessage(
+          timestamp: client.receiveTime, topic: UnsafeRawBufferPointer(start: m.topic, count: strlen(m.topic)),
+          payload: UnsafeRawBufferPointer(start: m.payload, count: m.payload == nil ? 0 : Int(m.payloadlen)),
+          qos: MQTTQoS(rawValue: UInt8(clamping: m.qos)) ?? .atMostOnce, retain: m.retain, properties: properties,
+          subscriptionID: subscriptionID))
     }
   }
 

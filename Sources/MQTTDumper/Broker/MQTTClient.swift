@@ -1,6 +1,28 @@
 import CMosquitto
 import Glibc
 
+/// A message as libmosquitto hands it over: its bytes are borrowed, valid only during the callback.
+public struct ReceivedMessage: ~Copyable {
+  /// When the message was taken from the socket (messages of one burst share it, to within 1 ms).
+  public let timestamp: Timestamp
+  /// The topic's UTF-8.
+  public let topic: UnsafeRawBufferPointer
+  public let payload: UnsafeRawBufferPointer
+  public let qos: MQTTQoS
+  public let retain: Bool
+  public let properties: MQTTProperties
+  /// The smallest MQTT v5 subscription identifier on the message, used to record overlapping
+  /// subscriptions once.
+  public let subscriptionID: UInt32?
+
+  /// A copy that may outlive the callback.
+  public func copy() -> CapturedMessage {
+    CapturedMessage(
+      timestamp: timestamp, topic: String(decoding: topic, as: UTF8.self), payload: Array(payload), qos: qos,
+      retain: retain, properties: properties)
+  }
+}
+
 /// A connection to one broker over libmosquitto, driven by the caller's loop (`runOnce`), single-threaded.
 ///
 /// This and `MQTTClient+Callbacks.swift` are the only files that speak libmosquitto; everything above
@@ -11,9 +33,8 @@ public final class MQTTClient {
   /// True between an accepted CONNACK and the loss of the connection.
   public internal(set) var isConnected = false
 
-  /// Called for every message received. The second argument is the smallest subscription identifier
-  /// the message carries (MQTT v5), used to record overlapping subscriptions once.
-  public var onMessage: ((CapturedMessage, UInt32?) -> Void)?
+  /// Called for every message received, with a view that is valid only during the call.
+  public var onMessage: ((borrowing ReceivedMessage) -> Void)?
   /// Called after each accepted connection (the place to subscribe).
   public var onConnect: ((_ sessionPresent: Bool) -> Void)?
   /// Called when a subscription is refused by the broker.
@@ -24,6 +45,9 @@ public final class MQTTClient {
   var sessionPresent = false
   var outstandingPublishes = 0
   var lastDisconnectReason: String?
+  /// The receive time given to messages: taken when the loop wakes up and renewed once it is 1 ms old,
+  /// so messages that arrived together in one burst share it (and compress to almost nothing).
+  var receiveTime = Timestamp(microseconds: 0)
   private let sessionExpiry: UInt32
 
   private static let libraryInitialised: Void = { mosquitto_lib_init() }()
@@ -242,6 +266,7 @@ public final class MQTTClient {
     var pfd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
     if mosquitto_want_write(handle) { pfd.events |= Int16(POLLOUT) }
     let ready = poll(&pfd, 1, timeoutMilliseconds)
+    receiveTime = .now()
     if ready > 0 {
       if pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
         var packets = 0

@@ -78,7 +78,7 @@ public final class CaptureSession {
     if let name = configuration.sessionName { connection.clientID = name }
     let client = try MQTTClient(
       options: connection, cleanSession: !persistent, sessionExpiry: persistent ? 7 * 24 * 3600 : 0)
-    client.onMessage = { [unowned self] message, subscriptionID in self.received(message, subscriptionID) }
+    client.onMessage = { [unowned self] message in self.received(message) }
     client.onSubscriptionRefused = { [unowned self] _ in
       self.failure = MQTTError.subscriptionRejected(
         filter: self.filters.joined(separator: " "), broker: connection.brokerDescription)
@@ -156,14 +156,16 @@ public final class CaptureSession {
     }
   }
 
-  private func received(_ message: CapturedMessage, _ subscriptionID: UInt32?) {
+  private func received(_ message: borrowing ReceivedMessage) {
     guard failure == nil, let writer else { return }
-    if let id = subscriptionID, filters.count > 1, id != firstMatchingFilter(message.topic) {
+    if let id = message.subscriptionID, filters.count > 1, id != firstMatchingFilter(message.topic) {
       return  // a second copy for an overlapping filter: the first one was recorded
     }
     if let max = configuration.maxMessages, progress.messages >= max { return }
     do {
-      try writer.write(message)
+      try writer.writeMessage(
+        timestamp: message.timestamp, topic: message.topic, payload: message.payload, qos: message.qos,
+        retain: message.retain, properties: message.properties)
       progress.messages += 1
     } catch {
       failure = error
@@ -171,10 +173,11 @@ public final class CaptureSession {
   }
 
   /// The subscription identifier (1-based filter index) under which a message is recorded.
-  private func firstMatchingFilter(_ topic: String) -> UInt32 {
+  private func firstMatchingFilter(_ topic: UnsafeRawBufferPointer) -> UInt32 {
+    let base = topic.baseAddress?.assumingMemoryBound(to: CChar.self)
     for (i, filter) in filters.enumerated() {
       var matches = false
-      mosquitto_topic_matches_sub(filter, topic, &matches)
+      mosquitto_topic_matches_sub2(filter, filter.utf8.count, base, topic.count, &matches)
       if matches { return UInt32(i + 1) }
     }
     return 0

@@ -1,0 +1,42 @@
+# mqtt-dumper: `make demo` and `make test` install what is missing, build, and run.
+SHELL := /bin/bash
+SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
+DEBS := libmosquitto-dev zlib1g-dev mosquitto mosquitto-clients jq
+BIN_DEBUG := .build/debug/mqtt-dumper
+BIN_RELEASE := .build/release/mqtt-dumper
+
+.PHONY: deps build release test demo bench benchmarks format lint clean
+
+# Installs the Debian packages that are not there yet (root, or sudo).
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: build
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: release
+	bash scripts/demo.sh $(BIN_RELEASE)
+
+bench benchmarks: release
+	bash benchmarks/capture.sh $(BIN_RELEASE)
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build
