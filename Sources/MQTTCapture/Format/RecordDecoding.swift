@@ -1,6 +1,7 @@
 /// Why one line of a capture is not a record.
 public struct RecordSyntaxError: Error, Equatable, Sendable {
   public var message: String
+  public init(message: String) { self.message = message }
 }
 
 /// Turns capture lines back into records. Fields it does not know are ignored, so newer writers

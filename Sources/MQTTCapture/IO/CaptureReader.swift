@@ -33,7 +33,7 @@ public final class CaptureReader {
   private var text: [UInt8] = []  // decompressed text not yet split into lines
   private var textStart = 0
   private var endOfFile = false
-  private var pendingHeader: CaptureHeader?
+  private var damage: String?
 
   private static let chunkSize = 256 * 1024
 
@@ -82,13 +82,14 @@ public final class CaptureReader {
     let line: ArraySlice<UInt8>?
     do {
       line = try nextLine()
-    } catch {
-      throw CaptureError.notACapture(path: path, reason: isCompressed ? "its gzip data is corrupt" : "it cannot be read")
+    } catch CaptureError.corrupt {
+      throw CaptureError.notACapture(path: path, reason: "its gzip data is damaged before the end of line 1")
     }
     guard let line else {
-      throw isCompressed && uncompressedBytesRead == 0
-        ? CaptureError.notACapture(path: path, reason: "its gzip data ends before any line")
-        : CaptureError.empty(path: path)
+      if truncation != nil || (isCompressed && uncompressedBytesRead == 0) {
+        throw CaptureError.notACapture(path: path, reason: "it ends before its first line is complete")
+      }
+      throw CaptureError.empty(path: path)
     }
     let record = line.withUnsafeBytes { try? RecordDecoder.decode($0) }
     guard case .header(let header) = record else {
@@ -151,6 +152,9 @@ public final class CaptureReader {
         return line
       }
       searchFrom = text.count
+      if let damage {
+        throw CaptureError.corrupt(path: path, line: lineNumber + 1, reason: damage)
+      }
       if endOfFile {
         guard textStart < text.count else {
           if isCompressed && truncation == nil && inflater?.midStream == true {
@@ -235,7 +239,8 @@ public final class CaptureReader {
         throw CaptureError.corrupt(path: path, line: lineNumber + 1, reason: "unexpected data after the end of the compressed stream")
       }
     case .corrupt(let message):
-      throw CaptureError.corrupt(path: path, line: lineNumber + 1, reason: "damaged compressed data (\(message))")
+      // Hand out the lines decoded before the damage first; nextLine throws when they run out.
+      damage = "damaged compressed data (\(message))"
     }
   }
 
@@ -324,8 +329,8 @@ final class Inflater {
         midStream = false
         return .streamEnded(used)
       case Z_OK:
-        if stream.pointee.avail_in == 0 { return .consumed(used) }
-        // Output was full: go round again.
+        // One output chunk at a time, so damage is found at the line where it is, not ahead of it.
+        return .consumed(used)
       case Z_BUF_ERROR:
         return .consumed(used)
       default:
