@@ -84,7 +84,7 @@ processes; for the pipeline, {pipe['note']}; peak RSS of the pipeline is the sum
 
 - CPU: mqtt-dumper used **{ratio_cpu:.2f}×** the pipeline's CPU (target ≤ 0.7×).
 - Size: mqtt-dumper's file is **{ratio_size:.2f}×** the pipeline's (target ≤ 1.2×), while also holding
-  a µs timestamp, QoS and retain for every message.
+  a timestamp (µs format, bursts share one to within 1 ms), QoS and retain for every message.
 - Memory: recording {N * 5:,} messages peaked at {longer['rss']:.1f} MiB against {dump['rss']:.1f} MiB for
   {N:,} ({longer['lost']} lost): memory does not grow with the length of a capture.
 """

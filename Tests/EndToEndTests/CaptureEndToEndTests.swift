@@ -10,7 +10,9 @@ struct CaptureEndToEndTests {
     let broker = try TestBroker()
     let dir = try temporaryDirectory()
     let capture = dir.appendingPathComponent("rt.jsonl.gz").path
-    let run = try startMQTTDumper(["capture", "-p", "\(broker.port)", "-h", "127.0.0.1", "-t", "rt/#", "-o", capture, "--quiet"])
+    let run = try startMQTTDumper([
+      "capture", "-p", "\(broker.port)", "-h", "127.0.0.1", "-t", "rt/#", "-o", capture, "--quiet",
+    ])
     try waitUntilRecording(capture)
 
     let utf8 = Array("Grüße, 3D-Drucker 🖨️ \"quoted\" \\ back\nslash\ttab \u{0}nul".utf8)
@@ -18,7 +20,8 @@ struct CaptureEndToEndTests {
     var big = [UInt8](repeating: 0, count: 1_000_000)
     for i in big.indices { big[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 13) }
     let cases: [(String, [UInt8], Int)] = [
-      ("rt/utf8", utf8, 0), ("rt/binary", allBytes, 1), ("rt/big", big, 2), ("rt/json", Array(#"{"new": 9.0, "old": 8.8}"#.utf8), 2),
+      ("rt/utf8", utf8, 0), ("rt/binary", allBytes, 1), ("rt/big", big, 2),
+      ("rt/json", Array(#"{"new": 9.0, "old": 8.8}"#.utf8), 2),
     ]
     for (topic, payload, qos) in cases {
       let file = dir.appendingPathComponent(topic.replacingOccurrences(of: "/", with: "_")).path
@@ -46,8 +49,12 @@ struct CaptureEndToEndTests {
     // And the file really is gzip that zcat reads, with the binary payload as base64.
     let zcat = try Running(try which("gzip"), ["-dc", capture]).wait()
     #expect(zcat.status == 0)
-    #expect(zcat.stdoutText.contains(#""topic":"rt/binary","qos":1,"retain":false,"payload_b64":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/w=="}"#))
-    #expect(zcat.stdoutText.contains(#""topic":"rt/json","qos":2,"retain":false,"payload":"{\"new\": 9.0, \"old\": 8.8}"}"#))
+    #expect(
+      zcat.stdoutText.contains(
+        #""topic":"rt/binary","qos":1,"retain":false,"payload_b64":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/w=="}"#
+      ))
+    #expect(
+      zcat.stdoutText.contains(#""topic":"rt/json","qos":2,"retain":false,"payload":"{\"new\": 9.0, \"old\": 8.8}"}"#))
   }
 
   @Test("retain is recorded as the publisher set it, for retained-on-subscribe and live messages")
@@ -63,8 +70,14 @@ struct CaptureEndToEndTests {
     usleep(300_000)
     run.signal(SIGTERM)
     #expect(run.wait().status == 0)
-    let got = messages(try readAll(capture).records).map { "\($0.topic)=\(String(decoding: $0.payload, as: UTF8.self)) retain=\($0.retain) qos=\($0.qos.rawValue)" }
-    #expect(got == ["r/old=kept retain=true qos=1", "r/live=retained-live retain=true qos=0", "r/live=plain-live retain=false qos=0"])
+    let got = messages(try readAll(capture).records).map {
+      "\($0.topic)=\(String(decoding: $0.payload, as: UTF8.self)) retain=\($0.retain) qos=\($0.qos.rawValue)"
+    }
+    #expect(
+      got == [
+        "r/old=kept retain=true qos=1", "r/live=retained-live retain=true qos=0",
+        "r/live=plain-live retain=false qos=0",
+      ])
   }
 
   @Test("MQTT v5 properties are recorded")
@@ -74,12 +87,14 @@ struct CaptureEndToEndTests {
     let capture = dir.appendingPathComponent("p.jsonl.gz").path
     let run = try startMQTTDumper(["capture", "-L", broker.url, "-o", capture])
     try waitUntilRecording(capture)
-    try mosquittoPub(broker, [
-      "-V", "5", "-t", "p/x", "-m", "{}", "-D", "publish", "content-type", "application/json",
-      "-D", "publish", "payload-format-indicator", "1", "-D", "publish", "response-topic", "p/reply",
-      "-D", "publish", "correlation-data", "req-42", "-D", "publish", "user-property", "printer", "mk3",
-      "-D", "publish", "user-property", "printer", "mk4", "-D", "publish", "message-expiry-interval", "3600",
-    ])
+    try mosquittoPub(
+      broker,
+      [
+        "-V", "5", "-t", "p/x", "-m", "{}", "-D", "publish", "content-type", "application/json",
+        "-D", "publish", "payload-format-indicator", "1", "-D", "publish", "response-topic", "p/reply",
+        "-D", "publish", "correlation-data", "req-42", "-D", "publish", "user-property", "printer", "mk3",
+        "-D", "publish", "user-property", "printer", "mk4", "-D", "publish", "message-expiry-interval", "3600",
+      ])
     usleep(300_000)
     run.signal(SIGINT)
     #expect(run.wait().status == 0)
@@ -109,7 +124,9 @@ struct CaptureEndToEndTests {
     usleep(300_000)
     run.signal(SIGINT)
     #expect(run.wait().status == 0)
-    let got = messages(try readAll(capture).records).map { "\($0.topic)=\(String(decoding: $0.payload, as: UTF8.self))" }
+    let got = messages(try readAll(capture).records).map {
+      "\($0.topic)=\(String(decoding: $0.payload, as: UTF8.self))"
+    }
     #expect(got == ["o/a=1", "o/b=2", "x/a=3", "o/a/deep=4"])
   }
 
@@ -149,14 +166,18 @@ struct CaptureEndToEndTests {
     let broker = try TestBroker()
     let dir = try temporaryDirectory()
     let capture = dir.appendingPathComponent("session.jsonl.gz").path
-    let first = try startMQTTDumper(["capture", "-p", "\(broker.port)", "-t", "q/#", "-q", "1", "--session", "rec-1", "-o", capture])
+    let first = try startMQTTDumper([
+      "capture", "-p", "\(broker.port)", "-t", "q/#", "-q", "1", "--session", "rec-1", "-o", capture,
+    ])
     try waitUntilRecording(capture)
     try mosquittoPub(broker, ["-t", "q/1", "-m", "while-recording", "-q", "1"])
     usleep(300_000)
     first.signal(SIGINT)
     #expect(first.wait().status == 0)
     for i in 2...4 { try mosquittoPub(broker, ["-t", "q/\(i)", "-m", "while-away", "-q", "1"]) }
-    let second = try startMQTTDumper(["capture", "-p", "\(broker.port)", "-t", "q/#", "-q", "1", "--session", "rec-1", "-o", capture, "--append"])
+    let second = try startMQTTDumper([
+      "capture", "-p", "\(broker.port)", "-t", "q/#", "-q", "1", "--session", "rec-1", "-o", capture, "--append",
+    ])
     let deadline = Date().addingTimeInterval(10)
     while Date() < deadline, messages((try? readAll(capture))?.records ?? []).count < 4 { usleep(100_000) }
     second.signal(SIGINT)
@@ -229,7 +250,9 @@ struct CaptureEndToEndTests {
     let broker = try TestBroker()
     let dir = try temporaryDirectory()
     let capture = dir.appendingPathComponent("rot.jsonl.gz").path
-    let run = try startMQTTDumper(["capture", "-p", "\(broker.port)", "-t", "big/#", "--rotate-size", "20kB", "--level", "1", "-o", capture])
+    let run = try startMQTTDumper([
+      "capture", "-p", "\(broker.port)", "-t", "big/#", "--rotate-size", "20kB", "--level", "1", "-o", capture,
+    ])
     try waitUntilRecording(capture)
     let payload = (0..<30_000).map { _ in UInt8.random(in: 0...255) }  // incompressible: > 20 kB per message
     let file = dir.appendingPathComponent("payload").path
@@ -242,7 +265,9 @@ struct CaptureEndToEndTests {
     run.signal(SIGINT)
     #expect(run.wait().status == 0)
     var total = 0
-    for path in [capture, dir.appendingPathComponent("rot.1.jsonl.gz").path, dir.appendingPathComponent("rot.2.jsonl.gz").path] {
+    for path in [
+      capture, dir.appendingPathComponent("rot.1.jsonl.gz").path, dir.appendingPathComponent("rot.2.jsonl.gz").path,
+    ] {
       let (records, truncation) = try readAll(path)
       #expect(truncation == nil, "\(path)")
       total += messages(records).count

@@ -44,7 +44,8 @@ struct ErrorEndToEndTests {
     let passwordFile = dir.appendingPathComponent("pw").path
     try "s3cret\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
     let right = try mqttDumper([
-      "capture", "-p", "\(broker.port)", "-u", "maker", "--password-file", passwordFile, "-W", "0.5", "-o", "-", "--quiet",
+      "capture", "-p", "\(broker.port)", "-u", "maker", "--password-file", passwordFile, "-W", "0.5", "-o", "-",
+      "--quiet",
     ])
     #expect(right.status == 0, "\(right.stderr)")
     #expect(right.stdoutText.contains(#""event":"connected""#))
@@ -91,7 +92,9 @@ struct ErrorEndToEndTests {
     let dir = try temporaryDirectory()
     let text = dir.appendingPathComponent("notes.txt").path
     try "hello\n".write(toFile: text, atomically: true, encoding: .utf8)
-    expectOneSentence(try mqttDumper(["info", text]), contains: "\(text) is not an mqtt-dumper capture (line 1 is not a capture header)")
+    expectOneSentence(
+      try mqttDumper(["info", text]), contains: "\(text) is not an mqtt-dumper capture (line 1 is not a capture header)"
+    )
 
     let binary = dir.appendingPathComponent("photo.jpg").path
     try Data((0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 97) }).write(to: URL(fileURLWithPath: binary))
@@ -103,12 +106,12 @@ struct ErrorEndToEndTests {
     // A capture with a bad line in the middle.
     let broken = dir.appendingPathComponent("broken.jsonl").path
     try """
-      {"mqtt_dumper_capture":1,"created":"2025-11-25T11:07:36.000000Z","tool":"t","broker":"b","protocol":"mqttv5","subscriptions":[]}
-      {"ts":1764068856.1,"topic":"a","qos":0,"retain":false,"payload":"ok"}
-      {"ts":1764068856.2,"topic":"a","qos":0,"retain":false,"payload":"broken
-      {"ts":1764068856.3,"topic":"a","qos":0,"retain":false,"payload":"never reached"}
+    {"mqtt_dumper_capture":1,"created":"2025-11-25T11:07:36.000000Z","tool":"t","broker":"b","protocol":"mqttv5","subscriptions":[]}
+    {"ts":1764068856.1,"topic":"a","qos":0,"retain":false,"payload":"ok"}
+    {"ts":1764068856.2,"topic":"a","qos":0,"retain":false,"payload":"broken
+    {"ts":1764068856.3,"topic":"a","qos":0,"retain":false,"payload":"never reached"}
 
-      """.write(toFile: broken, atomically: true, encoding: .utf8)
+    """.write(toFile: broken, atomically: true, encoding: .utf8)
     expectOneSentence(try mqttDumper(["info", broken]), contains: "\(broken) is corrupt at line 3: invalid JSON")
 
     // Standard input works too.

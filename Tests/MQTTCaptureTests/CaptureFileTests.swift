@@ -18,7 +18,9 @@ private func message(_ i: Int) -> CapturedMessage {
     payload: Array(#"{"n": \#(i), "pad": "\#(String(repeating: "x", count: i % 50))"}"#.utf8))
 }
 
-private func readAll(_ path: String) throws -> (messages: [CapturedMessage], records: [CaptureRecord], reader: CaptureReader) {
+private func readAll(_ path: String) throws -> (
+  messages: [CapturedMessage], records: [CaptureRecord], reader: CaptureReader
+) {
   let reader = try CaptureReader(path: path)
   var records: [CaptureRecord] = []
   while let r = try reader.next() { records.append(r) }
@@ -86,7 +88,10 @@ struct CaptureFileTests {
         reader = try CaptureReader(path: cutPath)
       } catch let error as CaptureError {
         // Cut before the header line was complete: not a capture yet, said in one sentence.
-        guard case .notACapture = error else { Issue.record("cut at \(cut): \(error)"); continue }
+        guard case .notACapture = error else {
+          Issue.record("cut at \(cut): \(error)")
+          continue
+        }
         continue
       }
       var count = 0
@@ -137,14 +142,26 @@ struct CaptureFileTests {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
     #expect(throws: CaptureError.empty(path: empty)) { try CaptureReader(path: empty) }
-    #expect(throws: CaptureError.notACapture(path: text, reason: "line 1 is not a capture header")) { try CaptureReader(path: text) }
-    #expect(throws: CaptureError.notACapture(path: json, reason: "line 1 is not a capture header")) { try CaptureReader(path: json) }
-    #expect(throws: CaptureError.notACapture(path: binary, reason: "it holds binary data, not JSON Lines")) { try CaptureReader(path: binary) }
+    #expect(throws: CaptureError.notACapture(path: text, reason: "line 1 is not a capture header")) {
+      try CaptureReader(path: text)
+    }
+    #expect(throws: CaptureError.notACapture(path: json, reason: "line 1 is not a capture header")) {
+      try CaptureReader(path: json)
+    }
+    #expect(throws: CaptureError.notACapture(path: binary, reason: "it holds binary data, not JSON Lines")) {
+      try CaptureReader(path: binary)
+    }
     #expect(throws: CaptureError.newerVersion(path: newer, version: 99)) { try CaptureReader(path: newer) }
-    #expect(throws: CaptureError.notACapture(path: directory, reason: "it is a directory")) { try CaptureReader(path: directory) }
-    #expect(throws: CaptureError.cannotOpen(path: "/nonexistent/x.jsonl.gz", errno: ENOENT)) { try CaptureReader(path: "/nonexistent/x.jsonl.gz") }
-    #expect(CaptureError.notACapture(path: text, reason: "line 1 is not a capture header").description
-      == "\(text) is not an mqtt-dumper capture (line 1 is not a capture header); record one with `mqtt-dumper capture -o FILE`.")
+    #expect(throws: CaptureError.notACapture(path: directory, reason: "it is a directory")) {
+      try CaptureReader(path: directory)
+    }
+    #expect(throws: CaptureError.cannotOpen(path: "/nonexistent/x.jsonl.gz", errno: ENOENT)) {
+      try CaptureReader(path: "/nonexistent/x.jsonl.gz")
+    }
+    #expect(
+      CaptureError.notACapture(path: text, reason: "line 1 is not a capture header").description
+        == "\(text) is not an mqtt-dumper capture (line 1 is not a capture header); record one with `mqtt-dumper capture -o FILE`."
+    )
   }
 
   @Test("an existing file is never overwritten without asking")

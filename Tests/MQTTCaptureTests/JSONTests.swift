@@ -6,17 +6,22 @@ import Testing
 struct JSONTests {
   @Test("member order and number literals survive parsing and compact writing")
   func keepsOrderAndLiterals() throws {
-    let text = #"{"new": 9.0, "_event": "ZChange", "old": 8.8, "big": 12345678901234567890, "huge": 1e400, "t": 5252.172917127609}"#
+    let text =
+      #"{"new": 9.0, "_event": "ZChange", "old": 8.8, "big": 12345678901234567890, "huge": 1e400, "t": 5252.172917127609}"#
     let value = try JSONParser.parse(text)
-    guard case .object(let members) = value else { Issue.record("not an object"); return }
+    guard case .object(let members) = value else {
+      Issue.record("not an object")
+      return
+    }
     #expect(members.map(\.key) == ["new", "_event", "old", "big", "huge", "t"])
     #expect(value["new"] == .number("9.0"))
     #expect(value["big"] == .number("12345678901234567890"))
     #expect(value["huge"] == .number("1e400"))
     var out: [UInt8] = []
     JSONWriter.append(value, to: &out)
-    #expect(String(decoding: out, as: UTF8.self)
-      == #"{"new":9.0,"_event":"ZChange","old":8.8,"big":12345678901234567890,"huge":1e400,"t":5252.172917127609}"#)
+    #expect(
+      String(decoding: out, as: UTF8.self)
+        == #"{"new":9.0,"_event":"ZChange","old":8.8,"big":12345678901234567890,"huge":1e400,"t":5252.172917127609}"#)
   }
 
   @Test("escapes decode, including surrogate pairs")

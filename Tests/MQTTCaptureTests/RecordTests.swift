@@ -11,15 +11,23 @@ struct RecordTests {
       payload: Array(#"{"new": 9.0}"#.utf8))
     var out: [UInt8] = []
     RecordEncoder.append(m, to: &out)
-    #expect(String(decoding: out, as: UTF8.self)
-      == #"{"ts":1764068856.123456,"topic":"octoPrint/event/ZChange","qos":0,"retain":false,"payload":"{\"new\": 9.0}"}"# + "\n")
+    #expect(
+      String(decoding: out, as: UTF8.self)
+        == #"{"ts":1764068856.123456,"topic":"octoPrint/event/ZChange","qos":0,"retain":false,"payload":"{\"new\": 9.0}"}"#
+        + "\n")
   }
 
   static let samples: [CapturedMessage] = [
-    CapturedMessage(timestamp: Timestamp(microseconds: 1), topic: "a/b", payload: Array("héllo\n\"x\"".utf8), qos: .exactlyOnce, retain: true),
-    CapturedMessage(timestamp: Timestamp(microseconds: 1_764_068_856_000_001), topic: "bin", payload: (0...255).map { UInt8($0) }, qos: .atLeastOnce),
+    CapturedMessage(
+      timestamp: Timestamp(microseconds: 1), topic: "a/b", payload: Array("héllo\n\"x\"".utf8), qos: .exactlyOnce,
+      retain: true),
+    CapturedMessage(
+      timestamp: Timestamp(microseconds: 1_764_068_856_000_001), topic: "bin", payload: (0...255).map { UInt8($0) },
+      qos: .atLeastOnce),
     CapturedMessage(timestamp: Timestamp(microseconds: 1_764_068_856_500_000), topic: "empty", payload: []),
-    CapturedMessage(timestamp: Timestamp(microseconds: 1_764_068_856_999_999), topic: "big", payload: [UInt8](repeating: 0x7A, count: 1_000_000)),
+    CapturedMessage(
+      timestamp: Timestamp(microseconds: 1_764_068_856_999_999), topic: "big",
+      payload: [UInt8](repeating: 0x7A, count: 1_000_000)),
     CapturedMessage(
       timestamp: Timestamp(microseconds: 1_764_068_857_000_000), topic: "props", payload: Array("{}".utf8),
       properties: MQTTProperties(
@@ -50,9 +58,16 @@ struct RecordTests {
   @Test("unknown fields are ignored; missing ones are named")
   func decoding() throws {
     let record = try RecordDecoder.decode(#"{"ts":1.5,"topic":"t","payload":"p","future":{"x":[1]}}"#)
-    #expect(record == .message(CapturedMessage(timestamp: Timestamp(microseconds: 1_500_000), topic: "t", payload: Array("p".utf8))))
-    #expect(throws: RecordSyntaxError(message: "no \"topic\" string")) { try RecordDecoder.decode(#"{"ts":1,"payload":"p"}"#) }
-    #expect(throws: RecordSyntaxError.self) { try RecordDecoder.decode(#"{"ts":1,"topic":"t","payload":"p","payload_b64":"AA=="}"#) }
+    #expect(
+      record
+        == .message(
+          CapturedMessage(timestamp: Timestamp(microseconds: 1_500_000), topic: "t", payload: Array("p".utf8))))
+    #expect(throws: RecordSyntaxError(message: "no \"topic\" string")) {
+      try RecordDecoder.decode(#"{"ts":1,"payload":"p"}"#)
+    }
+    #expect(throws: RecordSyntaxError.self) {
+      try RecordDecoder.decode(#"{"ts":1,"topic":"t","payload":"p","payload_b64":"AA=="}"#)
+    }
     #expect(throws: RecordSyntaxError.self) { try RecordDecoder.decode(#"{"ts":1,"topic":"t","qos":3,"payload":"p"}"#) }
   }
 }

@@ -236,7 +236,8 @@ public final class CaptureReader {
       if raw.count - rawStart >= 2, raw[rawStart] == 0x1F, raw[rawStart + 1] == 0x8B {
         inflater.reset()
       } else {
-        throw CaptureError.corrupt(path: path, line: lineNumber + 1, reason: "unexpected data after the end of the compressed stream")
+        throw CaptureError.corrupt(
+          path: path, line: lineNumber + 1, reason: "unexpected data after the end of the compressed stream")
       }
     case .corrupt(let message):
       // Hand out the lines decoded before the damage first; nextLine throws when they run out.

@@ -112,7 +112,8 @@ public final class RotatingCaptureWriter {
       next = Self.rotatedPath(basePath, index: index)
     }
     header.created = Timestamp.now().rfc3339
-    current = try CaptureWriter(path: next, mode: mode == .replace ? .replace : .createNew, header: header, level: level)
+    current = try CaptureWriter(
+      path: next, mode: mode == .replace ? .replace : .createNew, header: header, level: level)
     paths.append(next)
     openedAt = .now
   }

@@ -93,7 +93,8 @@ public final class MQTTClient {
       let rc = mosquitto_tls_set(handle, tls.caFile, tls.caPath, tls.certFile, tls.keyFile, nil)
       guard rc == MOSQ_ERR_SUCCESS.rawValue else {
         throw MQTTError.setupFailed(
-          "the TLS files were not accepted (\(String(cString: mosquitto_strerror(rc)))); check --cafile, --capath, --cert and --key.")
+          "the TLS files were not accepted (\(String(cString: mosquitto_strerror(rc)))); check --cafile, --capath, --cert and --key."
+        )
       }
     }
     if tls.version != nil || tls.insecure {
@@ -112,7 +113,8 @@ public final class MQTTClient {
     if options.protocolVersion == .v5 && sessionExpiry > 0 {
       var props: OpaquePointer? = nil
       mosquitto_property_add_int32(&props, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), sessionExpiry)
-      rc = mosquitto_connect_bind_v5(handle, options.host, Int32(options.effectivePort), Int32(options.keepalive), nil, props)
+      rc = mosquitto_connect_bind_v5(
+        handle, options.host, Int32(options.effectivePort), Int32(options.keepalive), nil, props)
       mosquitto_property_free_all(&props)
     } else {
       rc = mosquitto_connect(handle, options.host, Int32(options.effectivePort), Int32(options.keepalive))
@@ -167,7 +169,9 @@ public final class MQTTClient {
   /// - Parameters:
   ///   - retainAsPublished: MQTT v5: deliver the retain flag the publisher set (else only retained-on-subscribe).
   ///   - identifier: MQTT v5 subscription identifier (1…268,435,455), echoed on matching messages.
-  public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = true, identifier: UInt32? = nil) throws {
+  public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = true, identifier: UInt32? = nil)
+    throws
+  {
     guard mosquitto_sub_topic_check(filter) == MOSQ_ERR_SUCCESS.rawValue else {
       throw MQTTError.invalidTopicFilter(filter)
     }

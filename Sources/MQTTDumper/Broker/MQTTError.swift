@@ -86,7 +86,8 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
     case 3, 136, 137:
       return .refusedByBroker(broker: broker, reason: "the server is unavailable or busy", advice: "try again later.")
     default:
-      let text = code < 128 ? String(cString: mosquitto_connack_string(code)) : String(cString: mosquitto_reason_string(code))
+      let text =
+        code < 128 ? String(cString: mosquitto_connack_string(code)) : String(cString: mosquitto_reason_string(code))
       return .refusedByBroker(broker: broker, reason: text.lowercased(), advice: "check the connection options.")
     }
   }

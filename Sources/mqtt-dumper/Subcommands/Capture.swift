@@ -21,12 +21,15 @@ struct Capture: ParsableCommand {
   @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to record (repeatable; default '#').")
   var topics: [String] = []
 
-  @Option(name: [.customShort("q"), .long], help: "Maximum QoS to subscribe with (default 2: record the publisher's QoS).")
+  @Option(
+    name: [.customShort("q"), .long], help: "Maximum QoS to subscribe with (default 2: record the publisher's QoS).")
   var qos = 2
 
   @Option(
     name: [.customShort("o"), .long],
-    help: "Capture file (.jsonl.gz compressed, .jsonl plain), or - for JSON Lines on stdout. Default: capture-<time>.jsonl.gz.")
+    help:
+      "Capture file (.jsonl.gz compressed, .jsonl plain), or - for JSON Lines on stdout. Default: capture-<time>.jsonl.gz."
+  )
   var output: String?
 
   @Flag(name: .long, help: "Replace the output file if it exists.")
@@ -135,7 +138,8 @@ struct Capture: ParsableCommand {
     let ratio =
       p.fileBytes > 0 && p.paths != ["-"]
       ? ", \(formatDecimal(Double(p.uncompressedBytes) / Double(p.fileBytes), places: 1)):1" : ""
-    return "\(state) \(formatCount(p.messages)) messages, \(formatCount(Int(rate.rounded())))/s, "
+    let file = p.paths.last.map { $0 == "-" ? "stdout" : $0 } ?? ""
+    return "\(state) recording to \(file): \(formatCount(p.messages)) messages, \(formatCount(Int(rate.rounded())))/s, "
       + "\(formatBytes(p.fileBytes)) written\(ratio), \(formatDuration(seconds: p.elapsed / .seconds(1)))"
   }
 

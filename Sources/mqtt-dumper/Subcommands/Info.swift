@@ -46,7 +46,8 @@ struct Info: ParsableCommand {
     }
     let utf8 = s.messages - s.binaryMessages
     lines.append(
-      "  payloads     \(formatBytes(s.payloadBytes)): \(formatCount(utf8)) UTF-8, \(formatCount(s.binaryMessages)) binary")
+      "  payloads     \(formatBytes(s.payloadBytes)): \(formatCount(utf8)) UTF-8, \(formatCount(s.binaryMessages)) binary"
+    )
     lines.append(
       "  flags        QoS 0/1/2: \(s.messagesByQoS.map { formatCount($0) }.joined(separator: "/")), "
         + "retained \(formatCount(s.retainedMessages)), with v5 properties \(formatCount(s.withProperties))")
@@ -66,9 +67,12 @@ struct Info: ParsableCommand {
       let width = shown.map { formatCount($0.messages).count }.max() ?? 1
       for t in shown {
         let n = formatCount(t.messages)
-        lines.append("    \(String(repeating: " ", count: width - n.count))\(n)  \(t.topic)  (\(formatBytes(t.payloadBytes)))")
+        lines.append(
+          "    \(String(repeating: " ", count: width - n.count))\(n)  \(t.topic)  (\(formatBytes(t.payloadBytes)))")
       }
-      if shown.count < sorted.count { lines.append("    … and \(sorted.count - shown.count) more (--topics 0 lists all)") }
+      if shown.count < sorted.count {
+        lines.append("    … and \(sorted.count - shown.count) more (--topics 0 lists all)")
+      }
     }
     return lines.joined(separator: "\n")
   }

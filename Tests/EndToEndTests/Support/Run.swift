@@ -47,12 +47,16 @@ final class Running: @unchecked Sendable {
     out.fileHandleForReading.readabilityHandler = { [weak self] h in
       let d = h.availableData
       guard let self else { return }
-      self.lock.lock(); self.outData.append(d); self.lock.unlock()
+      self.lock.lock()
+      self.outData.append(d)
+      self.lock.unlock()
     }
     err.fileHandleForReading.readabilityHandler = { [weak self] h in
       let d = h.availableData
       guard let self else { return }
-      self.lock.lock(); self.errData.append(d); self.lock.unlock()
+      self.lock.lock()
+      self.errData.append(d)
+      self.lock.unlock()
     }
     unblockStopSignals()
     try process.run()
@@ -80,7 +84,8 @@ final class Running: @unchecked Sendable {
     err.fileHandleForReading.readabilityHandler = nil
     let restOut = out.fileHandleForReading.readDataToEndOfFile()
     let restErr = err.fileHandleForReading.readDataToEndOfFile()
-    lock.lock(); defer { lock.unlock() }
+    lock.lock()
+    defer { lock.unlock() }
     return Finished(
       status: process.terminationStatus, stdout: outData + restOut,
       stderr: String(decoding: errData + restErr, as: UTF8.self))
@@ -100,8 +105,9 @@ func startMQTTDumper(_ arguments: [String], environment: [String: String]? = nil
 /// Runs mosquitto_pub (an independent client) against `broker` and checks it succeeded.
 func mosquittoPub(_ broker: TestBroker, _ arguments: [String], stdin: Data? = nil) throws {
   let result = try Running(
-    try which("mosquitto_pub"), ["-h", "127.0.0.1", "-p", "\(broker.port)"] + arguments, stdin: stdin)
-    .wait(timeout: 30)
+    try which("mosquitto_pub"), ["-h", "127.0.0.1", "-p", "\(broker.port)"] + arguments, stdin: stdin
+  )
+  .wait(timeout: 30)
   guard result.status == 0 else { throw TestFailure("mosquitto_pub \(arguments) failed: \(result.stderr)") }
 }
 
@@ -110,7 +116,9 @@ func mosquittoPub(_ broker: TestBroker, _ arguments: [String], stdin: Data? = ni
 func waitUntilRecording(_ path: String, timeout: TimeInterval = 10) throws {
   let deadline = Date().addingTimeInterval(timeout)
   while Date() < deadline {
-    if let records = try? readAll(path), records.records.contains(where: { if case .event = $0 { true } else { false } }) {
+    if let records = try? readAll(path),
+      records.records.contains(where: { if case .event = $0 { true } else { false } })
+    {
       usleep(300_000)
       return
     }
