@@ -44,6 +44,7 @@ public final class CaptureSession {
   public let configuration: CaptureConfiguration
   private var writer: RotatingCaptureWriter?
   private var failure: Error?
+  private var early: [CapturedMessage] = []
   private var progress = CaptureProgress()
   private var filters: [String]
 
@@ -100,6 +101,8 @@ public final class CaptureSession {
       path: configuration.output, mode: configuration.mode, header: header, rotation: configuration.rotation,
       level: configuration.compressionLevel)
     if let pendingConnect { try writer?.write(.connected(at: pendingConnect)) }
+    for message in early { try writer?.write(message) }
+    early = []
     progress.connected = true
 
     let start = ContinuousClock.now
@@ -157,11 +160,17 @@ public final class CaptureSession {
   }
 
   private func received(_ message: borrowing ReceivedMessage) {
-    guard failure == nil, let writer else { return }
+    guard failure == nil else { return }
     if let id = message.subscriptionID, filters.count > 1, id != firstMatchingFilter(message.topic) {
       return  // a second copy for an overlapping filter: the first one was recorded
     }
     if let max = configuration.maxMessages, progress.messages >= max { return }
+    guard let writer else {
+      // A persistent session's queued messages arrive right after CONNACK, before the file is open.
+      early.append(message.copy())
+      progress.messages += 1
+      return
+    }
     do {
       try writer.writeMessage(
         timestamp: message.timestamp, topic: message.topic, payload: message.payload, qos: message.qos,
