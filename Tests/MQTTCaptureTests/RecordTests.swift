@@ -71,3 +71,8 @@ struct RecordTests {
     #expect(throws: RecordSyntaxError.self) { try RecordDecoder.decode(#"{"ts":1,"topic":"t","qos":3,"payload":"p"}"#) }
   }
 }
+
+extension CapturedMessage: @retroactive CustomTestStringConvertible {
+  /// Keeps test logs short: a 1 MB payload is not printed.
+  public var testDescription: String { "\(topic) (\(payload.count) bytes, QoS \(qos.rawValue))" }
+}

@@ -1,0 +1,249 @@
+/// ANSI colours for pretty output; `nil` means plain text.
+public struct JSONColors: Sendable {
+  public var key = "\u{1B}[1;34m"
+  public var string = "\u{1B}[32m"
+  public var number = "\u{1B}[36m"
+  public var literal = "\u{1B}[35m"
+  public var reset = "\u{1B}[0m"
+  public init() {}
+}
+
+/// Why a payload could not be formatted as JSON.
+public enum JSONFormatError: Error, Equatable, Sendable, CustomStringConvertible {
+  case invalid(message: String, offset: Int)
+  case tooDeep(limit: Int)
+
+  public var description: String {
+    switch self {
+    case .invalid(let message, let offset): return "not JSON: \(message) at byte \(offset + 1)"
+    case .tooDeep(let limit): return "JSON nested deeper than \(limit) levels"
+    }
+  }
+}
+
+/// Pretty-prints JSON changing nothing but white space: member order, number literals and strings
+/// stay exactly as sent; 2-space indent, `"key": value`, one member per line, `[]`/`{}` when empty —
+/// the layout of the 2017 OctoPrint MQTT document.
+///
+/// It is a single streaming pass with an explicit stack, so deep nesting costs memory, not call stack,
+/// and is cut off at `maxDepth` with an error rather than a crash.
+public struct JSONFormatter: Sendable {
+  public var indent = 2
+  public var colors: JSONColors?
+  /// Rewrites absolute paths in string values as the document does: `"/.../NodeMCU_Case.gcode"`.
+  public var redactPaths = false
+  public var maxDepth = 1000
+
+  public init(indent: Int = 2, colors: JSONColors? = nil, redactPaths: Bool = false, maxDepth: Int = 1000) {
+    self.indent = indent
+    self.colors = colors
+    self.redactPaths = redactPaths
+    self.maxDepth = maxDepth
+  }
+
+  /// Formats `input` (which must be valid UTF-8) and appends the result to `out` without a final newline.
+  /// On error `out` is left as it was.
+  /// - Throws: `JSONFormatError` when `input` is not one JSON value, or is nested too deeply.
+  public func format(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) throws(JSONFormatError) {
+    let start = out.count
+    do {
+      try run(input, &out)
+    } catch {
+      out.removeSubrange(start...)
+      throw error
+    }
+  }
+
+  /// Formats a string; see `format(_:into:)`.
+  public func format(_ text: String) throws(JSONFormatError) -> String {
+    var out: [UInt8] = []
+    var copy = text
+    let result = copy.withUTF8 { buffer -> JSONFormatError? in
+      do {
+        try format(UnsafeRawBufferPointer(buffer), into: &out)
+        return nil
+      } catch let error as JSONFormatError {
+        return error
+      } catch {
+        return nil
+      }
+    }
+    if let result { throw result }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  private enum State { case value, key, afterValue }
+
+  private func run(_ b: UnsafeRawBufferPointer, _ out: inout [UInt8]) throws(JSONFormatError) {
+    let n = b.count
+    var stack: [Bool] = []  // true: object, false: array
+    var i = 0
+    var state = State.value
+    @inline(__always) func skip() {
+      while i < n, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+    }
+    func fail(_ message: String) -> JSONFormatError { .invalid(message: message, offset: i) }
+    func newline(_ out: inout [UInt8], depth: Int) {
+      out.append(0x0A)
+      for _ in 0..<(depth * indent) { out.append(0x20) }
+    }
+    skip()
+    while true {
+      switch state {
+      case .value:
+        guard i < n else { throw fail("unexpected end") }
+        let c = b[i]
+        switch c {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+          let close: UInt8 = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+          i += 1
+          skip()
+          if i < n, b[i] == close {
+            out.append(c)
+            out.append(close)
+            i += 1
+            state = .afterValue
+          } else {
+            guard stack.count < maxDepth else { throw .tooDeep(limit: maxDepth) }
+            stack.append(c == UInt8(ascii: "{"))
+            out.append(c)
+            newline(&out, depth: stack.count)
+            state = c == UInt8(ascii: "{") ? .key : .value
+          }
+        case UInt8(ascii: "\""):
+          let end = try scanString(b, from: i)
+          emitString(b, i, end, isKey: false, &out)
+          i = end
+          state = .afterValue
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+          let end = try scanNumber(b, from: i)
+          emit(b, i, end, color: colors?.number, &out)
+          i = end
+          state = .afterValue
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+          let literal: StaticString = c == UInt8(ascii: "t") ? "true" : c == UInt8(ascii: "f") ? "false" : "null"
+          let len = literal.utf8CodeUnitCount
+          guard i + len <= n, (0..<len).allSatisfy({ b[i + $0] == literal.utf8Start[$0] }) else {
+            throw fail("unexpected character")
+          }
+          emit(b, i, i + len, color: colors?.literal, &out)
+          i += len
+          state = .afterValue
+        default:
+          throw fail("unexpected character")
+        }
+      case .key:
+        guard i < n, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+        let end = try scanString(b, from: i)
+        emitString(b, i, end, isKey: true, &out)
+        i = end
+        skip()
+        guard i < n, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+        i += 1
+        out.append(UInt8(ascii: ":"))
+        out.append(0x20)
+        skip()
+        state = .value
+      case .afterValue:
+        skip()
+        guard let isObject = stack.last else {
+          guard i == n else { throw fail("unexpected text after the JSON value") }
+          return
+        }
+        guard i < n else { throw fail("unexpected end") }
+        let c = b[i]
+        if c == UInt8(ascii: ",") {
+          i += 1
+          out.append(c)
+          newline(&out, depth: stack.count)
+          skip()
+          state = isObject ? .key : .value
+        } else if c == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+          i += 1
+          stack.removeLast()
+          newline(&out, depth: stack.count)
+          out.append(c)
+        } else {
+          throw fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
+        }
+      }
+    }
+  }
+
+  private func emit(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, color: String?, _ out: inout [UInt8]) {
+    if let color { out.append(contentsOf: color.utf8) }
+    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[start..<end]))
+    if color != nil, let reset = colors?.reset { out.append(contentsOf: reset.utf8) }
+  }
+
+  private func emitString(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, isKey: Bool, _ out: inout [UInt8]) {
+    let color = isKey ? colors?.key : colors?.string
+    if !isKey && redactPaths, end - start > 3, b[start + 1] == UInt8(ascii: "/") {
+      // "/home/pi/.octoprint/uploads/x.gcode" → "/.../x.gcode"
+      var lastSlash = end - 2
+      while lastSlash > start + 1 && b[lastSlash] != UInt8(ascii: "/") { lastSlash -= 1 }
+      if lastSlash > start + 1 {
+        if let color { out.append(contentsOf: color.utf8) }
+        out.append(contentsOf: #""/..."#.utf8)
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[lastSlash..<end]))
+        if let reset = colors?.reset { out.append(contentsOf: reset.utf8) }
+        return
+      }
+    }
+    emit(b, start, end, color: color, &out)
+  }
+
+  /// The index after the closing quote of the string that starts at `start`.
+  private func scanString(_ b: UnsafeRawBufferPointer, from start: Int) throws(JSONFormatError) -> Int {
+    var i = start + 1
+    let n = b.count
+    while i < n {
+      let c = b[i]
+      if c == UInt8(ascii: "\"") { return i + 1 }
+      if c < 0x20 { throw .invalid(message: "control character in string", offset: i) }
+      if c == UInt8(ascii: "\\") {
+        guard i + 1 < n else { break }
+        switch b[i + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+          UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+          i += 2
+        case UInt8(ascii: "u"):
+          guard i + 6 <= n, (2..<6).allSatisfy({ isHex(b[i + $0]) }) else {
+            throw .invalid(message: "invalid \\u escape", offset: i)
+          }
+          i += 6
+        default:
+          throw .invalid(message: "invalid escape in string", offset: i)
+        }
+        continue
+      }
+      i += 1
+    }
+    throw .invalid(message: "unterminated string", offset: start)
+  }
+
+  private func isHex(_ c: UInt8) -> Bool {
+    (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66)
+  }
+
+  private func scanNumber(_ b: UnsafeRawBufferPointer, from start: Int) throws(JSONFormatError) -> Int {
+    var i = start
+    let n = b.count
+    func digit(_ k: Int) -> Bool { k < n && b[k] >= 0x30 && b[k] <= 0x39 }
+    if b[i] == UInt8(ascii: "-") { i += 1 }
+    guard digit(i) else { throw .invalid(message: "invalid number", offset: start) }
+    if b[i] == UInt8(ascii: "0") { i += 1 } else { while digit(i) { i += 1 } }
+    if i < n, b[i] == UInt8(ascii: ".") {
+      i += 1
+      guard digit(i) else { throw .invalid(message: "invalid number", offset: start) }
+      while digit(i) { i += 1 }
+    }
+    if i < n, b[i] | 0x20 == UInt8(ascii: "e") {
+      i += 1
+      if i < n, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+      guard digit(i) else { throw .invalid(message: "invalid number", offset: start) }
+      while digit(i) { i += 1 }
+    }
+    return i
+  }
+}
