@@ -72,7 +72,7 @@ struct RecordTests {
   }
 }
 
-extension CapturedMessage: @retroactive CustomTestStringConvertible {
+extension CapturedMessage: CustomTestStringConvertible {
   /// Keeps test logs short: a 1 MB payload is not printed.
   public var testDescription: String { "\(topic) (\(payload.count) bytes, QoS \(qos.rawValue))" }
 }
