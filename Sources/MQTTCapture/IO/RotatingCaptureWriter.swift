@@ -14,9 +14,28 @@ public struct CaptureRotation: Sendable, Equatable {
   }
 }
 
+/// Where a capture session puts what it records: capture files, or (for `print --live`) the screen.
+public protocol CaptureSink: AnyObject {
+  /// Adds a message given as bytes that are valid only during the call.
+  func writeMessage(
+    timestamp: Timestamp, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: MQTTQoS, retain: Bool,
+    properties: MQTTProperties) throws
+  func write(_ message: CapturedMessage) throws
+  func write(_ event: ConnectionEvent) throws
+  /// Called by the loop every few tens of milliseconds.
+  func flushIfDue() throws
+  func flush() throws
+  func close() throws
+  /// Bytes written so far (after compression) and before compression, for the status line.
+  var fileBytes: UInt64 { get }
+  var uncompressedBytes: UInt64 { get }
+  /// The files written, or `["-"]`.
+  var paths: [String] { get }
+}
+
 /// A capture that may span numbered files: `print.jsonl.gz`, `print.1.jsonl.gz`, `print.2.jsonl.gz`, …
 /// Each file is a complete capture with its own header.
-public final class RotatingCaptureWriter {
+public final class RotatingCaptureWriter: CaptureSink {
   public let basePath: String
   public let rotation: CaptureRotation
   /// Every file written so far, the current one last.

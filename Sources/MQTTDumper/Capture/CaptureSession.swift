@@ -42,7 +42,7 @@ public struct CaptureProgress: Sendable {
 /// reconnecting when the broker goes away, until stopped.
 public final class CaptureSession {
   public let configuration: CaptureConfiguration
-  private var writer: RotatingCaptureWriter?
+  private var writer: (any CaptureSink)?
   private var failure: Error?
   private var early: [CapturedMessage] = []
   private var progress = CaptureProgress()
@@ -73,7 +73,11 @@ public final class CaptureSession {
   ///   - report: called about twice a second with the progress.
   /// - Returns: the final progress; the file is complete and closed.
   /// - Throws: `MQTTError` when the first connection fails, `CaptureError` when writing fails.
-  public func run(shouldStop: () -> Bool, report: ((CaptureProgress) -> Void)? = nil) throws -> CaptureProgress {
+  /// - Parameter openSink: where records go once connected; by default the configured capture file(s).
+  public func run(
+    shouldStop: () -> Bool, report: ((CaptureProgress) -> Void)? = nil,
+    openSink: ((CaptureHeader) throws -> any CaptureSink)? = nil
+  ) throws -> CaptureProgress {
     let persistent = configuration.sessionName != nil
     var connection = configuration.connection
     if let name = configuration.sessionName { connection.clientID = name }
@@ -97,9 +101,11 @@ public final class CaptureSession {
       self.connected(client)
     }
     try client.connect()
-    writer = try RotatingCaptureWriter(
-      path: configuration.output, mode: configuration.mode, header: header, rotation: configuration.rotation,
-      level: configuration.compressionLevel)
+    writer =
+      try openSink?(header)
+      ?? RotatingCaptureWriter(
+        path: configuration.output, mode: configuration.mode, header: header, rotation: configuration.rotation,
+        level: configuration.compressionLevel)
     if let pendingConnect { try writer?.write(.connected(at: pendingConnect)) }
     for message in early { try writer?.write(message) }
     early = []

@@ -1,0 +1,58 @@
+/// Which messages `print` (and later `replay`) keep: topic filters, exclusions, a time window, a limit
+/// and a pattern on the payload.
+public struct MessageFilter {
+  /// A point in time: absolute, or an offset from the first message of the capture.
+  public enum TimeBound: Sendable, Equatable {
+    case absolute(Timestamp)
+    case offset(Duration)
+  }
+
+  public var topics: [TopicFilter] = []
+  public var excludes: [TopicFilter] = []
+  public var since: TimeBound?
+  public var until: TimeBound?
+  /// Keep at most this many messages.
+  public var limit: Int?
+  /// Keep only messages whose payload (as UTF-8 text) contains a match.
+  public var grep: Regex<AnyRegexOutput>?
+
+  private var start: Timestamp?
+  public private(set) var accepted = 0
+
+  public init() {}
+
+  /// True once `limit` messages were accepted, or a message came after `until` (captures are in time
+  /// order, so reading can stop).
+  public private(set) var isExhausted = false
+
+  /// Whether to keep `m`. Call in capture order: the first message sets the origin of offsets.
+  public mutating func accept(_ m: CapturedMessage) -> Bool {
+    if start == nil { start = m.timestamp }
+    if let limit, accepted >= limit {
+      isExhausted = true
+      return false
+    }
+    if let since, m.timestamp < resolve(since) { return false }
+    if let until, m.timestamp > resolve(until) {
+      isExhausted = true
+      return false
+    }
+    if !topics.isEmpty && !topics.contains(where: { $0.matches(m.topic) }) { return false }
+    if excludes.contains(where: { $0.matches(m.topic) }) { return false }
+    if let grep {
+      let text = String(decoding: m.payload, as: UTF8.self)
+      guard (try? grep.firstMatch(in: text)) != nil else { return false }
+    }
+    accepted += 1
+    return true
+  }
+
+  private func resolve(_ bound: TimeBound) -> Timestamp {
+    switch bound {
+    case .absolute(let t): return t
+    case .offset(let d):
+      let (s, atto) = d.components
+      return Timestamp(microseconds: (start?.microseconds ?? 0) + s * 1_000_000 + atto / 1_000_000_000_000)
+    }
+  }
+}

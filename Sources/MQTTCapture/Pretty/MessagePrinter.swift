@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Renders capture records for people (`pretty`), for `mosquitto_sub -v` habits (`compact`), or
+/// back into capture lines for pipes (`jsonl`).
+public struct MessagePrinter: Sendable {
+  public enum Layout: String, Sendable, CaseIterable {
+    case pretty, compact, jsonl
+  }
+
+  public var layout: Layout
+  public var renderer: PayloadRenderer
+  /// Times in UTC instead of the local zone.
+  public var utc = false
+  /// Colours for the message header line; nil for plain text.
+  public var topicColor: String?
+  public var dimColor: String?
+  public var reset = "\u{1B}[0m"
+
+  public init(layout: Layout = .pretty, renderer: PayloadRenderer = PayloadRenderer()) {
+    self.layout = layout
+    self.renderer = renderer
+  }
+
+  /// Appends one message, newline-terminated.
+  public func append(_ m: CapturedMessage, to out: inout [UInt8]) {
+    switch layout {
+    case .jsonl:
+      RecordEncoder.append(m, to: &out)
+    case .compact:
+      out.append(contentsOf: m.topic.utf8)
+      out.append(0x20)
+      m.payload.withUnsafeBytes { payload in
+        if isValidUTF8(payload) {
+          // One line per message: newlines inside the payload become \n.
+          for b in payload {
+            if b == 0x0A {
+              out.append(contentsOf: "\\n".utf8)
+            } else if b == 0x0D {
+              out.append(contentsOf: "\\r".utf8)
+            } else {
+              out.append(b)
+            }
+          }
+        } else {
+          out.append(contentsOf: "<binary \(payload.count) bytes: ".utf8)
+          for b in payload.prefix(renderer.maxBytes ?? payload.count) {
+            out.append(contentsOf: String(b, radix: 16).count == 1 ? "0\(String(b, radix: 16))".utf8 : String(b, radix: 16).utf8)
+          }
+          out.append(UInt8(ascii: ">"))
+        }
+      }
+      out.append(0x0A)
+    case .pretty:
+      colored(formatTime(m.timestamp), dimColor, &out)
+      out.append(0x20)
+      colored(m.topic, topicColor, &out)
+      var flags = ["qos \(m.qos.rawValue)"]
+      if m.retain { flags.append("retained") }
+      flags.append(m.payload.count == 1 ? "1 byte" : "\(m.payload.count) bytes")
+      colored("  (" + flags.joined(separator: ", ") + ")", dimColor, &out)
+      out.append(0x0A)
+      if !m.properties.isEmpty {
+        colored(describe(m.properties), dimColor, &out)
+        out.append(0x0A)
+      }
+      m.payload.withUnsafeBytes { _ = renderer.render($0, into: &out) }
+      out.append(contentsOf: "\n\n".utf8)
+    }
+  }
+
+  /// Appends what the pretty layout shows for a connection event (nothing in the others).
+  public func append(_ event: ConnectionEvent, to out: inout [UInt8]) {
+    guard layout == .pretty else { return }
+    let reason = event.reason.map { ": \($0)" } ?? ""
+    colored("\(formatTime(event.timestamp)) -- recorder \(event.kind)\(reason) --", dimColor, &out)
+    out.append(contentsOf: "\n\n".utf8)
+  }
+
+  /// Appends a file's header: a note in the pretty layout, the header line itself for `jsonl`.
+  public func append(_ header: CaptureHeader, path: String, to out: inout [UInt8]) {
+    switch layout {
+    case .jsonl: RecordEncoder.append(header, to: &out)
+    case .compact: break
+    case .pretty:
+      colored(
+        "== \(path): recorded from \(header.broker) (\(header.protocolName)) starting \(header.created) ==", dimColor,
+        &out)
+      out.append(contentsOf: "\n\n".utf8)
+    }
+  }
+
+  private func describe(_ p: MQTTProperties) -> String {
+    var parts: [String] = []
+    if let v = p.contentType { parts.append("content-type: \(v)") }
+    if let v = p.payloadFormatIndicator { parts.append("payload-format: \(v)") }
+    if let v = p.messageExpiryInterval { parts.append("expiry: \(v) s") }
+    if let v = p.responseTopic { parts.append("response-topic: \(v)") }
+    if let v = p.correlationData { parts.append("correlation-data: \(Base64.encode(v))") }
+    for u in p.userProperties { parts.append("\(u.name)=\(u.value)") }
+    return "  [" + parts.joined(separator: ", ") + "]"
+  }
+
+  private func colored(_ text: String, _ color: String?, _ out: inout [UInt8]) {
+    if let color { out.append(contentsOf: color.utf8) }
+    out.append(contentsOf: text.utf8)
+    if color != nil { out.append(contentsOf: reset.utf8) }
+  }
+
+  /// `2025-11-25 11:07:36.123` in local time (or UTC with `utc`).
+  public func formatTime(_ ts: Timestamp) -> String {
+    var seconds = time_t(ts.microseconds / 1_000_000)
+    var parts = tm()
+    if utc { gmtime_r(&seconds, &parts) } else { localtime_r(&seconds, &parts) }
+    func pad(_ v: Int32, _ w: Int) -> String {
+      let s = String(v)
+      return String(repeating: "0", count: max(0, w - s.count)) + s
+    }
+    let millis = Int32((ts.microseconds % 1_000_000) / 1000)
+    return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2)) "
+      + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(millis, 3))"
+      + (utc ? "Z" : "")
+  }
+}

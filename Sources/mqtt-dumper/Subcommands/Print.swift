@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import MQTTDumper
+
+struct Print: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show captures (or, with --live, a broker's traffic) readably.",
+    discussion: """
+      JSON payloads are pretty-printed without changing anything but white space: keys keep their
+      order and numbers their spelling (9.0 stays 9.0). Other text is shown as text, binary payloads
+      as a hex dump.
+
+      Examples:
+        mqtt-dumper print print.jsonl.gz -t 'octoPrint/event/#' --since 10m --limit 20
+        mqtt-dumper print print.jsonl.gz --compact | grep ZChange
+        mqtt-dumper print print.jsonl.gz --format jsonl -t 'octoPrint/temperature/+' > temps.jsonl
+        mqtt-dumper print --live -h printer.local -t 'octoPrint/#'
+      """,
+    helpNames: [.long])
+
+  @Argument(help: "Capture files (- for standard input). None with --live.")
+  var files: [String] = []
+
+  @Flag(name: .long, help: "Subscribe to a broker and show its messages as they arrive.")
+  var live = false
+
+  @OptionGroup(title: "Display") var display: DisplayOptions
+  @OptionGroup(title: "Filters") var filters: FilterOptions
+  @OptionGroup(title: "Connection (with --live)") var connection: ConnectionArguments
+
+  func validate() throws {
+    if live && !files.isEmpty { throw ValidationError("--live shows a broker's traffic; give no files with it.") }
+    if !live && files.isEmpty { throw ValidationError("name a capture file to print, or use --live to watch a broker.") }
+  }
+
+  func run() throws {
+    let printer = display.printer()
+    var filter = try filters.filter()
+    let output = BufferedOutput()
+    do {
+      if live {
+        try runLive(printer: printer, filter: filter, output: output)
+      } else {
+        var failed = false
+        for path in files {
+          do {
+            try printFile(path, printer: printer, filter: &filter, output: output)
+          } catch let error as CaptureError where !error.isClosedPipe {
+            try output.flush()
+            printError(error)
+            failed = true
+          }
+          if filter.isExhausted { break }
+        }
+        try output.flush()
+        if failed { throw ExitCode.failure }
+      }
+    } catch let error as CaptureError where error.isClosedPipe {
+      return  // the reader went away (| head): not an error
+    }
+  }
+
+  private func printFile(_ path: String, printer: MessagePrinter, filter: inout MessageFilter, output: BufferedOutput)
+    throws
+  {
+    let reader = try CaptureReader(path: path)
+    try output.append { printer.append(reader.header, path: path, to: &$0) }
+    while !filter.isExhausted, let record = try reader.next() {
+      switch record {
+      case .message(let m):
+        if filter.accept(m) { try output.append { printer.append(m, to: &$0) } }
+      case .event(let e):
+        try output.append { printer.append(e, to: &$0) }
+      case .header:
+        break
+      }
+    }
+    if let truncation = reader.truncation {
+      try output.flush()
+      FileHandle.standardError.write(Data("mqtt-dumper: warning: \(truncation)\n".utf8))
+    }
+  }
+
+  private func runLive(printer: MessagePrinter, filter: MessageFilter, output: BufferedOutput) throws {
+    var config = CaptureConfiguration()
+    config.connection = try connection.options()
+    // Subscribe to what will be shown; the filter then only narrows.
+    config.filters = filters.topics.isEmpty ? ["#"] : filters.topics
+    config.qos = .exactlyOnce
+    config.output = "-"
+    config.maxMessages = nil
+    installStopHandlers()
+    let sink = LiveSink(printer: printer, filter: filter, output: output)
+    do {
+      let session = try CaptureSession(configuration: config)
+      _ = try session.run(
+        shouldStop: { stopRequested.load(ordering: .relaxed) || sink.isExhausted }, openSink: { _ in sink })
+    } catch let error as CaptureError where error.isClosedPipe {
+      return
+    } catch {
+      try? output.flush()
+      printError(error)
+      throw ExitCode.failure
+    }
+  }
+}
+
+/// Shows messages as a capture session receives them.
+final class LiveSink: CaptureSink {
+  private let printer: MessagePrinter
+  private var filter: MessageFilter
+  private let output: BufferedOutput
+  private var count = 0
+  var isExhausted: Bool { filter.isExhausted }
+
+  init(printer: MessagePrinter, filter: MessageFilter, output: BufferedOutput) {
+    self.printer = printer
+    self.filter = filter
+    self.output = output
+  }
+
+  func writeMessage(
+    timestamp: Timestamp, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: MQTTQoS, retain: Bool,
+    properties: MQTTProperties
+  ) throws {
+    try write(
+      CapturedMessage(
+        timestamp: timestamp, topic: String(decoding: topic, as: UTF8.self), payload: Array(payload), qos: qos,
+        retain: retain, properties: properties))
+  }
+
+  func write(_ message: CapturedMessage) throws {
+    guard filter.accept(message) else { return }
+    count += 1
+    try output.append { printer.append(message, to: &$0) }
+  }
+
+  func write(_ event: ConnectionEvent) throws {
+    try output.append { printer.append(event, to: &$0) }
+  }
+
+  func flushIfDue() throws { try output.flush() }
+  func flush() throws { try output.flush() }
+  func close() throws { try output.flush() }
+  var fileBytes: UInt64 { 0 }
+  var uncompressedBytes: UInt64 { 0 }
+  var paths: [String] { ["-"] }
+}
