@@ -11,7 +11,7 @@ struct MQTTDumperCommand: ParsableCommand {
       docs/capture-format.md. Connection options follow mosquitto_sub: -h, -p, -u, -i, -k, -V.
       """,
     version: "mqtt-dumper \(MQTTDumperVersion.string)",
-    subcommands: [Capture.self, Print.self, Info.self],
+    subcommands: [Capture.self, Print.self, Samples.self, Info.self],
     // -h is --host, as in mosquitto_sub; help is --help only.
     helpNames: [.long]
   )

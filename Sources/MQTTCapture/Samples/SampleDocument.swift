@@ -1,0 +1,186 @@
+/// Turns a capture into a document of every topic with a description and sample payloads, formatted
+/// like the 2017 OctoPrint MQTT events document.
+public struct SampleDocument {
+  /// What was seen on one topic.
+  public struct TopicSamples {
+    public var topic: String
+    public var info: TopicDescription
+    public var messages = 0
+    /// Distinct payloads in the order first seen (at most `SampleDocument.maxDistinct`).
+    public var distinct: [[UInt8]] = []
+    fileprivate var seen: Set<[UInt8]> = []
+  }
+
+  /// How many distinct payloads are kept per topic to choose variants from: bounds the memory.
+  public static let maxDistinct = 200
+
+  public var topics: [TopicSamples] = []
+  private var byTopic: [String: Int] = [:]
+  public private(set) var messages = 0
+  public private(set) var first: Timestamp?
+  public private(set) var last: Timestamp?
+
+  public init() {}
+
+  /// Adds a message.
+  public mutating func add(_ m: CapturedMessage) {
+    messages += 1
+    if first == nil { first = m.timestamp }
+    last = m.timestamp
+    let i: Int
+    if let existing = byTopic[m.topic] {
+      i = existing
+    } else {
+      i = topics.count
+      byTopic[m.topic] = i
+      topics.append(TopicSamples(topic: m.topic, info: TopicCatalog.describe(m.topic)))
+    }
+    topics[i].messages += 1
+    if topics[i].distinct.count < Self.maxDistinct, !topics[i].seen.contains(m.payload) {
+      topics[i].seen.insert(m.payload)
+      topics[i].distinct.append(m.payload)
+    }
+  }
+
+  /// Topics grouped by family: the document's families first, in its order, then others as first seen.
+  public func families() -> [(family: String, topics: [TopicSamples])] {
+    var order: [String] = []
+    var groups: [String: [TopicSamples]] = [:]
+    for t in topics {
+      if groups[t.info.family] == nil { order.append(t.info.family) }
+      groups[t.info.family, default: []].append(t)
+    }
+    let known = TopicCatalog.familyOrder.filter { groups[$0] != nil }
+    let others = order.filter { !TopicCatalog.familyOrder.contains($0) }
+    return (known + others).map { family in
+      let members = groups[family]!.enumerated().sorted { a, b in
+        let ra = TopicCatalog.rank(a.element.topic) ?? Int.max
+        let rb = TopicCatalog.rank(b.element.topic) ?? Int.max
+        return ra != rb ? ra < rb : a.offset < b.offset
+      }.map(\.element)
+      return (family, members)
+    }
+  }
+
+  /// Up to `count` payloads of a topic that show how it varies: the first one seen, then each time the
+  /// one that differs most from those chosen, in the fields that take several values. Fields that
+  /// differ in every message (timestamps, counters) do not count, so they don't decide.
+  public static func variants(of samples: TopicSamples, count: Int) -> [[UInt8]] {
+    let candidates = samples.distinct
+    guard count > 1, candidates.count > 1 else { return Array(candidates.prefix(1)) }
+    // Top-level fields of each JSON object payload, as compact text.
+    let fields: [[String: String]?] = candidates.map { payload in
+      guard let value = payload.withUnsafeBytes({ try? JSONParser.parse($0, maxDepth: 64) }),
+        case .object(let members) = value
+      else { return nil }
+      var d: [String: String] = [:]
+      for m in members where d[m.key] == nil {
+        var out: [UInt8] = []
+        JSONWriter.append(m.value, to: &out)
+        d[m.key] = String(decoding: out, as: UTF8.self)
+      }
+      return d
+    }
+    var distinctValues: [String: Set<String>] = [:]
+    for f in fields.compactMap({ $0 }) {
+      for (k, v) in f { distinctValues[k, default: []].insert(v) }
+    }
+    let objects = fields.compactMap { $0 }.count
+    // Weight: how many values a field takes, unless it takes a new one in (nearly) every message.
+    let weight: [String: Int] = distinctValues.mapValues { values in
+      values.count >= max(2, objects) ? 0 : values.count - 1
+    }
+    var chosen = [0]
+    while chosen.count < min(count, candidates.count) {
+      var best: (index: Int, score: Int)?
+      for i in candidates.indices where !chosen.contains(i) {
+        var score = 0
+        if let f = fields[i] {
+          for (k, v) in f {
+            let w = weight[k] ?? 0
+            if w > 0, !chosen.contains(where: { fields[$0]?[k] == v }) { score += w }
+          }
+        } else {
+          score = 1
+        }
+        if best == nil || score > best!.score { best = (i, score) }
+      }
+      guard let pick = best else { break }
+      chosen.append(pick.index)
+    }
+    return chosen.map { candidates[$0] }
+  }
+
+  /// Options for `markdown`.
+  public struct Style {
+    public var title: String?
+    public var intro: String?
+    public var descriptions = true
+    public var variants = 1
+    public var redactPaths = false
+    public init() {}
+  }
+
+  /// The Markdown document: `## Family`, then per topic `Description: \`topic\`` and a fenced block.
+  public func markdown(_ style: Style) -> String {
+    var out = ""
+    if let title = style.title { out += "# \(title)\n\n" }
+    if let intro = style.intro { out += "\(intro)\n\n" }
+    let formatter = JSONFormatter(redactPaths: style.redactPaths)
+    let renderer = PayloadRenderer(formatter: formatter, maxBytes: 4096)
+    for (family, members) in families() {
+      out += "## \(family)\n"
+      for t in members {
+        out += style.descriptions ? "\(t.info.description): `\(t.topic)`\n\n" : "`\(t.topic)`\n\n"
+        let chosen = Self.variants(of: t, count: style.variants)
+        var blocks: [String] = []
+        var allJSON = true
+        for payload in chosen {
+          var bytes: [UInt8] = []
+          let kind = payload.withUnsafeBytes { renderer.render($0, into: &bytes) }
+          if kind != .json { allJSON = false }
+          blocks.append(String(decoding: bytes, as: UTF8.self))
+        }
+        out += "```\(allJSON ? "json" : "")\n" + blocks.joined(separator: "\n\n") + "\n```\n\n"
+      }
+    }
+    return out
+  }
+
+  /// The same content for tools: `[{"topic","family","description","messages","samples":[…]}]`, where a
+  /// JSON payload is embedded as its JSON value (literals untouched) and any other as a string or base64.
+  public func json(variants: Int, descriptions: Bool = true) -> String {
+    var out: [UInt8] = Array("[".utf8)
+    var firstTopic = true
+    for (_, members) in families() {
+      for t in members {
+        out.append(contentsOf: (firstTopic ? "\n  " : ",\n  ").utf8)
+        firstTopic = false
+        out.append(contentsOf: #"{"topic":"#.utf8)
+        JSONWriter.appendString(t.topic, to: &out)
+        out.append(contentsOf: #","family":"#.utf8)
+        JSONWriter.appendString(t.info.family, to: &out)
+        if descriptions {
+          out.append(contentsOf: #","description":"#.utf8)
+          JSONWriter.appendString(t.info.description, to: &out)
+        }
+        out.append(contentsOf: #","messages":\#(t.messages),"samples":["#.utf8)
+        for (i, payload) in Self.variants(of: t, count: variants).enumerated() {
+          if i > 0 { out.append(UInt8(ascii: ",")) }
+          if let value = payload.withUnsafeBytes({ try? JSONParser.parse($0, maxDepth: 512) }) {
+            JSONWriter.append(value, to: &out)
+          } else if isValidUTF8(payload) {
+            payload.withUnsafeBytes { JSONWriter.appendString($0, to: &out) }
+          } else {
+            out.append(contentsOf: #"{"base64":""#.utf8)
+            payload.withUnsafeBytes { Base64.encode($0, to: &out) }
+            out.append(contentsOf: #""}"#.utf8)
+          }
+        }
+        out.append(contentsOf: "]}".utf8)
+      }
+    }
+    out.append(contentsOf: "\n]\n".utf8)
+    return String(decoding: out, as: UTF8.self)
+  }
+}

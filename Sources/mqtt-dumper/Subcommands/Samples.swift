@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import MQTTDumper
+
+struct Samples: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write a Markdown document of every topic in captures, with a description and sample payloads.",
+    discussion: """
+      The layout is that of the 2017 "OctoPrint MQTT Events" document: sections by topic family,
+      "Description: `topic`", then a ```json block with the payload formatted (2-space indent, keys in
+      their original order, numbers as sent). OctoPrint topics get built-in descriptions.
+
+      Example:
+        mqtt-dumper samples print.jsonl.gz --variants 2 --redact-paths > EVENTS.md
+      """,
+    helpNames: [.long])
+
+  @Argument(help: "Capture files (- for standard input).")
+  var files: [String]
+
+  @Option(name: .long, help: "Up to N distinct samples per topic, chosen to differ in the fields that vary most.")
+  var variants = 1
+
+  @Flag(name: .long, help: "Write absolute file paths as the document does: \"/.../name.gcode\".")
+  var redactPaths = false
+
+  @Option(name: .long, help: "A title (a level-1 heading) for the document.")
+  var title: String?
+
+  @Flag(name: .long, help: "Only topics and samples, no descriptions.")
+  var noDescriptions = false
+
+  @Option(name: .long, help: "markdown (default) or json.")
+  var format: SampleFormat = .markdown
+
+  @OptionGroup(title: "Filters") var filters: FilterOptions
+
+  enum SampleFormat: String, ExpressibleByArgument, CaseIterable { case markdown, json }
+
+  func validate() throws {
+    guard (1...50).contains(variants) else { throw ValidationError("--variants must be from 1 to 50.") }
+  }
+
+  func run() throws {
+    var filter = try filters.filter()
+    var document = SampleDocument()
+    for path in files {
+      do {
+        let reader = try CaptureReader(path: path)
+        while !filter.isExhausted, let record = try reader.next() {
+          if case .message(let m) = record, filter.accept(m) { document.add(m) }
+        }
+        if let truncation = reader.truncation {
+          FileHandle.standardError.write(Data("mqtt-dumper: warning: \(truncation)\n".utf8))
+        }
+      } catch {
+        printError(error)
+        throw ExitCode.failure
+      }
+    }
+    let text: String
+    switch format {
+    case .json:
+      text = document.json(variants: variants, descriptions: !noDescriptions)
+    case .markdown:
+      var style = SampleDocument.Style()
+      style.title = title
+      style.descriptions = !noDescriptions
+      style.variants = variants
+      style.redactPaths = redactPaths
+      text = document.markdown(style)
+    }
+    let output = BufferedOutput()
+    do {
+      try output.write(Array(text.utf8))
+      try output.flush()
+    } catch let error as CaptureError where error.isClosedPipe {
+      return
+    }
+  }
+}
