@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MQTTDumper
 
 @main
@@ -11,8 +12,14 @@ struct MQTTDumperCommand: ParsableCommand {
       docs/capture-format.md. Connection options follow mosquitto_sub: -h, -p, -u, -i, -k, -V.
       """,
     version: "mqtt-dumper \(MQTTDumperVersion.string)",
-    subcommands: [Capture.self, Print.self, Samples.self, Info.self],
+    subcommands: [Capture.self, Print.self, Samples.self, Info.self, JSONCommand.self],
     // -h is --host, as in mosquitto_sub; help is --help only.
     helpNames: [.long]
   )
+
+  static func main() {
+    // Output to a closed pipe is an EPIPE error the commands handle, not a silent death.
+    signal(SIGPIPE, SIG_IGN)
+    Self.main(nil)
+  }
 }

@@ -44,7 +44,7 @@ public struct JSONFormatter: Sendable {
   /// Formats `input` (which must be valid UTF-8) and appends the result to `out` without a final newline.
   /// On error `out` is left as it was.
   /// - Throws: `JSONFormatError` when `input` is not one JSON value, or is nested too deeply.
-  public func format(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) throws(JSONFormatError) {
+  public func format(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
     let start = out.count
     do {
       try run(input, &out)
@@ -55,7 +55,7 @@ public struct JSONFormatter: Sendable {
   }
 
   /// Formats a string; see `format(_:into:)`.
-  public func format(_ text: String) throws(JSONFormatError) -> String {
+  public func format(_ text: String) throws -> String {
     var out: [UInt8] = []
     var copy = text
     let result = copy.withUTF8 { buffer -> JSONFormatError? in
@@ -74,7 +74,7 @@ public struct JSONFormatter: Sendable {
 
   private enum State { case value, key, afterValue }
 
-  private func run(_ b: UnsafeRawBufferPointer, _ out: inout [UInt8]) throws(JSONFormatError) {
+  private func run(_ b: UnsafeRawBufferPointer, _ out: inout [UInt8]) throws {
     let n = b.count
     var stack: [Bool] = []  // true: object, false: array
     var i = 0
@@ -104,7 +104,7 @@ public struct JSONFormatter: Sendable {
             i += 1
             state = .afterValue
           } else {
-            guard stack.count < maxDepth else { throw .tooDeep(limit: maxDepth) }
+            guard stack.count < maxDepth else { throw JSONFormatError.tooDeep(limit: maxDepth) }
             stack.append(c == UInt8(ascii: "{"))
             out.append(c)
             newline(&out, depth: stack.count)
@@ -194,13 +194,13 @@ public struct JSONFormatter: Sendable {
   }
 
   /// The index after the closing quote of the string that starts at `start`.
-  private func scanString(_ b: UnsafeRawBufferPointer, from start: Int) throws(JSONFormatError) -> Int {
+  private func scanString(_ b: UnsafeRawBufferPointer, from start: Int) throws -> Int {
     var i = start + 1
     let n = b.count
     while i < n {
       let c = b[i]
       if c == UInt8(ascii: "\"") { return i + 1 }
-      if c < 0x20 { throw .invalid(message: "control character in string", offset: i) }
+      if c < 0x20 { throw JSONFormatError.invalid(message: "control character in string", offset: i) }
       if c == UInt8(ascii: "\\") {
         guard i + 1 < n else { break }
         switch b[i + 1] {
@@ -209,39 +209,39 @@ public struct JSONFormatter: Sendable {
           i += 2
         case UInt8(ascii: "u"):
           guard i + 6 <= n, (2..<6).allSatisfy({ isHex(b[i + $0]) }) else {
-            throw .invalid(message: "invalid \\u escape", offset: i)
+            throw JSONFormatError.invalid(message: "invalid \\u escape", offset: i)
           }
           i += 6
         default:
-          throw .invalid(message: "invalid escape in string", offset: i)
+          throw JSONFormatError.invalid(message: "invalid escape in string", offset: i)
         }
         continue
       }
       i += 1
     }
-    throw .invalid(message: "unterminated string", offset: start)
+    throw JSONFormatError.invalid(message: "unterminated string", offset: start)
   }
 
   private func isHex(_ c: UInt8) -> Bool {
     (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66)
   }
 
-  private func scanNumber(_ b: UnsafeRawBufferPointer, from start: Int) throws(JSONFormatError) -> Int {
+  private func scanNumber(_ b: UnsafeRawBufferPointer, from start: Int) throws -> Int {
     var i = start
     let n = b.count
     func digit(_ k: Int) -> Bool { k < n && b[k] >= 0x30 && b[k] <= 0x39 }
     if b[i] == UInt8(ascii: "-") { i += 1 }
-    guard digit(i) else { throw .invalid(message: "invalid number", offset: start) }
+    guard digit(i) else { throw JSONFormatError.invalid(message: "invalid number", offset: start) }
     if b[i] == UInt8(ascii: "0") { i += 1 } else { while digit(i) { i += 1 } }
     if i < n, b[i] == UInt8(ascii: ".") {
       i += 1
-      guard digit(i) else { throw .invalid(message: "invalid number", offset: start) }
+      guard digit(i) else { throw JSONFormatError.invalid(message: "invalid number", offset: start) }
       while digit(i) { i += 1 }
     }
     if i < n, b[i] | 0x20 == UInt8(ascii: "e") {
       i += 1
       if i < n, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
-      guard digit(i) else { throw .invalid(message: "invalid number", offset: start) }
+      guard digit(i) else { throw JSONFormatError.invalid(message: "invalid number", offset: start) }
       while digit(i) { i += 1 }
     }
     return i

@@ -28,10 +28,7 @@ public struct MessageFilter {
   /// Whether to keep `m`. Call in capture order: the first message sets the origin of offsets.
   public mutating func accept(_ m: CapturedMessage) -> Bool {
     if start == nil { start = m.timestamp }
-    if let limit, accepted >= limit {
-      isExhausted = true
-      return false
-    }
+    if isExhausted { return false }
     if let since, m.timestamp < resolve(since) { return false }
     if let until, m.timestamp > resolve(until) {
       isExhausted = true
@@ -44,6 +41,7 @@ public struct MessageFilter {
       guard (try? grep.firstMatch(in: text)) != nil else { return false }
     }
     accepted += 1
+    if let limit, accepted >= limit { isExhausted = true }
     return true
   }
 

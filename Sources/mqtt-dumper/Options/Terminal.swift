@@ -27,6 +27,16 @@ func printError(_ error: Error) {
   FileHandle.standardError.write(Data("mqtt-dumper: error: \(error)\n".utf8))
 }
 
+/// Prints `mqtt-dumper: error: …` for a sentence.
+func printError(_ message: String) {
+  FileHandle.standardError.write(Data("mqtt-dumper: error: \(message)\n".utf8))
+}
+
+/// Prints a reader's cut-off sentence as a warning.
+func warnTruncated(_ sentence: String) {
+  FileHandle.standardError.write(Data("mqtt-dumper: warning: \(sentence)\n".utf8))
+}
+
 /// Whether stderr is a terminal (for status lines).
 var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 

@@ -21,7 +21,7 @@ struct Info: ParsableCommand {
         let summary = try CaptureSummary(path: file)
         print(render(summary))
         if let truncation = summary.truncation {
-          FileHandle.standardError.write(Data("mqtt-dumper: warning: \(truncation)\n".utf8))
+          warnTruncated(truncation)
           failed = true
         }
       } catch {

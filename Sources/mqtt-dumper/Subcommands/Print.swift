@@ -44,7 +44,8 @@ struct Print: ParsableCommand {
         var failed = false
         for path in files {
           do {
-            try printFile(path, printer: printer, filter: &filter, output: output)
+            // A cut-off file is shown in full, then said, and the exit status says so too.
+            if try !printFile(path, printer: printer, filter: &filter, output: output) { failed = true }
           } catch let error as CaptureError where !error.isClosedPipe {
             try output.flush()
             printError(error)
@@ -60,8 +61,9 @@ struct Print: ParsableCommand {
     }
   }
 
+  /// - Returns: false when the file was cut off.
   private func printFile(_ path: String, printer: MessagePrinter, filter: inout MessageFilter, output: BufferedOutput)
-    throws
+    throws -> Bool
   {
     let reader = try CaptureReader(path: path)
     try output.append { printer.append(reader.header, path: path, to: &$0) }
@@ -77,8 +79,10 @@ struct Print: ParsableCommand {
     }
     if let truncation = reader.truncation {
       try output.flush()
-      FileHandle.standardError.write(Data("mqtt-dumper: warning: \(truncation)\n".utf8))
+      warnTruncated(truncation)
+      return false
     }
+    return true
   }
 
   private func runLive(printer: MessagePrinter, filter: MessageFilter, output: BufferedOutput) throws {

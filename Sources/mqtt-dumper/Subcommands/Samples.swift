@@ -44,6 +44,7 @@ struct Samples: ParsableCommand {
   func run() throws {
     var filter = try filters.filter()
     var document = SampleDocument()
+    var cutOff = false
     for path in files {
       do {
         let reader = try CaptureReader(path: path)
@@ -51,7 +52,8 @@ struct Samples: ParsableCommand {
           if case .message(let m) = record, filter.accept(m) { document.add(m) }
         }
         if let truncation = reader.truncation {
-          FileHandle.standardError.write(Data("mqtt-dumper: warning: \(truncation)\n".utf8))
+          warnTruncated(truncation)
+          cutOff = true
         }
       } catch {
         printError(error)
@@ -77,5 +79,6 @@ struct Samples: ParsableCommand {
     } catch let error as CaptureError where error.isClosedPipe {
       return
     }
+    if cutOff { throw ExitCode.failure }
   }
 }

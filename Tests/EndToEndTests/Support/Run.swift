@@ -158,3 +158,23 @@ func unblockStopSignals() {
   for sig in [SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2] { sigaddset(&set, sig) }
   pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
+
+/// The JSON blocks of the 2017 document (a copy in Tests/Fixtures): the expected output, written by a person.
+func documentBlocks() throws -> [String] {
+  let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Fixtures/octoprint-mqtt-events-2017.md")
+  let text = try String(contentsOf: url, encoding: .utf8)
+  var blocks: [String] = []
+  var current: [Substring]?
+  for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    if line == "```json" {
+      current = []
+    } else if line == "```", let lines = current {
+      blocks.append(lines.joined(separator: "\n"))
+      current = nil
+    } else {
+      current?.append(line)
+    }
+  }
+  return blocks
+}

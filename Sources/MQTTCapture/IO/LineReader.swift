@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Reads a file (or standard input for `-`) line by line in constant memory, without interpreting it.
+public final class LineReader {
+  public let path: String
+  public private(set) var lineNumber = 0
+  private let fd: Int32
+  private let owns: Bool
+  private var buffer: [UInt8] = []
+  private var start = 0
+  private var atEnd = false
+
+  /// - Throws: `CaptureError.cannotOpen`.
+  public init(path: String) throws {
+    self.path = path
+    if path == "-" {
+      fd = STDIN_FILENO
+      owns = false
+    } else {
+      fd = open(path, O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else { throw CaptureError.cannotOpen(path: path, errno: errno) }
+      owns = true
+    }
+  }
+
+  deinit { if owns { close(fd) } }
+
+  /// The next line without its newline, or nil at the end.
+  public func next() throws -> ArraySlice<UInt8>? {
+    var searchFrom = start
+    while true {
+      if searchFrom < buffer.count,
+        let nl = buffer[searchFrom...].firstIndex(of: 0x0A)
+      {
+        let line = buffer[start..<nl]
+        start = nl + 1
+        lineNumber += 1
+        return line
+      }
+      if atEnd {
+        guard start < buffer.count else { return nil }
+        let line = buffer[start...]
+        start = buffer.count
+        lineNumber += 1
+        return line
+      }
+      if start > 0 {
+        buffer.removeSubrange(0..<start)
+        start = 0
+      }
+      searchFrom = buffer.count
+      let old = buffer.count
+      buffer.append(contentsOf: repeatElement(0, count: 256 * 1024))
+      var n = 0
+      buffer.withUnsafeMutableBytes { b in
+        repeat { n = read(fd, b.baseAddress! + old, 256 * 1024) } while n < 0 && errno == EINTR
+      }
+      let code = errno
+      buffer.removeSubrange((old + max(n, 0))...)
+      if n < 0 { throw CaptureError.readFailed(path: path, errno: code) }
+      if n == 0 { atEnd = true }
+    }
+  }
+}
