@@ -1,5 +1,5 @@
 import Foundation
-import MQTTCapture
+@testable import MQTTCapture
 import Testing
 
 @Suite("capture records")
@@ -75,4 +75,29 @@ struct RecordTests {
 extension CapturedMessage: CustomTestStringConvertible {
   /// Keeps test logs short: a 1 MB payload is not printed.
   public var testDescription: String { "\(topic) (\(payload.count) bytes, QoS \(qos.rawValue))" }
+}
+
+@Suite("record decoding fast path")
+struct FastPathTests {
+  @Test(
+    "the fast path decodes exactly what the general decoder does, or leaves the line to it",
+    arguments: [
+      #"{"ts":1764068856.123456,"topic":"a/b","qos":1,"retain":true,"payload":"x\"y\\z\n\/"}"#,
+      #"{"ts":1764068856.123456,"topic":"a/b","qos":0,"retain":false,"payload_b64":"AAEC/w=="}"#,
+      #"{"topic":"t","ts":1.5,"payload":"p"}"#,
+      #"{"ts":1,"topic":"t\u00e9","qos":2,"retain":false,"payload":"\ud83d\udda8"}"#,
+      #"{"ts": 1, "topic": "spaced", "payload": "p"}"#,
+      #"{"ts":1,"topic":"t","qos":0,"retain":false,"payload":"p","properties":{"content_type":"x"}}"#,
+      #"{"ts":1,"topic":"t","qos":0,"retain":false,"payload":"p","future":1}"#,
+      #"{"ts":1,"topic":"t","qos":0,"retain":false,"payload":"é"}"#,
+    ])
+  func agrees(line: String) throws {
+    var copy = line
+    let (fast, general) = try copy.withUTF8 { buffer in
+      let raw = UnsafeRawBufferPointer(buffer)
+      return (RecordDecoder.fastMessage(raw), try RecordDecoder.decodeGeneral(raw))
+    }
+    if let fast { #expect(CaptureRecord.message(fast) == general) }
+    #expect(try RecordDecoder.decode(line) == general)
+  }
 }

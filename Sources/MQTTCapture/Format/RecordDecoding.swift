@@ -10,6 +10,12 @@ public enum RecordDecoder {
   /// Decodes one line (without its newline).
   /// - Throws: `RecordSyntaxError` saying what is wrong with the line.
   public static func decode(_ line: UnsafeRawBufferPointer) throws -> CaptureRecord {
+    if let message = fastMessage(line) { return .message(message) }
+    return try decodeGeneral(line)
+  }
+
+  /// Any record, through a JSON tree.
+  static func decodeGeneral(_ line: UnsafeRawBufferPointer) throws -> CaptureRecord {
     let value: JSONValue
     do {
       value = try JSONParser.parse(line, maxDepth: 16)

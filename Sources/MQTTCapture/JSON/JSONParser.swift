@@ -177,26 +177,27 @@ public struct JSONParser: ~Copyable {
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-        guard let string = String(validating: raw, as: UTF8.self) else {
+        guard isValidUTF8(raw) else {
           throw JSONSyntaxError(message: "string is not valid UTF-8", offset: start)
         }
         index += 1
-        return string
+        return String(decoding: raw, as: UTF8.self)
       }
       if byte == UInt8(ascii: "\\") { break }
       if byte < 0x20 { throw error("control character in string") }
       index += 1
     }
     var utf8 = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+    utf8.reserveCapacity(bytes.count - start)
     while index < bytes.count {
       let byte = bytes[index]
       switch byte {
       case UInt8(ascii: "\""):
         index += 1
-        guard let string = String(validating: utf8, as: UTF8.self) else {
+        guard isValidUTF8(utf8) else {
           throw JSONSyntaxError(message: "string is not valid UTF-8", offset: start)
         }
-        return string
+        return String(decoding: utf8, as: UTF8.self)
       case UInt8(ascii: "\\"):
         index += 1
         guard index < bytes.count else { throw error("unexpected end of JSON") }
@@ -229,9 +230,15 @@ public struct JSONParser: ~Copyable {
           throw error("invalid escape in string")
         }
       default:
-        if byte < 0x20 { throw error("control character in string") }
-        utf8.append(byte)
-        index += 1
+        // Copy the run up to the next quote, backslash or control character in one go.
+        let runStart = index
+        while index < bytes.count {
+          let b = bytes[index]
+          if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+          index += 1
+        }
+        if index == runStart { throw error("control character in string") }
+        utf8.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
       }
     }
     throw error("unterminated string")

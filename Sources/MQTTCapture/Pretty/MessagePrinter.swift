@@ -4,7 +4,7 @@
 
 /// Renders capture records for people (`pretty`), for `mosquitto_sub -v` habits (`compact`), or
 /// back into capture lines for pipes (`jsonl`).
-public struct MessagePrinter: Sendable {
+public struct MessagePrinter {
   public enum Layout: String, Sendable, CaseIterable {
     case pretty, compact, jsonl
   }
@@ -17,6 +17,14 @@ public struct MessagePrinter: Sendable {
   public var topicColor: String?
   public var dimColor: String?
   public var reset = "\u{1B}[0m"
+
+  /// The date-and-time text of the last second shown: most messages share it with the one before.
+  private final class TimeCache {
+    var second: Int64 = .min
+    var utc = false
+    var text = ""
+  }
+  private let timeCache = TimeCache()
 
   public init(layout: Layout = .pretty, renderer: PayloadRenderer = PayloadRenderer()) {
     self.layout = layout
@@ -56,10 +64,14 @@ public struct MessagePrinter: Sendable {
       colored(formatTime(m.timestamp), dimColor, &out)
       out.append(0x20)
       colored(m.topic, topicColor, &out)
-      var flags = ["qos \(m.qos.rawValue)"]
-      if m.retain { flags.append("retained") }
-      flags.append(m.payload.count == 1 ? "1 byte" : "\(m.payload.count) bytes")
-      colored("  (" + flags.joined(separator: ", ") + ")", dimColor, &out)
+      if let dimColor { out.append(contentsOf: dimColor.utf8) }
+      out.append(contentsOf: "  (qos ".utf8)
+      out.append(0x30 + m.qos.rawValue)
+      if m.retain { out.append(contentsOf: ", retained".utf8) }
+      out.append(contentsOf: ", ".utf8)
+      out.append(contentsOf: String(m.payload.count).utf8)
+      out.append(contentsOf: (m.payload.count == 1 ? " byte)" : " bytes)").utf8)
+      if dimColor != nil { out.append(contentsOf: reset.utf8) }
       out.append(0x0A)
       if !m.properties.isEmpty {
         colored(describe(m.properties), dimColor, &out)
@@ -110,16 +122,26 @@ public struct MessagePrinter: Sendable {
 
   /// `2025-11-25 11:07:36.123` in local time (or UTC with `utc`).
   public func formatTime(_ ts: Timestamp) -> String {
-    var seconds = time_t(ts.microseconds / 1_000_000)
+    let second = ts.microseconds / 1_000_000
+    let millis = Int((ts.microseconds % 1_000_000) / 1000)
+    let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+    if timeCache.second != second || timeCache.utc != utc {
+      timeCache.second = second
+      timeCache.utc = utc
+      timeCache.text = formatSecond(second)
+    }
+    return timeCache.text + "." + fraction + (utc ? "Z" : "")
+  }
+
+  private func formatSecond(_ second: Int64) -> String {
+    var seconds = time_t(second)
     var parts = tm()
     if utc { gmtime_r(&seconds, &parts) } else { localtime_r(&seconds, &parts) }
     func pad(_ v: Int32, _ w: Int) -> String {
       let s = String(v)
       return String(repeating: "0", count: max(0, w - s.count)) + s
     }
-    let millis = Int32((ts.microseconds % 1_000_000) / 1000)
     return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2)) "
-      + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(millis, 3))"
-      + (utc ? "Z" : "")
+      + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
   }
 }

@@ -1,0 +1,120 @@
+extension RecordDecoder {
+  /// The common case — a message line with `ts`, `topic`, `qos`, `retain` and `payload` or `payload_b64`,
+  /// no escapes in keys — decoded without building a JSON tree. Anything else returns nil and goes
+  /// through the general decoder, which also produces the error messages.
+  static func fastMessage(_ b: UnsafeRawBufferPointer) -> CapturedMessage? {
+    let n = b.count
+    var i = 0
+    guard n > 2, b[0] == UInt8(ascii: "{") else { return nil }
+    i = 1
+    var ts: Timestamp?
+    var topic: String?
+    var qos = MQTTQoS.atMostOnce
+    var retain = false
+    var payload: [UInt8]?
+    while i < n {
+      // "key":
+      guard b[i] == UInt8(ascii: "\"") else { return nil }
+      let keyStart = i + 1
+      var k = keyStart
+      while k < n, b[k] != UInt8(ascii: "\""), b[k] != UInt8(ascii: "\\") { k += 1 }
+      guard k + 1 < n, b[k] == UInt8(ascii: "\""), b[k + 1] == UInt8(ascii: ":") else { return nil }
+      let key = UnsafeRawBufferPointer(rebasing: b[keyStart..<k])
+      i = k + 2
+      guard i < n else { return nil }
+      if equals(key, "ts") {
+        var e = i
+        while e < n, b[e] != UInt8(ascii: ","), b[e] != UInt8(ascii: "}") { e += 1 }
+        guard let t = Timestamp(decimal: String(decoding: UnsafeRawBufferPointer(rebasing: b[i..<e]), as: UTF8.self))
+        else { return nil }
+        ts = t
+        i = e
+      } else if equals(key, "topic") {
+        guard let (bytes, end) = string(b, i), isValidUTF8(bytes) else { return nil }
+        topic = String(decoding: bytes, as: UTF8.self)
+        i = end
+      } else if equals(key, "qos") {
+        guard i + 1 < n, let q = MQTTQoS(rawValue: b[i] &- 0x30), b[i + 1] == UInt8(ascii: ",") || b[i + 1] == UInt8(ascii: "}")
+        else { return nil }
+        qos = q
+        i += 1
+      } else if equals(key, "retain") {
+        if n - i >= 4, b[i] == UInt8(ascii: "t"), b[i + 1] == UInt8(ascii: "r"), b[i + 2] == UInt8(ascii: "u"),
+          b[i + 3] == UInt8(ascii: "e")
+        {
+          retain = true
+          i += 4
+        } else if n - i >= 5, b[i] == UInt8(ascii: "f"), b[i + 1] == UInt8(ascii: "a"), b[i + 4] == UInt8(ascii: "e") {
+          retain = false
+          i += 5
+        } else {
+          return nil
+        }
+      } else if equals(key, "payload") {
+        guard payload == nil, let (bytes, end) = string(b, i), isValidUTF8(bytes) else { return nil }
+        payload = bytes
+        i = end
+      } else if equals(key, "payload_b64") {
+        guard payload == nil, let (bytes, end) = string(b, i),
+          let decoded = Base64.decode(String(decoding: bytes, as: UTF8.self))
+        else { return nil }
+        payload = decoded
+        i = end
+      } else {
+        return nil  // properties, events, headers, fields of newer versions: the general path
+      }
+      guard i < n else { return nil }
+      if b[i] == UInt8(ascii: ",") {
+        i += 1
+      } else if b[i] == UInt8(ascii: "}"), i == n - 1 {
+        guard let ts, let topic, let payload else { return nil }
+        return CapturedMessage(timestamp: ts, topic: topic, payload: payload, qos: qos, retain: retain)
+      } else {
+        return nil
+      }
+    }
+    return nil
+  }
+
+  private static func equals(_ key: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+    guard key.count == name.utf8CodeUnitCount else { return false }
+    for j in 0..<key.count where key[j] != name.utf8Start[j] { return false }
+    return true
+  }
+
+  /// The unescaped bytes of the JSON string at `start` (its opening quote) and the index after it.
+  private static func string(_ b: UnsafeRawBufferPointer, _ start: Int) -> ([UInt8], Int)? {
+    guard start < b.count, b[start] == UInt8(ascii: "\"") else { return nil }
+    var out: [UInt8] = []
+    var i = start + 1
+    var run = i
+    while i < b.count {
+      let c = b[i]
+      if c == UInt8(ascii: "\"") {
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
+        return (out, i + 1)
+      }
+      if c < 0x20 { return nil }
+      if c == UInt8(ascii: "\\") {
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
+        guard i + 1 < b.count else { return nil }
+        switch b[i + 1] {
+        case UInt8(ascii: "\""): out.append(0x22)
+        case UInt8(ascii: "\\"): out.append(0x5C)
+        case UInt8(ascii: "/"): out.append(0x2F)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
+        default: return nil  // \u escapes: the general path handles surrogates
+        }
+        i += 2
+        run = i
+        continue
+      }
+      i += 1
+    }
+    return nil
+  }
+}
