@@ -5,7 +5,7 @@ DEBS := libmosquitto-dev zlib1g-dev mosquitto mosquitto-clients jq
 BIN_DEBUG := .build/debug/mqtt-dumper
 BIN_RELEASE := .build/release/mqtt-dumper
 
-.PHONY: deps build release test demo bench benchmarks format lint clean
+.PHONY: deps build release test demo bench benchmarks captures format lint clean
 
 # Installs the Debian packages that are not there yet (root, or sudo).
 deps:
@@ -31,6 +31,11 @@ demo: release
 
 bench benchmarks: release
 	bash benchmarks/capture.sh $(BIN_RELEASE)
+	bash benchmarks/format.sh $(BIN_RELEASE)
+
+# The shipped captures, made deterministically.
+captures:
+	python3 scripts/make_document_capture.py
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -67,3 +67,9 @@ zcat "$CAPTURE" | head -4
 echo
 echo "== $BIN info $CAPTURE"
 "$BIN" info "$CAPTURE"
+
+echo
+echo "== $BIN print $CAPTURE -t 'demo/#'   (binary as hex, JSON pretty-printed)"
+"$BIN" print "$CAPTURE" -t 'demo/#'
+echo "== $BIN samples $CAPTURE   (a document of every topic; first lines)"
+"$BIN" samples "$CAPTURE" --title "What the demo printer published" | head -40

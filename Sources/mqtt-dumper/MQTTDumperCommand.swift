@@ -6,10 +6,10 @@ import MQTTDumper
 struct MQTTDumperCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mqtt-dumper",
-    abstract: "Record MQTT traffic losslessly, show it readably, play it back.",
+    abstract: "Record MQTT traffic losslessly, show it readably, document every topic.",
     discussion: """
-      Captures are gzip-compressed JSON Lines (readable with `zcat FILE | jq`), described in
-      docs/capture-format.md. Connection options follow mosquitto_sub: -h, -p, -u, -i, -k, -V.
+      Captures are gzip-compressed JSON Lines (readable with `zcat FILE | jq`), described in docs/capture-format.md. \
+      Connection options follow mosquitto_sub: -h, -p, -u, -i, -k, -V; help is --help (-h is the host).
       """,
     version: "mqtt-dumper \(MQTTDumperVersion.string)",
     subcommands: [Capture.self, Print.self, Samples.self, Info.self, JSONCommand.self],

@@ -45,6 +45,8 @@ public final class MQTTClient {
   var sessionPresent = false
   var outstandingPublishes = 0
   var lastDisconnectReason: String?
+  /// The libmosquitto code of the last loop failure.
+  var lastErrorCode: Int32 = 0
   /// The receive time given to messages: taken when the loop wakes up and renewed once it is 1 ms old,
   /// so messages that arrived together in one burst share it (and compress to almost nothing).
   var receiveTime = Timestamp(microseconds: 0)
@@ -142,6 +144,9 @@ public final class MQTTClient {
     while connackCode == nil {
       if case .connectionLost(let reason) = runOnce(timeoutMilliseconds: 100) {
         if let code = connackCode, code != 0 { break }
+        if lastErrorCode == MOSQ_ERR_TLS.rawValue {
+          throw MQTTError.connect(rc: lastErrorCode, errno: 0, options: options)
+        }
         throw MQTTError.connectFailed(
           broker: options.brokerDescription, reason: "the broker closed the connection (\(reason))",
           advice: options.protocolVersion == .v5
@@ -291,6 +296,7 @@ public final class MQTTClient {
 
   private func lost(_ rc: Int32) -> LoopResult {
     isConnected = false
+    lastErrorCode = rc
     let reason =
       lastDisconnectReason
       ?? (rc == MOSQ_ERR_ERRNO.rawValue

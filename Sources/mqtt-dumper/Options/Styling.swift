@@ -67,7 +67,7 @@ struct FilterOptions: ParsableArguments {
   @Option(name: .long, help: "Leave out topics matching this MQTT filter (repeatable).")
   var exclude: [String] = []
 
-  @Option(name: .long, help: "From this time: 2025-11-25T11:07:36Z, 11:07 style local times, or an offset like 10m.")
+  @Option(name: .long, help: "From this time: an offset from the start (10m), 2025-11-25 11:07 (local), 2025-11-25T11:07:36Z, or @UNIX-SECONDS.")
   var since: String?
 
   @Option(name: .long, help: "Until this time (same forms as --since).")

@@ -11,7 +11,7 @@ struct Capture: ParsableCommand {
         mqtt-dumper capture -t '#' -o - | jq .            (plain JSON Lines on stdout)
         mqtt-dumper capture --session rec1 -q 1 -o day.jsonl.gz --rotate-interval 1h
 
-      Ctrl-C (SIGINT) or SIGTERM finishes the file properly. Even after a crash or kill -9
+      Ctrl-C (SIGINT) or SIGTERM finishes the file properly. Even after a crash or kill -9 \
       the file reads up to the last ~50 ms before it. Names ending in .gz are compressed.
       """,
     helpNames: [.long])

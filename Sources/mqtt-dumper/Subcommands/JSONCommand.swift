@@ -7,7 +7,7 @@ struct JSONCommand: ParsableCommand {
     commandName: "json",
     abstract: "Pretty-print JSON Lines like `jq .`, changing nothing but white space.",
     discussion: """
-      Each line of the input is one JSON text. Keys keep their order and numbers their spelling
+      Each line of the input is one JSON text. Keys keep their order and numbers their spelling \
       (9.0, 1e400 and 12345678901234567890 stay as written), unlike jq and most JSON libraries.
       """,
     helpNames: [.long])

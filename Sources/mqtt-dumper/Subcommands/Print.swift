@@ -6,8 +6,8 @@ struct Print: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show captures (or, with --live, a broker's traffic) readably.",
     discussion: """
-      JSON payloads are pretty-printed without changing anything but white space: keys keep their
-      order and numbers their spelling (9.0 stays 9.0). Other text is shown as text, binary payloads
+      JSON payloads are pretty-printed without changing anything but white space: keys keep their \
+      order and numbers their spelling (9.0 stays 9.0). Other text is shown as text, binary payloads \
       as a hex dump.
 
       Examples:

@@ -6,8 +6,8 @@ struct Samples: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Write a Markdown document of every topic in captures, with a description and sample payloads.",
     discussion: """
-      The layout is that of the 2017 "OctoPrint MQTT Events" document: sections by topic family,
-      "Description: `topic`", then a ```json block with the payload formatted (2-space indent, keys in
+      The layout is that of the 2017 "OctoPrint MQTT Events" document: sections by topic family, \
+      "Description: `topic`", then a ```json block with the payload formatted (2-space indent, keys in \
       their original order, numbers as sent). OctoPrint topics get built-in descriptions.
 
       Example:
