@@ -30,12 +30,14 @@ def publish(broker, repeat=1):
 
 def run_dumper(n, label, repeat=1, extra=()):
     broker = Broker()
-    out = os.path.join(work, f"dumper-{n}.jsonl.gz")
+    out = os.path.join(work, f"dumper-{n}-{len(extra)}.jsonl.gz")
     rec = subprocess.Popen([BIN, "capture", "-h", "127.0.0.1", "-p", str(broker.port), "-t", "#", "-C", str(n),
                             "-W", "120", "-o", out, "--quiet", *extra])
     time.sleep(0.7)
     publish_seconds = publish(broker, repeat)
     status, cpu, rss = wait_rusage(rec, 150)
+    if status != 0:
+        raise SystemExit(f"mqtt-dumper capture failed with status {status}")
     broker.stop()
     got = sum(1 for line in gzip.open(out, "rt") if '"topic"' in line)
     return dict(tool=label, lost=n - got, cpu=cpu, rss=rss, size=os.path.getsize(out), pub=publish_seconds)

@@ -1,0 +1,220 @@
+import CMosquitto
+import Glibc
+
+/// Where replayed messages come from: a capture's records or a simulation, in time order.
+public protocol MessageSource {
+  /// The next message, or nil at the end of one pass.
+  mutating func next() throws -> CapturedMessage?
+}
+
+/// Messages of capture files, in order, through a filter.
+public struct CaptureFileSource: MessageSource {
+  private var paths: [String]
+  private var reader: CaptureReader?
+  private var filter: MessageFilter
+  /// The readers' cut-off sentences, for the caller to show.
+  public private(set) var truncations: [String] = []
+
+  public init(paths: [String], filter: MessageFilter = MessageFilter()) {
+    self.paths = paths
+    self.filter = filter
+  }
+
+  public mutating func next() throws -> CapturedMessage? {
+    while true {
+      if filter.isExhausted { return nil }
+      if reader == nil {
+        guard !paths.isEmpty else { return nil }
+        reader = try CaptureReader(path: paths.removeFirst())
+      }
+      guard let record = try reader!.next() else {
+        if let t = reader!.truncation { truncations.append(t) }
+        reader = nil
+        continue
+      }
+      if case .message(let m) = record, filter.accept(m) { return m }
+    }
+  }
+}
+
+/// Messages held in memory (a simulation's output, or a test's).
+public struct ArraySource: MessageSource {
+  private let messages: [CapturedMessage]
+  private var index = 0
+  public init(_ messages: [CapturedMessage]) { self.messages = messages }
+  public mutating func next() throws -> CapturedMessage? {
+    guard index < messages.count else { return nil }
+    defer { index += 1 }
+    return messages[index]
+  }
+}
+
+/// How a replay publishes.
+public struct ReplayOptions: Sendable {
+  /// Time factor: 2 plays twice as fast. Ignored with `maxRate`.
+  public var speed = 1.0
+  /// Publish as fast as the broker takes them, keeping at most `window` messages in flight.
+  public var maxRate = false
+  public var window = 1000
+  /// Passes over the messages; nil for forever.
+  public var loops: Int? = 1
+  public var qos: MQTTQoS?
+  public var retain: Bool?
+  public var topics = TopicMap()
+  public init() {}
+}
+
+/// How far a replay got.
+public struct ReplayProgress: Sendable {
+  public var sent = 0
+  /// Messages in one pass, when known in advance.
+  public var total: Int?
+  public var pass = 1
+  public var elapsed: Duration = .zero
+  /// Schedule time of the last message sent, relative to the start (at speed 1: the capture's clock).
+  public var scheduled: Duration = .zero
+  /// Schedule length of one pass, when known.
+  public var span: Duration?
+  /// How late messages went out against their schedule (max), for the summary.
+  public var maxLateness: Duration = .zero
+}
+
+/// Publishes messages on an absolute schedule: message k is due at start + (ts_k − ts_0) / speed, so
+/// waiting errors never add up, across loops too.
+public final class Replayer {
+  public let client: MQTTClient
+  public let options: ReplayOptions
+
+  public init(client: MQTTClient, options: ReplayOptions) {
+    self.client = client
+    self.options = options
+  }
+
+  /// Replays what `makeSource` yields (called once per pass).
+  /// - Throws: `MQTTError` when the broker goes away for good (with how far the replay got).
+  public func run(
+    makeSource: () throws -> any MessageSource, total: Int? = nil, span: Duration? = nil, shouldStop: () -> Bool,
+    report: ((ReplayProgress) -> Void)? = nil
+  ) throws -> ReplayProgress {
+    var progress = ReplayProgress()
+    progress.total = total
+    progress.span = span
+    // The clock starts when the first message is in hand, so opening files does not make it late.
+    var start = ContinuousClock.now
+    var started = false
+    var lastReport = start
+    var passOffset: Duration = .zero
+    var pass = 0
+    while options.loops.map({ pass < $0 }) ?? true {
+      pass += 1
+      progress.pass = pass
+      var source = try makeSource()
+      var first: Timestamp?
+      var last: Timestamp?
+      var count = 0
+      while let m = try source.next() {
+        if shouldStop() { return finish(progress, start) }
+        if !started {
+          start = .now
+          started = true
+        }
+        if first == nil { first = m.timestamp }
+        last = m.timestamp
+        count += 1
+        let offset = passOffset + Duration.microseconds(m.timestamp.microseconds - first!.microseconds)
+        if !options.maxRate {
+          let due = start + offset / options.speed
+          try wait(until: due, shouldStop: shouldStop)
+          if shouldStop() { return finish(progress, start) }
+          let late = ContinuousClock.now - due
+          if late > progress.maxLateness { progress.maxLateness = late }
+        }
+        try publish(m, progress: progress)
+        progress.sent += 1
+        progress.scheduled = offset
+        if options.maxRate { try keepWindow(progress: progress) }
+        if let report, ContinuousClock.now - lastReport >= .milliseconds(250) {
+          lastReport = .now
+          progress.elapsed = ContinuousClock.now - start
+          report(progress)
+        }
+      }
+      guard count > 0, let first, let last else { break }
+      // The next pass starts one mean gap after this one ended, so time keeps running forward.
+      let passSpan = Duration.microseconds(last.microseconds - first.microseconds)
+      passOffset += passSpan + (count > 1 ? passSpan / (count - 1) : .seconds(1))
+      if progress.span == nil { progress.span = passSpan }
+    }
+    do {
+      try client.drain()
+    } catch {
+      throw MQTTError.connectionLost(
+        broker: client.options.brokerDescription,
+        reason: "\(error) — \(progress.sent) messages were handed to the broker, the last ones may not have arrived")
+    }
+    return finish(progress, start)
+  }
+
+  private func finish(_ progress: ReplayProgress, _ start: ContinuousClock.Instant) -> ReplayProgress {
+    var p = progress
+    p.elapsed = ContinuousClock.now - start
+    return p
+  }
+
+  private func publish(_ m: CapturedMessage, progress: ReplayProgress) throws {
+    let topic = options.topics.isIdentity ? m.topic : options.topics.rewrite(m.topic)
+    do {
+      try client.publish(
+        topic: topic, payload: m.payload, qos: options.qos ?? m.qos, retain: options.retain ?? m.retain,
+        properties: m.properties)
+    } catch MQTTError.publishFailed(_, let reason) where !client.isConnected {
+      try reconnect(after: reason, progress: progress)
+      try client.publish(
+        topic: topic, payload: m.payload, qos: options.qos ?? m.qos, retain: options.retain ?? m.retain,
+        properties: m.properties)
+    }
+  }
+
+  /// Sleeps until `due`, serving the connection (acks, keepalive) meanwhile: poll for the bulk of the
+  /// wait, then an absolute nanosleep for the last 2 ms, which is what keeps the error under a millisecond.
+  private func wait(until due: ContinuousClock.Instant, shouldStop: () -> Bool) throws {
+    while true {
+      let remaining = due - ContinuousClock.now
+      if remaining <= .zero { return }
+      if remaining > .milliseconds(3) {
+        let ms = Int32(min(remaining - .milliseconds(2), .milliseconds(100)) / .milliseconds(1))
+        if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: max(ms, 1)) {
+          try reconnect(after: reason, progress: nil)
+        }
+        if shouldStop() { return }
+      } else {
+        let (s, atto) = remaining.components
+        var request = timespec(tv_sec: Int(s), tv_nsec: Int(atto / 1_000_000_000))
+        nanosleep(&request, nil)
+      }
+    }
+  }
+
+  /// With --max-rate: let the connection catch up while too much is queued or unacknowledged.
+  private func keepWindow(progress: ReplayProgress) throws {
+    while client.outstandingPublishes > options.window {
+      if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: 10) {
+        try reconnect(after: reason, progress: progress)
+      }
+    }
+  }
+
+  /// Tries to get the connection back for about 30 s; then gives up saying how far the replay got.
+  private func reconnect(after reason: String, progress: ReplayProgress?) throws {
+    var pause = Duration.milliseconds(250)
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline {
+      if (try? client.reconnect()) != nil { return }
+      usleep(UInt32(pause / .microseconds(1)))
+      pause = min(pause * 2, .seconds(5))
+    }
+    let where_ = progress.map { " after sending \($0.sent) messages" } ?? ""
+    throw MQTTError.connectionLost(
+      broker: client.options.brokerDescription, reason: "\(reason); gave up reconnecting\(where_)")
+  }
+}
