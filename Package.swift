@@ -7,6 +7,7 @@ let package = Package(
     .executable(name: "mqtt-dumper", targets: ["mqtt-dumper"]),
     .library(name: "MQTTCapture", targets: ["MQTTCapture"]),
     .library(name: "MQTTDumper", targets: ["MQTTDumper"]),
+    .library(name: "MQTTSimulation", targets: ["MQTTSimulation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -19,13 +20,16 @@ let package = Package(
     .target(name: "MQTTCapture", dependencies: ["CZlib"]),
     // Talking to brokers: the capture session (and later replay) over libmosquitto.
     .target(name: "MQTTDumper", dependencies: ["MQTTCapture", "CMosquitto"]),
+    // A printer on the desk that isn't there: OctoPrint print jobs as the MQTT plugin publishes them.
+    .target(name: "MQTTSimulation", dependencies: ["MQTTCapture"]),
     .executableTarget(
       name: "mqtt-dumper",
       dependencies: [
-        "MQTTDumper", "MQTTCapture",
+        "MQTTDumper", "MQTTCapture", "MQTTSimulation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "MQTTCaptureTests", dependencies: ["MQTTCapture"]),
+    .testTarget(name: "MQTTSimulationTests", dependencies: ["MQTTSimulation", "MQTTCapture"]),
     .testTarget(name: "EndToEndTests", dependencies: ["MQTTCapture"]),
   ],
   swiftLanguageModes: [.v6]

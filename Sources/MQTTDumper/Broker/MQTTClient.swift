@@ -105,6 +105,14 @@ public final class MQTTClient {
     if tls.insecure { mosquitto_tls_insecure_set(handle, true) }
   }
 
+  /// Sets the message the broker publishes for us if we go away without saying goodbye.
+  public func setWill(topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool) throws {
+    let rc = payload.withUnsafeBytes { bytes in
+      mosquitto_will_set(handle, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos.rawValue), retain)
+    }
+    guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError.invalidTopic(topic) }
+  }
+
   // MARK: - Connecting
 
   /// Connects and waits for the broker to accept.

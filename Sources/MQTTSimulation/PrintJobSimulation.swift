@@ -1,0 +1,466 @@
+import MQTTCapture
+
+/// Everything `simulate print-job` can vary.
+public struct PrintJobOptions: Sendable {
+  public enum Outcome: String, Sendable, CaseIterable {
+    case done, cancelled
+    case pausedResumed = "paused-resumed"
+    case failed
+  }
+
+  public enum Plugin: String, Sendable, CaseIterable {
+    /// OctoPrint-MQTT 0.8.x on OctoPrint 1.11: `octoPrint/`, `_timestamp`, full state set, last will.
+    case current
+    /// OctoPrint-MQTT 0.5 (2017): `octoprint/`, payloads like the 2017 document, `.mpg` movies.
+    case v2017 = "2017"
+  }
+
+  public var outcome = Outcome.done
+  public var plugin = Plugin.current
+  public var fileName = "NodeMCU_Case.gcode"
+  public var fileSize = 2_823_042
+  /// From PrintStarted to PrintDone (heat-up included), in seconds.
+  public var duration = 1800.0
+  public var layers: Int?
+  public var layerHeight = 0.2
+  public var toolTemperature = 210.0
+  public var bedTemperature = 60.0
+  public var timelapse = true
+  public var heaters = HeaterModel.real
+  /// nil: `octoPrint` (current) or `octoprint` (2017).
+  public var baseTopic: String?
+  public var printers = 1
+  public var seed: UInt64 = 1
+  /// Unix time of the first message.
+  public var start = Timestamp(microseconds: 1_764_068_856_000_000)
+  public var user = "maker"
+
+  public init() {}
+
+  var base: String { baseTopic ?? (plugin == .current ? "octoPrint" : "octoprint") }
+}
+
+/// Synthesises the MQTT traffic of OctoPrint print jobs as the OctoPrint MQTT plugin publishes it: the
+/// same topics, keys in the same order, QoS and retain flags, and events in the order OctoPrint emits
+/// them (see docs/simulation.md).
+public enum PrintJobSimulation {
+  /// All messages of all printers, in time order.
+  public static func messages(_ options: PrintJobOptions) -> [CapturedMessage] {
+    var rng = SeededRandom(seed: options.seed)
+    var all: [(Double, Int, CapturedMessage)] = []
+    var sequence = 0
+    for i in 0..<max(1, options.printers) {
+      var o = options
+      var printerRandom = SeededRandom(seed: rng.next())
+      if options.printers > 1 {
+        o.baseTopic = "\(options.base)/printer-\(i + 1)"
+        // Jobs are staggered and a little different from printer to printer.
+        o.duration = options.duration * printerRandom.uniform(0.9, 1.1)
+        let stagger = min(60.0, options.duration / Double(options.printers)) * Double(i) + printerRandom.uniform(0, 5)
+        o.start = Timestamp(microseconds: options.start.microseconds + Int64(stagger * 1_000_000))
+      }
+      var job = PrinterJob(options: o, random: printerRandom)
+      job.run()
+      for m in job.output {
+        all.append((Double(m.timestamp.microseconds), sequence, m))
+        sequence += 1
+      }
+    }
+    all.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+    return all.map(\.2)
+  }
+}
+
+/// One printer's session: the plugin connects, OctoPrint connects to the printer, one job runs.
+struct PrinterJob {
+  let o: PrintJobOptions
+  var random: SeededRandom
+  var output: [CapturedMessage] = []
+  private var events: [(t: Double, seq: Int, topic: String, payload: String, qos: MQTTQoS, retain: Bool)] = []
+  private var tool: Heater
+  private var bed: Heater
+  private var current: Bool { o.plugin == .current }
+
+  init(options: PrintJobOptions, random: SeededRandom) {
+    o = options
+    self.random = random
+    tool = Heater(model: options.heaters, omega: 0.085, coolingTau: 95, noise: 0.18)
+    bed = Heater(model: options.heaters, omega: 0.045, coolingTau: 420, noise: 0.09)
+  }
+
+  // MARK: - Publishing
+
+  private mutating func publish(_ t: Double, _ subtopic: String, _ payload: String, qos: MQTTQoS = .atMostOnce, retain: Bool = false) {
+    events.append((t, events.count, "\(o.base)/\(subtopic)", payload, qos, retain))
+  }
+
+  private func stamp(_ t: Double) -> Int { Int((Double(o.start.microseconds) / 1e6 + t).rounded(.down)) }
+
+  /// An event: its own fields, then `_event`, then `_timestamp` (current); 2017: `_event` second, no stamp.
+  private mutating func event(_ t: Double, _ name: String, _ fields: [(String, Payload)]) {
+    let isCurrent = o.plugin == .current
+    var members: [(String, Payload)] = fields
+    let eventMember: (String, Payload) = ("_event", Payload.string(name))
+    if isCurrent {
+      members.append(eventMember)
+      let stampMember: (String, Payload) = ("_timestamp", Payload.int(stamp(t)))
+      members.append(stampMember)
+    } else {
+      members.insert(eventMember, at: members.isEmpty ? 0 : 1)
+    }
+    let retained: Bool = isCurrent && (name == "ZChange" || name == "FirmwareData")
+    let text: String = Payload.object(members).text
+    publish(t, "event/" + name, text, qos: .atMostOnce, retain: retained)
+  }
+
+  private mutating func event(_ t: Double, _ name: String) {
+    event(t, name, [])
+  }
+
+  private mutating func state(_ t: Double, _ id: String, _ text: String) {
+    if current {
+      event(t, "PrinterStateChanged", [("state_id", .string(id)), ("state_string", .string(text))])
+    } else {
+      publish(t, "event/PrinterStateChanged", Payload.object([
+        ("state_string", .string(text)), ("_event", .string("PrinterStateChanged")), ("state_id", .string(id)),
+      ]).text)
+    }
+  }
+
+  private mutating func progress(_ t: Double, location: String, path: String, percent: Int) {
+    var members: [(String, Payload)] =
+      current
+      ? [("location", .string(location)), ("path", .string(path)), ("progress", .int(percent))]
+      : [("progress", .int(percent)), ("location", .string(location)), ("path", .string(path))]
+    if current { members.append(("_timestamp", .int(stamp(t)))) }
+    publish(t, "progress/printing", Payload.object(members).text, retain: true)
+  }
+
+  // MARK: - File and movie names
+
+  private var uploads: String { "/home/pi/.octoprint/uploads/" }
+  private var timelapseDir: String { "/home/pi/.octoprint/timelapse/" }
+  private var stem: String { o.fileName.hasSuffix(".gcode") ? String(o.fileName.dropLast(6)) : o.fileName }
+
+  /// `<name>_<YYYYmmddHHMMSS>`, from the time the print started.
+  private func moviePrefix(_ t: Double) -> String {
+    let ts = Timestamp(microseconds: o.start.microseconds + Int64(t * 1_000_000)).rfc3339  // 2025-11-25T11:07:36.…
+    let digits = ts.prefix(19).filter(\.isNumber)
+    return "\(stem)_\(digits)"
+  }
+
+  private var fileFields: [(String, Payload)] {
+    current
+      ? [
+        ("name", .string(o.fileName)), ("path", .string(o.fileName)), ("origin", .string("local")),
+        ("size", .int(o.fileSize)), ("owner", .string(o.user)), ("user", .string(o.user)),
+      ]
+      : [
+        ("origin", .string("local")), ("name", .string(o.fileName)), ("file", .string(uploads + o.fileName)),
+        ("path", .string(o.fileName)), ("filename", .string(o.fileName)), ("size", .int(o.fileSize)),
+      ]
+  }
+
+  private func fileFieldsAdding(_ extra: [(String, Payload)], dropping: Set<String> = []) -> [(String, Payload)] {
+    let base = fileFields.filter { !dropping.contains($0.0) }
+    if current {
+      // Extra fields go before owner/user, as OctoPrint builds these payloads.
+      let head = base.filter { $0.0 != "owner" && $0.0 != "user" }
+      let tail = base.filter { $0.0 == "owner" || $0.0 == "user" }
+      return head + extra + tail
+    }
+    return base + extra
+  }
+
+  // MARK: - The session
+
+  mutating func run() {
+    var t = 0.0
+    // The plugin connects to the broker.
+    if current {
+      publish(t, "mqtt", "connected", qos: .atLeastOnce, retain: true)
+      progress(t, location: "", path: "", percent: 0)
+      publish(
+        t, "progress/slicing",
+        Payload.object([
+          ("slicer", .string("")), ("source_location", .string("")), ("source_path", .string("")),
+          ("destination_location", .string("")), ("destination_path", .string("")), ("progress", .int(0)),
+          ("_timestamp", .int(stamp(t))),
+        ]).text, retain: true)
+    }
+    // OctoPrint connects to the printer.
+    t += random.uniform(1.5, 3)
+    event(t, "Connecting")
+    if current {
+      state(t + 0.01, "OPEN_SERIAL", "Opening serial connection")
+      state(t + 0.05, "CONNECTING", "Connecting")
+    }
+    t += random.uniform(1.0, 1.6)
+    state(t, "OPERATIONAL", "Operational")
+    event(t + 0.01, "Connected", current ? [("port", .string("VIRTUAL")), ("baudrate", .int(115200))] : [("port", .string("/dev/ttyUSB0")), ("baudrate", .int(115200))])
+    if current {
+      event(
+        t + 0.2, "FirmwareData",
+        [
+          ("name", .string("Virtual Marlin 1.0")),
+          ("data", .object([("FIRMWARE_NAME", .string("Virtual Marlin 1.0")), ("PROTOCOL_VERSION", .string("1.0"))])),
+        ])
+    }
+    let temperaturesFrom = t + 0.5
+    // The job.
+    t += random.uniform(8, 15)
+    let selected = t
+    event(t, "FileSelected", fileFields)
+    if current { state(t + 0.05, "STARTING", "Starting") }
+    // M140/M104 in the start script: the firmware's answer carries the new targets at once.
+    tool.setTarget(o.toolTemperature, at: t + 0.2)
+    bed.setTarget(o.bedTemperature, at: t + 0.2)
+    var targetChanges = [t + 0.25]
+    let started = t + 0.4
+    event(started, "PrintStarted", fileFields)
+    if current {
+      event(started + 0.01, "ChartMarked", [("type", .string("print")), ("label", .string("Start"))])
+      event(started + 0.02, "GcodeScriptBeforePrintStartedRunning", fileFields)
+      event(started + 0.05, "GcodeScriptBeforePrintStartedFinished", fileFields)
+    }
+    state(started + 0.1, "PRINTING", "Printing")
+    event(started + 0.6, "Home")
+    // Heat-up: M190 and M109 wait for both heaters (OctoPrint reports every second meanwhile).
+    let heated = max(bed.settled(after: started + 1), tool.settled(after: started + 1)) + 1
+    let printEnd = started + max(o.duration, heated - started + 30)
+    let printPhase = printEnd - heated
+    // Where the job stops early.
+    var pauseAt: Double?
+    var pauseLength = 0.0
+    var stopAt = printEnd
+    switch o.outcome {
+    case .done: break
+    case .cancelled: stopAt = heated + printPhase * random.uniform(0.35, 0.5)
+    case .failed: stopAt = heated + printPhase * random.uniform(0.55, 0.7)
+    case .pausedResumed:
+      pauseAt = heated + printPhase * random.uniform(0.3, 0.45)
+      pauseLength = min(300, max(20, o.duration * 0.05))
+    }
+    let end = stopAt + pauseLength  // wall time the job stops printing
+    func printedFraction(_ time: Double) -> Double {
+      var active = time - heated
+      if let p = pauseAt, time > p { active -= min(time - p, pauseLength) }
+      return min(1, max(0, active / printPhase))
+    }
+    func wallTime(atFraction f: Double) -> Double {
+      let active = heated + f * printPhase
+      if let p = pauseAt, active > p { return active + pauseLength }
+      return active
+    }
+    // Layers: one Z change each (the first layer takes longer), the final lift after the last.
+    let layerCount = max(1, o.layers ?? Int((o.duration / 45).rounded()).clamped(5, 400))
+    var z: Double?
+    var frames = 0
+    var lastCapture = -10.0
+    for layer in 0..<layerCount {
+      let f = layer == 0 ? 0 : (1.5 + Double(layer - 1)) / (Double(layerCount) + 0.5)
+      let at = wallTime(atFraction: f) + 0.05
+      if at >= end { break }
+      let newZ = twoDecimals(o.layerHeight * Double(layer + 1))
+      zChange(at, new: newZ, old: z)
+      z = newZ
+      if o.timelapse && at - lastCapture >= 1 {
+        lastCapture = at
+        let file = "\(timelapseDir)tmp/\(moviePrefix(started))-\(frames).jpg"
+        event(at + 0.02, "CaptureStart", [("file", .string(file))])
+        event(at + random.uniform(0.3, 0.6), "CaptureDone", [("file", .string(file))])
+        frames += 1
+      }
+    }
+    var finishedAt = end
+    var stopTemperaturesAt: Double?
+    switch o.outcome {
+    case .done, .pausedResumed:
+      if let p = pauseAt { pause(at: p, length: pauseLength, z: z ?? o.layerHeight, fraction: printedFraction(p)) }
+      if let lastZ = z { zChange(end - 0.5, new: twoDecimals(lastZ + 10), old: lastZ) }  // the final lift
+      tool.setTarget(0, at: end - 0.3)
+      bed.setTarget(0, at: end - 0.3)
+      targetChanges.append(end - 0.25)
+      if current {
+        state(end, "FINISHING", "Finishing")
+        event(end + 0.01, "ChartMarked", [("type", .string("done")), ("label", .string("Done"))])
+      }
+      let time = end - started + random.uniform(0, 0.999)
+      event(end + 0.02, "PrintDone", current
+        ? fileFields.filter { $0.0 != "user" } + [("time", .float(time))]
+        : [("origin", .string("local")), ("name", .string(o.fileName)), ("file", .string(uploads + o.fileName)),
+           ("time", .float(time)), ("path", .string(o.fileName)), ("filename", .string(o.fileName)), ("size", .int(o.fileSize))])
+      if current {
+        event(end + 0.03, "GcodeScriptAfterPrintDoneRunning", fileFields)
+        event(end + 0.06, "GcodeScriptAfterPrintDoneFinished", fileFields)
+      }
+      state(end + 0.1, "OPERATIONAL", "Operational")
+      finishedAt = end + 0.1
+      movie(end + 0.5, frames: frames, failed: false, started: started)
+    case .cancelled:
+      tool.setTarget(0, at: end + 0.2)
+      bed.setTarget(0, at: end + 0.2)
+      targetChanges.append(end + 0.25)
+      let position: Payload = .object(["x", "t", "z", "e", "y", "f"].map { ($0, Payload.null) })
+      let fraction = printedFraction(end)
+      let failedFields: [(String, Payload)] = [
+        ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
+        ("progress", .float(twoDecimals(fraction * 100))),
+      ]
+      if current {
+        state(end, "CANCELLING", "Cancelling")
+        event(end + 0.01, "PrintCancelling", fileFields)
+        let tail: [(String, Payload)] = [("time", .float(end - started + random.uniform(0, 0.999)))]
+        event(end + 0.3, "PrintCancelled", fileFieldsAdding(failedFields) + tail + [("reason", .string("cancelled"))])
+        event(end + 0.31, "GcodeScriptAfterPrintCancelledRunning", fileFields)
+        event(end + 0.34, "GcodeScriptAfterPrintCancelledFinished", fileFields)
+        event(end + 0.35, "PrintFailed", fileFieldsAdding(failedFields) + tail + [("reason", .string("cancelled"))])
+      } else {
+        event(end + 0.3, "PrintCancelled", fileFields)
+        event(end + 0.35, "PrintFailed", fileFields)
+      }
+      state(end + 0.4, "OPERATIONAL", "Operational")
+      finishedAt = end + 0.4
+      progress(end + 0.45, location: "local", path: o.fileName, percent: 0)
+      movie(end + 1, frames: frames, failed: true, started: started)
+    case .failed:
+      let fraction = printedFraction(end)
+      state(end, "ERROR", "Error")
+      let message = "Too many consecutive timeouts, printer still connected and alive?"
+      if current {
+        let position: Payload = .object(["x", "t", "z", "e", "y", "f"].map { ($0, Payload.null) })
+        event(end + 0.01, "PrintFailed", fileFieldsAdding([
+          ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
+          ("progress", .float(twoDecimals(fraction * 10000) / 10000)),
+        ]) + [("time", .float(end - started + random.uniform(0, 0.999))), ("reason", .string("error")), ("error", .string(message))])
+        event(end + 0.02, "Error", [("error", .string(message)), ("reason", .string("timeout")), ("consequence", .string("disconnect"))])
+      } else {
+        event(end + 0.01, "PrintFailed", fileFields)
+        event(end + 0.02, "Error", [("error", .string(message))])
+      }
+      event(end + 0.05, "Disconnected")
+      state(end + 0.06, current ? "CLOSED_WITH_ERROR" : "CLOSED", "Offline after error")
+      finishedAt = end + 0.06
+      stopTemperaturesAt = end
+    }
+    // Progress: a 5 s timer from FileSelected, publishing when the percentage (or path) changed.
+    var lastPercent = -1
+    var tick = selected + 5
+    while tick < finishedAt {
+      let percent = Int(printedFraction(tick) * 100)
+      if percent != lastPercent {
+        progress(tick, location: "local", path: o.fileName, percent: percent)
+        lastPercent = percent
+      }
+      if percent >= 100 { break }
+      tick += 5
+    }
+    if o.outcome == .done || o.outcome == .pausedResumed {
+      progress(finishedAt + 0.05, location: "local", path: o.fileName, percent: 100)
+      if current { event(finishedAt + 0.1, "MetadataStatisticsUpdated", [("storage", .string("local")), ("path", .string(o.fileName))]) }
+    }
+    // Temperatures from the printer connection until a while after the job.
+    let until = stopTemperaturesAt ?? (finishedAt + 120)
+    temperatures(from: temperaturesFrom, until: until, fastFrom: started + 1, fastUntil: heated, extra: targetChanges)
+    emit()
+  }
+
+  private mutating func zChange(_ t: Double, new: Double, old: Double?) {
+    let oldValue: Payload = old.map { .float($0) } ?? .null
+    if current {
+      event(t, "ZChange", [("new", .float(new)), ("old", oldValue)])
+    } else {
+      publish(t, "event/ZChange", Payload.object([("new", .float(new)), ("_event", .string("ZChange")), ("old", oldValue)]).text)
+    }
+  }
+
+  private mutating func pause(at p: Double, length: Double, z: Double, fraction: Double) {
+    let x = twoDecimals(random.uniform(60, 160))
+    let y = twoDecimals(random.uniform(60, 160))
+    let e = twoDecimals(random.uniform(200, 2000))
+    if current {
+      state(p, "PAUSING", "Pausing")
+      let position: Payload = .object([("x", .float(x)), ("t", .int(0)), ("z", .float(z)), ("e", .float(e)), ("y", .float(y)), ("f", .int(1500))])
+      event(p + 0.2, "PrintPaused", fileFieldsAdding([
+        ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
+        ("progress", .float(twoDecimals(fraction * 100))),
+      ]))
+      event(p + 0.21, "GcodeScriptAfterPrintPausedRunning", fileFields)
+      event(p + 0.24, "GcodeScriptAfterPrintPausedFinished", fileFields)
+      event(p + 0.3, "PositionUpdate", [("reason", .string("pause")), ("x", .float(x)), ("t", .int(0)), ("z", .float(z)), ("e", .float(e)), ("y", .float(y)), ("f", .int(1500))])
+    } else {
+      event(p + 0.2, "PrintPaused", fileFields)
+    }
+    state(p + 0.35, "PAUSED", "Paused")
+    let r = p + length
+    if current {
+      state(r, "RESUMING", "Resuming")
+      event(r + 0.01, "GcodeScriptBeforePrintResumedRunning", fileFields)
+      event(r + 0.04, "GcodeScriptBeforePrintResumedFinished", fileFields)
+    }
+    event(r + 0.1, "PrintResumed", fileFields)
+    state(r + 0.15, "PRINTING", "Printing")
+  }
+
+  private mutating func movie(_ t: Double, frames: Int, failed: Bool, started: Double) {
+    guard o.timelapse, frames > 0 else { return }
+    let prefix = moviePrefix(started) + (failed ? "-fail" : "")
+    let basename = prefix + (current ? ".mp4" : ".mpg")
+    let fields: [(String, Payload)] =
+      current
+      ? [("gcode", .string(o.fileName)), ("movie", .string(timelapseDir + basename)), ("movie_basename", .string(basename)), ("movie_prefix", .string(prefix))]
+      : [("movie", .string(timelapseDir + basename)), ("movie_prefix", .string(prefix)), ("gcode", .string(o.fileName)), ("movie_basename", .string(basename))]
+    if current {
+      event(t, "MovieRendering", fields)
+      event(t + 3 + Double(frames) * 0.04, "MovieDone", fields)
+    } else {
+      // 2017 key order: movie, _event, movie_prefix, gcode, movie_basename.
+      var rendering = fields
+      rendering.insert(("_event", Payload.string("MovieRendering")), at: 1)
+      var done = fields
+      done.insert(("_event", Payload.string("MovieDone")), at: 1)
+      publish(t, "event/MovieRendering", Payload.object(rendering).text)
+      publish(t + 3 + Double(frames) * 0.04, "event/MovieDone", Payload.object(done).text)
+    }
+  }
+
+  /// Reports every 2 s (every 1 s while OctoPrint waits for the heaters); a heater is published when its
+  /// reading moved 0.1 °C or its target changed since it was last published.
+  private mutating func temperatures(from: Double, until: Double, fastFrom: Double, fastUntil: Double, extra: [Double]) {
+    var last: [String: (actual: Double, target: Double)] = [:]
+    var ticks: [Double] = []
+    var tick = from
+    while tick <= until {
+      ticks.append(tick)
+      tick += (tick >= fastFrom && tick < fastUntil) ? 1 : 2
+    }
+    ticks = (ticks + extra.filter { $0 <= until }).sorted()
+    for t in ticks {
+      for (name, heater) in [("tool0", tool), ("bed", bed)] {
+        var actual = heater.temperature(at: t)
+        if o.heaters == .real { actual += random.gaussian(sigma: heater.noise) }
+        actual = twoDecimals(actual)
+        let target = heater.target(at: t)
+        if actual == 0 && target == 0 { continue }
+        if let previous = last[name], abs(previous.actual - actual) < 0.1, previous.target == target { continue }
+        last[name] = (actual, target)
+        var members: [(String, Payload)] = [("actual", .float(actual)), ("target", .float(target))]
+        if current { members.append(("_timestamp", .int(stamp(t)))) }
+        publish(t, "temperature/\(name)", Payload.object(members).text, retain: true)
+      }
+    }
+  }
+
+  private mutating func emit() {
+    events.sort { $0.t != $1.t ? $0.t < $1.t : $0.seq < $1.seq }
+    output = events.map { e in
+      CapturedMessage(
+        timestamp: Timestamp(microseconds: o.start.microseconds + Int64((e.t * 1_000_000).rounded())), topic: e.topic,
+        payload: Array(e.payload.utf8), qos: e.qos, retain: e.retain)
+    }
+  }
+}
+
+extension Comparable {
+  func clamped(_ low: Self, _ high: Self) -> Self { min(max(self, low), high) }
+}
