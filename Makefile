@@ -32,10 +32,11 @@ demo: release
 bench benchmarks: release
 	bash benchmarks/capture.sh $(BIN_RELEASE)
 	bash benchmarks/format.sh $(BIN_RELEASE)
+	bash benchmarks/replay.sh $(BIN_RELEASE)
 
 # The shipped captures, made deterministically.
-captures:
-	python3 scripts/make_document_capture.py
+captures: build
+	bash scripts/make_captures.sh $(BIN_DEBUG)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

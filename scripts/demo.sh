@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The demo: a private mosquitto on a free loopback port, `mqtt-dumper capture` recording it while
-# a few dozen messages (text, JSON, binary, retained, with MQTT v5 properties) are published,
-# then `mqtt-dumper info` of the capture. Everything it starts, it stops.
+# The demo, on a private mosquitto this script starts on a free loopback port and stops again:
+# `mqtt-dumper capture` records while `mqtt-dumper simulate print-job` plays a 20-minute OctoPrint print
+# at 120× speed; then `info`, `print` and `samples` show what was recorded.
 set -euo pipefail
 BIN=${1:-.build/release/mqtt-dumper}
 OUT_DIR=demo-output
-CAPTURE=$OUT_DIR/demo.jsonl.gz
+CAPTURE=$OUT_DIR/print.jsonl.gz
 WORK=$(mktemp -d)
 BROKER_PID=""
 CAPTURE_PID=""
@@ -27,13 +27,9 @@ BROKER_PID=$!
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.05; done
 echo "== private broker: mosquitto on 127.0.0.1:$PORT (pid $BROKER_PID)"
 
-pub() { mosquitto_pub -h 127.0.0.1 -p "$PORT" "$@"; }
-# A retained message that is there before the capture starts.
-pub -t octoPrint/mqtt -m connected -r -q 1
-
 mkdir -p "$OUT_DIR"
-echo "== $BIN capture -p $PORT -t 'octoPrint/#' -t 'demo/#' -o $CAPTURE --force"
-"$BIN" capture -h 127.0.0.1 -p "$PORT" -t 'octoPrint/#' -t 'demo/#' -o "$CAPTURE" --force &
+echo "== $BIN capture -h 127.0.0.1 -p $PORT -t 'octoPrint/#' -o $CAPTURE --force"
+"$BIN" capture -h 127.0.0.1 -p "$PORT" -t 'octoPrint/#' -o "$CAPTURE" --force --quiet &
 CAPTURE_PID=$!
 for _ in $(seq 200); do
   { zcat "$CAPTURE" 2>/dev/null || true; } | grep -q '"event":"connected"' && break
@@ -41,35 +37,19 @@ for _ in $(seq 200); do
 done
 sleep 0.3
 
-echo "== publishing text, JSON, binary and retained messages"
-ts=$(date +%s)
-pub -t octoPrint/event/PrintStarted -m "{\"name\": \"NodeMCU_Case.gcode\", \"path\": \"NodeMCU_Case.gcode\", \"origin\": \"local\", \"size\": 2823042, \"owner\": \"maker\", \"user\": \"maker\", \"_event\": \"PrintStarted\", \"_timestamp\": $ts}"
-for i in $(seq 1 30); do
-  t=$(awk "BEGIN { printf \"%.2f\", 21.3 + $i * 6.3 }")
-  pub -t octoPrint/temperature/tool0 -m "{\"actual\": $t, \"target\": 210.0, \"_timestamp\": $ts}" -r
-done
-for z in 0.2 0.4 0.6; do pub -t octoPrint/event/ZChange -m "{\"new\": $z, \"old\": null, \"_event\": \"ZChange\", \"_timestamp\": $ts}" -r; done
-pub -t octoPrint/progress/printing -m "{\"location\": \"local\", \"path\": \"NodeMCU_Case.gcode\", \"progress\": 57, \"_timestamp\": $ts}" -r
-head -c 64 /dev/urandom > "$WORK/binary"
-pub -t demo/camera/snapshot -f "$WORK/binary" -q 2
-pub -t demo/plain -m "just text, not JSON" -q 1
-pub -t demo/empty -n
-pub -V 5 -t demo/v5 -m '{"ok": true}' -D publish content-type application/json -D publish user-property source demo
+echo "== $BIN simulate print-job -h 127.0.0.1 -p $PORT --duration 20m --speed 120   (a 20-minute print in ~12 s)"
+"$BIN" simulate print-job -h 127.0.0.1 -p "$PORT" --duration 20m --speed 120 --layers 25
 sleep 0.5
-
 kill -INT "$CAPTURE_PID"
 wait "$CAPTURE_PID" || true
 CAPTURE_PID=""
 
 echo
-echo "== first records: zcat $CAPTURE | head -4"
-zcat "$CAPTURE" | head -4
-echo
 echo "== $BIN info $CAPTURE"
-"$BIN" info "$CAPTURE"
-
+"$BIN" info "$CAPTURE" --topics 8
 echo
-echo "== $BIN print $CAPTURE -t 'demo/#'   (binary as hex, JSON pretty-printed)"
-"$BIN" print "$CAPTURE" -t 'demo/#'
-echo "== $BIN samples $CAPTURE   (a document of every topic; first lines)"
-"$BIN" samples "$CAPTURE" --title "What the demo printer published" | head -40
+echo "== $BIN print $CAPTURE -t 'octoPrint/event/+' --compact --limit 12"
+"$BIN" print "$CAPTURE" -t 'octoPrint/event/+' --compact --limit 12 | cut -c1-150
+echo
+echo "== $BIN samples $CAPTURE --variants 2   (the document of every topic it recorded; first 60 lines)"
+"$BIN" samples "$CAPTURE" --variants 2 --title "What the simulated printer published" | head -60
