@@ -73,6 +73,8 @@ public final class MQTTClient {
     let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
     mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version)
     mosquitto_max_inflight_messages_set(handle, 1000)
+    // No Nagle: a replayed message must leave when it is due, not when the previous one is acknowledged.
+    mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1)
     if let user = options.username {
       mosquitto_username_pw_set(handle, user, options.password)
     }
