@@ -56,7 +56,8 @@ public enum PrintJobSimulation {
         o.baseTopic = "\(options.base)/printer-\(i + 1)"
         // Jobs are staggered and a little different from printer to printer.
         o.duration = options.duration * printerRandom.uniform(0.9, 1.1)
-        let stagger = min(60.0, options.duration / Double(options.printers)) * Double(i) + printerRandom.uniform(0, 5)
+        // Started within the first tenth of the job (at most a minute): the printers run side by side.
+        let stagger = printerRandom.uniform(0, min(60.0, options.duration / 10))
         o.start = Timestamp(microseconds: options.start.microseconds + Int64(stagger * 1_000_000))
       }
       var job = PrinterJob(options: o, random: printerRandom)

@@ -86,9 +86,13 @@ extension RecordDecoder {
   private static func string(_ b: UnsafeRawBufferPointer, _ start: Int) -> ([UInt8], Int)? {
     guard start < b.count, b[start] == UInt8(ascii: "\"") else { return nil }
     var out: [UInt8] = []
+    // At most the rest of the line: one allocation instead of one per escaped run.
+    out.reserveCapacity(b.count - start)
     var i = start + 1
     var run = i
     while i < b.count {
+      i = firstJSONSpecialByte(b, from: i)
+      guard i < b.count else { break }
       let c = b[i]
       if c == UInt8(ascii: "\"") {
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))

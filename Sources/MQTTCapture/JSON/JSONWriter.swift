@@ -10,11 +10,9 @@ public enum JSONWriter {
     var i = 0
     let count = utf8.count
     while i < count {
+      i = firstJSONSpecialByte(utf8, from: i)
+      guard i < count else { break }
       let byte = utf8[i]
-      if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
-        i += 1
-        continue
-      }
       if runStart < i { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<i])) }
       if byte >= 0x20 {
         out.append(0x5C)

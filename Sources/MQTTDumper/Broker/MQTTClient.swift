@@ -59,7 +59,10 @@ public final class MQTTClient {
   ///   - cleanSession: false for a persistent session the broker keeps while we are away.
   ///   - sessionExpiry: MQTT v5 session expiry in seconds, for persistent sessions.
   /// - Throws: `MQTTError.setupFailed` when libmosquitto rejects an option (bad TLS files, for example).
-  public init(options: ConnectionOptions, cleanSession: Bool = true, sessionExpiry: UInt32 = 0) throws {
+  ///   - lowLatency: send every packet at once (no Nagle), for publishing on a schedule; costs throughput.
+  public init(options: ConnectionOptions, cleanSession: Bool = true, sessionExpiry: UInt32 = 0, lowLatency: Bool = false)
+    throws
+  {
     Self.libraryInitialised
     self.options = options
     self.sessionExpiry = sessionExpiry
@@ -73,8 +76,8 @@ public final class MQTTClient {
     let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
     mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version)
     mosquitto_max_inflight_messages_set(handle, 1000)
-    // No Nagle: a replayed message must leave when it is due, not when the previous one is acknowledged.
-    mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1)
+    // No Nagle when timing matters: a message must leave when it is due, not when the previous one is acknowledged.
+    if lowLatency { mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1) }
     if let user = options.username {
       mosquitto_username_pw_set(handle, user, options.password)
     }

@@ -142,7 +142,7 @@ struct Replay: ParsableCommand {
         if let first, let last { span = .microseconds(last.microseconds - first.microseconds) }
       }
       installStopHandlers()
-      let client = try MQTTClient(options: try connection.options())
+      let client = try MQTTClient(options: try connection.options(), lowLatency: !options.maxRate)
       try client.connect()
       defer { client.disconnect() }
       var truncations: [String] = []

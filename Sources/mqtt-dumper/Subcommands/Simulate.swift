@@ -153,7 +153,7 @@ struct PrintJob: ParsableCommand {
         return
       }
       installStopHandlers()
-      let client = try MQTTClient(options: try connection.options())
+      let client = try MQTTClient(options: try connection.options(), lowLatency: true)
       if plugin == .current {
         // The plugin's last will: consumers see the printer go away if we are killed.
         let base = o.baseTopic ?? "octoPrint"
