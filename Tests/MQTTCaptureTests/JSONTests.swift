@@ -93,3 +93,43 @@ struct EncodingTests {
     #expect(ts.rfc3339 == "2025-11-25T11:07:36.123456Z")
   }
 }
+
+@Suite("string scanning and topic maps")
+struct ScanAndMapTests {
+  @Test("the eight-bytes-at-a-time scan finds the same byte as a plain loop")
+  func scanMatchesNaive() {
+    var generator = SystemRandomNumberGenerator()
+    let alphabet: [UInt8] = [0x00, 0x1F, 0x20, 0x21, 0x22, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA2, 0xDC, 0xFF, 0x61]
+    for _ in 0..<2000 {
+      let length = Int.random(in: 0..<40, using: &generator)
+      let bytes = (0..<length).map { _ in
+        Bool.random(using: &generator) ? UInt8(ascii: "a") : alphabet.randomElement(using: &generator)!
+      }
+      let start = length == 0 ? 0 : Int.random(in: 0..<length, using: &generator)
+      let naive = bytes[start...].firstIndex { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } ?? length
+      let fast = bytes.withUnsafeBytes { firstJSONSpecialByte($0, from: start) }
+      #expect(fast == naive, "\(bytes) from \(start)")
+    }
+  }
+
+  @Test(
+    "--map rules rewrite matching topics, carrying + and # over",
+    arguments: [
+      ("octoPrint/#=lab/printer-2/#", "octoPrint/event/ZChange", "lab/printer-2/event/ZChange"),
+      ("octoPrint/#=lab/printer-2/#", "octoPrint", "lab/printer-2"),
+      ("octoPrint/+/tool0=t/+/hotend", "octoPrint/temperature/tool0", "t/temperature/hotend"),
+      ("a/+/c/#=x/+/#", "a/b/c/d/e", "x/b/d/e"),
+      ("exact/topic=renamed", "exact/topic", "renamed"),
+      ("octoPrint/#=lab/#", "home/power", "home/power"),
+    ])
+  func topicMap(rule: String, topic: String, expected: String) throws {
+    let map = TopicMap(rules: [try #require(TopicMap.Rule(rule))])
+    #expect(map.rewrite(topic) == expected)
+    #expect(TopicMap(rules: [try #require(TopicMap.Rule(rule))], prefix: "sim/").rewrite(topic) == "sim/" + expected)
+  }
+
+  @Test("rules that cannot be applied are refused", arguments: ["no-equals", "a/#=b/+", "a/+=b/#", "a/#/b=c", "=x", "a/#="])
+  func badRules(rule: String) {
+    #expect(TopicMap.Rule(rule) == nil)
+  }
+}
