@@ -81,14 +81,8 @@ struct FilterOptions: ParsableArguments {
 
   func filter() throws -> MessageFilter {
     var f = MessageFilter()
-    for t in topics {
-      guard let filter = TopicFilter(t) else { throw ValidationError(MQTTError.invalidTopicFilter(t).description) }
-      f.topics.append(filter)
-    }
-    for t in exclude {
-      guard let filter = TopicFilter(t) else { throw ValidationError(MQTTError.invalidTopicFilter(t).description) }
-      f.excludes.append(filter)
-    }
+    f.topics = try topicFilters(topics)
+    f.excludes = try topicFilters(exclude)
     f.since = try since.map { try parseTimeBound($0, flag: "--since") }
     f.until = try until.map { try parseTimeBound($0, flag: "--until") }
     if let limit {
@@ -103,6 +97,14 @@ struct FilterOptions: ParsableArguments {
       }
     }
     return f
+  }
+}
+
+/// Parses MQTT topic filters given on the command line.
+func topicFilters(_ texts: [String]) throws -> [TopicFilter] {
+  try texts.map { text in
+    guard let filter = TopicFilter(text) else { throw ValidationError(MQTTError.invalidTopicFilter(text).description) }
+    return filter
   }
 }
 

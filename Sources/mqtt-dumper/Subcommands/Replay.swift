@@ -100,14 +100,8 @@ struct Replay: ParsableCommand {
 
   func makeFilter() throws -> MessageFilter {
     var filter = MessageFilter()
-    for t in topics {
-      guard let f = TopicFilter(t) else { throw ValidationError(MQTTError.invalidTopicFilter(t).description) }
-      filter.topics.append(f)
-    }
-    for t in exclude {
-      guard let f = TopicFilter(t) else { throw ValidationError(MQTTError.invalidTopicFilter(t).description) }
-      filter.excludes.append(f)
-    }
+    filter.topics = try topicFilters(topics)
+    filter.excludes = try topicFilters(exclude)
     filter.since = try from.map { try parseTimeBound($0, flag: "--from") }
     filter.until = try to.map { try parseTimeBound($0, flag: "--to") }
     return filter
