@@ -102,17 +102,9 @@ extension RecordDecoder {
       if c == UInt8(ascii: "\\") {
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
         guard i + 1 < b.count else { return nil }
-        switch b[i + 1] {
-        case UInt8(ascii: "\""): out.append(0x22)
-        case UInt8(ascii: "\\"): out.append(0x5C)
-        case UInt8(ascii: "/"): out.append(0x2F)
-        case UInt8(ascii: "b"): out.append(0x08)
-        case UInt8(ascii: "f"): out.append(0x0C)
-        case UInt8(ascii: "n"): out.append(0x0A)
-        case UInt8(ascii: "r"): out.append(0x0D)
-        case UInt8(ascii: "t"): out.append(0x09)
-        default: return nil  // \u escapes: the general path handles surrogates
-        }
+        // \u escapes go to the general path, which handles surrogates.
+        guard let simple = JSONParser.simpleEscape(b[i + 1]) else { return nil }
+        out.append(simple)
         i += 2
         run = i
         continue

@@ -203,15 +203,11 @@ public struct JSONParser: ~Copyable {
         guard index < bytes.count else { throw error("unexpected end of JSON") }
         let escape = bytes[index]
         index += 1
+        if let simple = JSONParser.simpleEscape(escape) {
+          utf8.append(simple)
+          continue
+        }
         switch escape {
-        case UInt8(ascii: "\""): utf8.append(0x22)
-        case UInt8(ascii: "\\"): utf8.append(0x5C)
-        case UInt8(ascii: "/"): utf8.append(0x2F)
-        case UInt8(ascii: "b"): utf8.append(0x08)
-        case UInt8(ascii: "f"): utf8.append(0x0C)
-        case UInt8(ascii: "n"): utf8.append(0x0A)
-        case UInt8(ascii: "r"): utf8.append(0x0D)
-        case UInt8(ascii: "t"): utf8.append(0x09)
         case UInt8(ascii: "u"):
           var scalar = try parseHex4()
           if scalar >= 0xD800 && scalar < 0xDC00 {
@@ -242,6 +238,21 @@ public struct JSONParser: ~Copyable {
       }
     }
     throw error("unterminated string")
+  }
+
+  /// The byte a one-character escape (`\n`, `\"`, …) stands for; nil for `\u` and invalid escapes.
+  static func simpleEscape(_ c: UInt8) -> UInt8? {
+    switch c {
+    case UInt8(ascii: "\""): return 0x22
+    case UInt8(ascii: "\\"): return 0x5C
+    case UInt8(ascii: "/"): return 0x2F
+    case UInt8(ascii: "b"): return 0x08
+    case UInt8(ascii: "f"): return 0x0C
+    case UInt8(ascii: "n"): return 0x0A
+    case UInt8(ascii: "r"): return 0x0D
+    case UInt8(ascii: "t"): return 0x09
+    default: return nil
+    }
   }
 
   private mutating func parseHex4() throws -> UInt32 {
