@@ -39,6 +39,10 @@ extension MQTTClient {
       let client = MQTTClient.from(userdata)
       guard let onMessage = client.onMessage else { return }
       let m = message.pointee
+      let topicLength = strlen(m.topic)
+      // Header, lengths and packet id are under 12 bytes; properties may add more.
+      let size = topicLength + Int(m.payloadlen) + (props == nil ? 12 : 96)
+      client.packetEstimate = max(size, client.packetEstimate - client.packetEstimate / 64)
       var properties = MQTTProperties()
       var subscriptionID: UInt32?
       if let props { MQTTClient.read(props, into: &properties, subscriptionID: &subscriptionID) }
@@ -46,7 +50,7 @@ extension MQTTClient {
       if now.microseconds - client.receiveTime.microseconds >= 1000 { client.receiveTime = now }
       onMessage(
         ReceivedMessage(
-          timestamp: client.receiveTime, topic: UnsafeRawBufferPointer(start: m.topic, count: strlen(m.topic)),
+          timestamp: client.receiveTime, topic: UnsafeRawBufferPointer(start: m.topic, count: topicLength),
           payload: UnsafeRawBufferPointer(start: m.payload, count: m.payload == nil ? 0 : Int(m.payloadlen)),
           qos: MQTTQoS(rawValue: UInt8(clamping: m.qos)) ?? .atMostOnce, retain: m.retain, properties: properties,
           subscriptionID: subscriptionID))
