@@ -1,5 +1,11 @@
 /// Turns records into the JSON Lines of the capture format (docs/capture-format.md).
 public enum RecordEncoder {
+  /// Appends a literal by copying its bytes (cheaper than going through a String's UTF-8 view).
+  @inline(__always)
+  static func literal(_ text: StaticString, _ out: inout [UInt8]) {
+    text.withUTF8Buffer { out.append(contentsOf: $0) }
+  }
+
   /// Appends `message` as one line, newline included.
   public static func append(_ message: CapturedMessage, to out: inout [UInt8]) {
     var topic = message.topic
@@ -18,26 +24,26 @@ public enum RecordEncoder {
     timestamp: Timestamp, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: MQTTQoS, retain: Bool,
     properties: MQTTProperties, to out: inout [UInt8]
   ) {
-    out.append(contentsOf: #"{"ts":"#.utf8)
+    literal(#"{"ts":"#, &out)
     timestamp.appendDecimal(to: &out)
-    out.append(contentsOf: #","topic":"#.utf8)
+    literal(#","topic":"#, &out)
     JSONWriter.appendString(topic, to: &out)
-    out.append(contentsOf: #","qos":"#.utf8)
+    literal(#","qos":"#, &out)
     out.append(0x30 + qos.rawValue)
-    out.append(contentsOf: retain ? #","retain":true"#.utf8 : #","retain":false"#.utf8)
+    retain ? literal(#","retain":true"#, &out) : literal(#","retain":false"#, &out)
     if isValidUTF8(payload) {
-      out.append(contentsOf: #","payload":"#.utf8)
+      literal(#","payload":"#, &out)
       JSONWriter.appendString(payload, to: &out)
     } else {
-      out.append(contentsOf: #","payload_b64":""#.utf8)
+      literal(#","payload_b64":""#, &out)
       Base64.encode(payload, to: &out)
       out.append(0x22)
     }
     if !properties.isEmpty {
-      out.append(contentsOf: #","properties":"#.utf8)
+      literal(#","properties":"#, &out)
       appendProperties(properties, to: &out)
     }
-    out.append(contentsOf: "}\n".utf8)
+    literal("}\n", &out)
   }
 
   private static func appendProperties(_ p: MQTTProperties, to out: inout [UInt8]) {
