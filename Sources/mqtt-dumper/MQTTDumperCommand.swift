@@ -12,7 +12,7 @@ struct MQTTDumperCommand: ParsableCommand {
       Connection options follow mosquitto_sub: -h, -p, -u, -i, -k, -V; help is --help (-h is the host).
       """,
     version: "mqtt-dumper \(MQTTDumperVersion.string)",
-    subcommands: [Capture.self, Print.self, Samples.self, Replay.self, Simulate.self, Diff.self, Info.self, JSONCommand.self],
+    subcommands: [Capture.self, Print.self, Samples.self, Replay.self, Simulate.self, Verify.self, Diff.self, Info.self, JSONCommand.self],
     // -h is --host, as in mosquitto_sub; help is --help only.
     helpNames: [.long]
   )

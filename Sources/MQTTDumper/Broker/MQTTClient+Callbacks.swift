@@ -29,6 +29,7 @@ extension MQTTClient {
     }
     mosquitto_subscribe_v5_callback_set(handle) { _, userdata, _, count, granted, _ in
       let client = MQTTClient.from(userdata)
+      client.subscriptionsAcknowledged += 1
       guard let granted else { return }
       for i in 0..<Int(count) where granted[i] >= 128 {
         client.onSubscriptionRefused?(granted[i])

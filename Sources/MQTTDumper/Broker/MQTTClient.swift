@@ -45,6 +45,8 @@ public final class MQTTClient {
   var sessionPresent = false
   var outstandingPublishes = 0
   var lastDisconnectReason: String?
+  /// SUBACKs received so far.
+  public internal(set) var subscriptionsAcknowledged = 0
   /// A generous size of recent incoming packets (the largest, decaying slowly), for reading bursts.
   var packetEstimate = 256
   /// The libmosquitto code of the last loop failure.
@@ -268,6 +270,21 @@ public final class MQTTClient {
   }
 
   // MARK: - The loop
+
+  /// Hands the connection to a libmosquitto thread of its own (callbacks then run there).
+  public func startBackgroundLoop() throws {
+    let rc = mosquitto_loop_start(handle)
+    guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+      throw MQTTError.setupFailed("cannot start the MQTT network thread: \(String(cString: mosquitto_strerror(rc))).")
+    }
+  }
+
+  /// Disconnects and waits for the background loop to end.
+  public func stopBackgroundLoop() {
+    mosquitto_disconnect(handle)
+    mosquitto_loop_stop(handle, false)
+    isConnected = false
+  }
 
   /// What one turn of the loop found.
   public enum LoopResult: Equatable {

@@ -1,0 +1,48 @@
+import Synchronization
+
+/// Records what a consumer publishes on some topics while a stimulus plays: a subscriber on a network
+/// thread of its own, so the replay on the main thread keeps its schedule.
+public final class TopicWatcher {
+  private let client: MQTTClient
+  private let filters: [String]
+  private let inbox = Inbox()
+
+  /// Messages handed over from the network thread.
+  private final class Inbox: Sendable {
+    let messages = Mutex<[CapturedMessage]>([])
+  }
+
+  /// - Throws: `MQTTError.invalidTopicFilter`, or a setup error.
+  public init(options: ConnectionOptions, filters: [String]) throws {
+    client = try MQTTClient(options: options)
+    self.filters = filters
+    client.onMessage = { [inbox] message in
+      let copy = message.copy()
+      inbox.messages.withLock { $0.append(copy) }
+    }
+  }
+
+  /// Connects, subscribes, waits until the broker confirmed every subscription, then listens in the background.
+  /// - Throws: `MQTTError` when the broker cannot be reached or refuses.
+  public func start() throws {
+    try client.connect()
+    for filter in filters { try client.subscribe(filter, qos: .exactlyOnce) }
+    let deadline = ContinuousClock.now + .seconds(10)
+    while client.subscriptionsAcknowledged < filters.count {
+      if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: 50) {
+        throw MQTTError.connectionLost(broker: client.options.brokerDescription, reason: reason)
+      }
+      if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: client.options.brokerDescription) }
+    }
+    try client.startBackgroundLoop()
+  }
+
+  /// What has arrived so far.
+  public var messages: [CapturedMessage] { inbox.messages.withLock { $0 } }
+
+  /// Stops listening and returns everything that arrived.
+  public func stop() -> [CapturedMessage] {
+    client.stopBackgroundLoop()
+    return messages
+  }
+}

@@ -1,0 +1,196 @@
+import ArgumentParser
+import Foundation
+import MQTTDumper
+import MQTTSimulation
+
+struct Verify: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Regression-test an MQTT consumer: play a stimulus, record what the consumer publishes, compare.",
+    discussion: """
+      Subscribes to the --watch filters, replays the --stimulus captures (or --simulate print-job), waits \\
+      up to --timeout for the consumer, and compares what it published with --expect (JSON as values, per \\
+      topic in order; see `mqtt-dumper diff`). Exit status: 0 when it matches, 1 with a report when it does \\
+      not, 2 on usage, file or broker errors.
+
+      Examples:
+        mqtt-dumper verify --stimulus captures/print-done.jsonl.gz --speed 60 --watch 'home/#' --expect expected.jsonl
+        mqtt-dumper verify --simulate print-job --watch 'home/#' --record first-run.jsonl --timeout 30s
+        mqtt-dumper verify --stimulus print.jsonl.gz --watch 'home/#' --expect expected.jsonl --update-expected
+      """,
+    helpNames: [.long])
+
+  @Option(name: .long, help: "Capture(s) to replay as the stimulus (repeatable).")
+  var stimulus: [String] = []
+
+  @Option(name: .long, help: "Synthesise the stimulus instead: print-job.")
+  var simulate: String?
+
+  @Option(name: .long, help: "With --simulate: done, cancelled, paused-resumed or failed.")
+  var outcome: PrintJobOptions.Outcome = .done
+
+  @Option(name: .long, help: "With --simulate: the print's duration.")
+  var duration = "10m"
+
+  @Option(name: .long, help: "With --simulate: the seed.")
+  var seed: UInt64 = 1
+
+  @Option(name: .long, help: "Replay speed of the stimulus.")
+  var speed = 1.0
+
+  @Option(name: .long, help: "Topic filter the consumer publishes on (repeatable).")
+  var watch: [String] = []
+
+  @Option(name: .long, help: "The expected capture.")
+  var expect: String?
+
+  @Option(name: .long, help: "Save what the consumer published as a capture.")
+  var record: String?
+
+  @Flag(name: .long, help: "Write what the consumer published into the --expect file (snapshot testing).")
+  var updateExpected = false
+
+  @Option(name: .long, help: "JSON field to leave out of the comparison, e.g. _timestamp (repeatable).")
+  var ignoreField: [String] = []
+
+  @Flag(name: .long, help: "Compare payloads byte for byte.")
+  var exact = false
+
+  @Option(name: .long, help: "How long to wait for the consumer after the stimulus, e.g. 10s.")
+  var timeout = "10s"
+
+  @Option(name: .long, help: "Write a JUnit XML report here, for CI systems.")
+  var junit: String?
+
+  @OptionGroup(title: "Connection") var connection: ConnectionArguments
+
+  func validate() throws {
+    if stimulus.isEmpty == (simulate == nil) {
+      throw ValidationError("give the stimulus: --stimulus FILE (a capture) or --simulate print-job, not both.")
+    }
+    if let simulate, simulate != "print-job" { throw ValidationError("--simulate knows print-job, not '\(simulate)'.") }
+    if watch.isEmpty { throw ValidationError("name what the consumer publishes on with --watch FILTER.") }
+    if expect == nil && record == nil {
+      throw ValidationError("give --expect FILE to compare with, or --record FILE to save a first run.")
+    }
+    if updateExpected && expect == nil { throw ValidationError("--update-expected needs --expect FILE.") }
+    guard parseDuration(timeout) != nil else { throw ValidationError("--timeout '\(timeout)' is not a duration, like 10s.") }
+    guard speed > 0 else { throw ValidationError("--speed must be a positive number.") }
+    if simulate != nil, parseDuration(duration).map({ $0 >= .seconds(30) }) != true {
+      throw ValidationError("--duration '\(duration)' must be at least 30s.")
+    }
+  }
+
+  func run() throws {
+    do {
+      try verify()
+    } catch let error as ExitCode {
+      throw error
+    } catch let error as ValidationError {
+      throw error
+    } catch {
+      printError(error)
+      throw ExitCode(2)
+    }
+  }
+
+  private func verify() throws {
+    let expected: [CapturedMessage]? = try expect.flatMap { path in
+      updateExpected && access(path, F_OK) != 0 ? nil : try readMessages(path)
+    }
+    let options = try connection.options()
+    installStopHandlers()
+    let watcher = try TopicWatcher(options: options, filters: watch)
+    try watcher.start()
+    // The stimulus.
+    let publisher = try MQTTClient(options: options, lowLatency: true)
+    try publisher.connect()
+    var replay = ReplayOptions()
+    replay.speed = speed
+    let stimulusMessages: [CapturedMessage]
+    if simulate != nil {
+      var o = PrintJobOptions()
+      o.outcome = outcome
+      o.duration = parseDuration(duration)! / .seconds(1)
+      o.seed = seed
+      o.start = .now()
+      stimulusMessages = PrintJobSimulation.messages(o)
+    } else {
+      stimulusMessages = try stimulus.flatMap(readMessages)
+    }
+    _ = try Replayer(client: publisher, options: replay).run(
+      makeSource: { ArraySource(stimulusMessages) }, shouldStop: { stopRequested.load(ordering: .relaxed) })
+    publisher.disconnect()
+    // Give the consumer time; stop early once the expectation is met.
+    let deadline = ContinuousClock.now + parseDuration(timeout)!
+    let comparison = ComparisonOptions(exact: exact, ignoredFields: ignoreField)
+    while ContinuousClock.now < deadline && !stopRequested.load(ordering: .relaxed) {
+      if let expected, !expected.isEmpty,
+        CaptureComparison.compare(expected: expected, actual: watcher.messages, options: comparison).isEmpty
+      {
+        usleep(300_000)  // a little longer, to catch a message sent twice
+        break
+      }
+      usleep(100_000)
+    }
+    let received = watcher.stop()
+    if let record { try save(received, to: record, replace: false) }
+    if updateExpected, let expect {
+      try save(received, to: expect, replace: true)
+      print("updated \(expect) with \(formatCount(received.count)) messages")
+      return
+    }
+    guard let expected else { return }
+    let differences = CaptureComparison.compare(expected: expected, actual: received, options: comparison)
+    print(report(differences, expected: expected.count, actual: received.count), terminator: "")
+    if let junit { try writeJUnit(differences, expected: expected, to: junit) }
+    if !differences.isEmpty { throw ExitCode(1) }
+  }
+
+  private func readMessages(_ path: String) throws -> [CapturedMessage] {
+    var source = CaptureFileSource(paths: [path])
+    var messages: [CapturedMessage] = []
+    while let m = try source.next() { messages.append(m) }
+    for t in source.truncations { warnTruncated(t) }
+    return messages
+  }
+
+  private func save(_ messages: [CapturedMessage], to path: String, replace: Bool) throws {
+    let header = CaptureHeader(
+      created: Timestamp.now().rfc3339, tool: "mqtt-dumper \(MQTTDumperVersion.string) verify",
+      broker: (try? connection.options().brokerDescription) ?? "", protocolName: connection.protocolVersion,
+      subscriptions: watch.map { CaptureSubscription(filter: $0, qos: .exactlyOnce) })
+    let writer = try CaptureWriter(path: path, mode: replace ? .replace : .createNew, header: header)
+    for m in messages { try writer.write(m) }
+    try writer.close()
+  }
+
+  /// One test case per expected topic (and one per topic that came unexpectedly).
+  private func writeJUnit(_ differences: [MessageDifference], expected: [CapturedMessage], to path: String) throws {
+    var topics: [String] = []
+    for m in expected where !topics.contains(m.topic) { topics.append(m.topic) }
+    for d in differences where !topics.contains(d.topic) { topics.append(d.topic) }
+    func escape(_ s: String) -> String {
+      s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+    let failures = topics.filter { t in differences.contains { $0.topic == t } }.count
+    var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    xml += "<testsuite name=\"mqtt-dumper verify\" tests=\"\(topics.count)\" failures=\"\(failures)\">\n"
+    for t in topics {
+      xml += "  <testcase classname=\"mqtt-dumper.verify\" name=\"\(escape(t))\""
+      let mine = differences.filter { $0.topic == t }
+      if mine.isEmpty {
+        xml += "/>\n"
+      } else {
+        let text = report(mine, expected: expected.filter { $0.topic == t }.count, actual: 0)
+        xml += ">\n    <failure message=\"\(mine.count) difference(s) on \(escape(t))\">\(escape(text))</failure>\n  </testcase>\n"
+      }
+    }
+    xml += "</testsuite>\n"
+    do {
+      try xml.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+      throw CaptureError.cannotOpen(path: path, errno: EACCES)
+    }
+  }
+}
