@@ -103,4 +103,45 @@ struct VerifyEndToEndTests {
     let missing = try mqttDumper(["diff", done, "/nonexistent.jsonl.gz"])
     #expect(missing.status == 2)
   }
+
+  @Test("--expect-message with --within/--after passes in time and fails when late, saying when it came")
+  func lightweightExpectation() throws {
+    let broker = try TestBroker()
+    let onTime = try startConsumer(broker, delay: "1")
+    let ok = try verify(broker, ["--expect-message", "home/printer/power=off", "--within", "3s", "--after", "PrintDone"])
+    onTime.signal(SIGKILL)
+    #expect(ok.status == 0, "\(ok.stdoutText) \(ok.stderr)")
+    #expect(ok.stdoutText == "ok: home/printer/power=off came within 3s after PrintDone\n")
+
+    let broker2 = try TestBroker()
+    let late = try startConsumer(broker2, delay: "3")
+    let failed = try verify(broker2, ["--expect-message", "home/printer/power=off", "--within", "1s", "--after", "PrintDone"])
+    late.signal(SIGKILL)
+    #expect(failed.status == 1)
+    #expect(failed.stdoutText.hasPrefix("expected home/printer/power=off within 1s after PrintDone: it came 3."))
+  }
+
+  @Test("--check-timing compares each message's time after the stimulus starts, within --tolerance")
+  func checkTiming() throws {
+    // The print-done capture at speed 600 reaches PrintDone after about 2.2 s; the consumer waits 1 s more.
+    let dir = try temporaryDirectory()
+    let timed = dir.appendingPathComponent("timed.jsonl").path
+    try """
+      {"mqtt_dumper_capture":1,"created":"2025-11-25T10:00:00.000000Z","tool":"by hand","broker":"","protocol":"mqttv5","subscriptions":[]}
+      {"ts":3.200000,"topic":"home/printer/power","qos":1,"retain":false,"payload":"off"}
+
+      """.write(toFile: timed, atomically: true, encoding: .utf8)
+    let broker = try TestBroker()
+    let consumer = try startConsumer(broker, delay: "1")
+    let ok = try verify(broker, ["--expect", timed, "--check-timing", "--tolerance", "1s"])
+    consumer.signal(SIGKILL)
+    #expect(ok.status == 0, "\(ok.stdoutText)")
+
+    let broker2 = try TestBroker()
+    let slow = try startConsumer(broker2, delay: "3")
+    let failed = try verify(broker2, ["--expect", timed, "--check-timing", "--tolerance", "1s", "--timeout", "5s"])
+    slow.signal(SIGKILL)
+    #expect(failed.status == 1)
+    #expect(failed.stdoutText.contains("time after the start: 3.2 s → 5."), "\(failed.stdoutText)")
+  }
 }

@@ -25,6 +25,18 @@ public struct MessageDifference: Sendable, Equatable {
   public var actual: CapturedMessage?
   /// For `changed`: what differs, one line each (`.progress: 57 → 58`).
   public var details: [String] = []
+
+  public init(
+    kind: Kind, topic: String, index: Int, expected: CapturedMessage? = nil, actual: CapturedMessage? = nil,
+    details: [String] = []
+  ) {
+    self.kind = kind
+    self.topic = topic
+    self.index = index
+    self.expected = expected
+    self.actual = actual
+    self.details = details
+  }
 }
 
 /// Compares two captures topic by topic: messages on different topics may interleave, order within a topic

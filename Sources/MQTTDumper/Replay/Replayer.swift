@@ -92,9 +92,10 @@ public final class Replayer {
 
   /// Replays what `makeSource` yields (called once per pass).
   /// - Throws: `MQTTError` when the broker goes away for good (with how far the replay got).
+  /// - Parameter published: told of every message when it was handed to the broker.
   public func run(
     makeSource: () throws -> any MessageSource, total: Int? = nil, span: Duration? = nil, shouldStop: () -> Bool,
-    report: ((ReplayProgress) -> Void)? = nil
+    report: ((ReplayProgress) -> Void)? = nil, published: ((CapturedMessage, Timestamp) -> Void)? = nil
   ) throws -> ReplayProgress {
     var progress = ReplayProgress()
     progress.total = total
@@ -130,6 +131,7 @@ public final class Replayer {
           if late > progress.maxLateness { progress.maxLateness = late }
         }
         try publish(m, progress: progress)
+        published?(m, .now())
         progress.sent += 1
         progress.scheduled = offset
         if options.maxRate { try keepWindow(progress: progress) }

@@ -49,6 +49,21 @@ struct Verify: ParsableCommand {
   @Flag(name: .long, help: "Write what the consumer published into the --expect file (snapshot testing).")
   var updateExpected = false
 
+  @Option(name: .long, help: "Expect a message without a file: 'home/printer/power=off' (topic=payload; repeatable).")
+  var expectMessage: [String] = []
+
+  @Option(name: .long, help: "With --expect-message: it must come within this time (after --after, else after the start).")
+  var within: String?
+
+  @Option(name: .long, help: "With --within: count from this stimulus event, e.g. PrintDone.")
+  var after: String?
+
+  @Flag(name: .long, help: "Timing is part of the expectation: each message's time after the stimulus starts must match.")
+  var checkTiming = false
+
+  @Option(name: .long, help: "With --check-timing: how far a message's time may be off, e.g. 2s.")
+  var tolerance = "1s"
+
   @Option(name: .long, help: "JSON field to leave out of the comparison, e.g. _timestamp (repeatable).")
   var ignoreField: [String] = []
 
@@ -69,9 +84,20 @@ struct Verify: ParsableCommand {
     }
     if let simulate, simulate != "print-job" { throw ValidationError("--simulate knows print-job, not '\(simulate)'.") }
     if watch.isEmpty { throw ValidationError("name what the consumer publishes on with --watch FILTER.") }
-    if expect == nil && record == nil {
-      throw ValidationError("give --expect FILE to compare with, or --record FILE to save a first run.")
+    if expect == nil && record == nil && expectMessage.isEmpty {
+      throw ValidationError(
+        "give --expect FILE or --expect-message TOPIC=PAYLOAD to compare with, or --record FILE to save a first run.")
     }
+    for e in expectMessage where !e.contains("=") || e.hasPrefix("=") {
+      throw ValidationError("--expect-message '\(e)' must be TOPIC=PAYLOAD, like 'home/printer/power=off'.")
+    }
+    if let within, parseDuration(within) == nil { throw ValidationError("--within '\(within)' is not a duration, like 5m.") }
+    if (within != nil || after != nil) && expectMessage.isEmpty {
+      throw ValidationError("--within and --after go with --expect-message.")
+    }
+    if after != nil && within == nil { throw ValidationError("--after needs --within: how long after it.") }
+    guard parseDuration(tolerance) != nil else { throw ValidationError("--tolerance '\(tolerance)' is not a duration, like 2s.") }
+    if checkTiming && expect == nil { throw ValidationError("--check-timing compares with an --expect file.") }
     if updateExpected && expect == nil { throw ValidationError("--update-expected needs --expect FILE.") }
     guard parseDuration(timeout) != nil else { throw ValidationError("--timeout '\(timeout)' is not a duration, like 10s.") }
     guard speed > 0 else { throw ValidationError("--speed must be a positive number.") }
@@ -117,16 +143,32 @@ struct Verify: ParsableCommand {
     } else {
       stimulusMessages = try stimulus.flatMap(readMessages)
     }
+    var stimulusStart: Timestamp?
+    var afterTime: Timestamp?
     _ = try Replayer(client: publisher, options: replay).run(
-      makeSource: { ArraySource(stimulusMessages) }, shouldStop: { stopRequested.load(ordering: .relaxed) })
+      makeSource: { ArraySource(stimulusMessages) }, shouldStop: { stopRequested.load(ordering: .relaxed) },
+      published: { m, at in
+        if stimulusStart == nil { stimulusStart = at }
+        if let after, afterTime == nil, isEvent(m, named: after) { afterTime = at }
+      })
     publisher.disconnect()
+    if let after, afterTime == nil {
+      _ = watcher.stop()
+      throw ValidationError("the stimulus has no \(after) event, so --after \(after) cannot be checked.")
+    }
+    let lightweight = expectMessage.map { LightExpectation($0) }
+    let windowStart = afterTime ?? stimulusStart ?? .now()
+    let window = within.flatMap(parseDuration)
     // Give the consumer time; stop early once the expectation is met.
     let deadline = ContinuousClock.now + parseDuration(timeout)!
     let comparison = ComparisonOptions(exact: exact, ignoredFields: ignoreField)
     while ContinuousClock.now < deadline && !stopRequested.load(ordering: .relaxed) {
-      if let expected, !expected.isEmpty,
-        CaptureComparison.compare(expected: expected, actual: watcher.messages, options: comparison).isEmpty
-      {
+      let now = watcher.messages
+      let lightDone = !lightweight.isEmpty && lightweight.allSatisfy { $0.satisfied(by: now, from: windowStart, within: window) }
+      let fileDone =
+        expected.map { !$0.isEmpty && CaptureComparison.compare(expected: $0, actual: now, options: comparison).isEmpty }
+        ?? true
+      if (expected != nil || !lightweight.isEmpty) && fileDone && (lightweight.isEmpty || lightDone) {
         usleep(300_000)  // a little longer, to catch a message sent twice
         break
       }
@@ -139,11 +181,60 @@ struct Verify: ParsableCommand {
       print("updated \(expect) with \(formatCount(received.count)) messages")
       return
     }
-    guard let expected else { return }
-    let differences = CaptureComparison.compare(expected: expected, actual: received, options: comparison)
-    print(report(differences, expected: expected.count, actual: received.count), terminator: "")
-    if let junit { try writeJUnit(differences, expected: expected, to: junit) }
-    if !differences.isEmpty { throw ExitCode(1) }
+    var failed = false
+    var differences: [MessageDifference] = []
+    if let expected {
+      differences = CaptureComparison.compare(expected: expected, actual: received, options: comparison)
+      if checkTiming {
+        differences += timingDifferences(expected, received, start: stimulusStart ?? .now())
+      }
+      print(report(differences, expected: expected.count, actual: received.count), terminator: "")
+      failed = !differences.isEmpty
+    }
+    for e in lightweight {
+      if e.satisfied(by: received, from: windowStart, within: window) {
+        print("ok: \(e.text) came\(within.map { " within \($0)" } ?? "")\(after.map { " after \($0)" } ?? "")")
+      } else {
+        failed = true
+        let late = received.first { e.matches($0) }
+        let how = late.map { m in
+          "it came \(formatDecimal(Double(m.timestamp.microseconds - windowStart.microseconds) / 1e6, places: 1)) s after \(after ?? "the start")"
+        } ?? "it never came"
+        print("expected \(e.text)\(within.map { " within \($0)" } ?? "")\(after.map { " after \($0)" } ?? ""): \(how)")
+        differences.append(
+          MessageDifference(kind: .missing, topic: e.topic, index: 1, expected: CapturedMessage(
+            timestamp: windowStart, topic: e.topic, payload: Array(e.payload.utf8))))
+      }
+    }
+    if let junit { try writeJUnit(differences, expected: expected ?? [], to: junit) }
+    if failed { throw ExitCode(1) }
+  }
+
+  /// With --check-timing: each matched message's time after the stimulus start against the expectation's
+  /// (a `stimulus` event in the file marks its start; without one, small `ts` values are offsets already,
+  /// and otherwise the first expected message lines up with the first received one).
+  private func timingDifferences(_ expected: [CapturedMessage], _ received: [CapturedMessage], start: Timestamp)
+    -> [MessageDifference]
+  {
+    let tolerance = parseDuration(tolerance)! / .microseconds(1)
+    guard let firstExpected = expected.first else { return [] }
+    let expectedOrigin: Int64 = firstExpected.timestamp.microseconds < 1_000_000_000_000_000 ? 0 : firstExpected.timestamp.microseconds
+    let actualOrigin = expectedOrigin == 0 ? start.microseconds : (received.first?.timestamp.microseconds ?? 0)
+    var result: [MessageDifference] = []
+    var used = Set<Int>()
+    for (k, e) in expected.enumerated() {
+      guard let j = received.indices.first(where: { !used.contains($0) && received[$0].topic == e.topic && received[$0].payload == e.payload })
+      else { continue }
+      used.insert(j)
+      let want = Double(e.timestamp.microseconds - expectedOrigin)
+      let got = Double(received[j].timestamp.microseconds - actualOrigin)
+      if abs(got - want) > tolerance {
+        var d = MessageDifference(kind: .changed, topic: e.topic, index: k + 1, expected: e, actual: received[j])
+        d.details = ["time after the start: \(formatDecimal(want / 1e6, places: 2)) s → \(formatDecimal(got / 1e6, places: 2)) s (tolerance \(self.tolerance))"]
+        result.append(d)
+      }
+    }
+    return result
   }
 
   private func readMessages(_ path: String) throws -> [CapturedMessage] {
@@ -191,6 +282,43 @@ struct Verify: ParsableCommand {
       try xml.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
       throw CaptureError.cannotOpen(path: path, errno: EACCES)
+    }
+  }
+}
+
+/// Whether a stimulus message is the OctoPrint event `name` (by topic, `…/event/NAME`, or by `_event`).
+func isEvent(_ m: CapturedMessage, named name: String) -> Bool {
+  if m.topic.hasSuffix("/event/\(name)") || m.topic == name { return true }
+  guard let value = m.payload.withUnsafeBytes({ try? JSONParser.parse($0) }) else { return false }
+  return value["_event"]?.stringValue == name
+}
+
+/// `--expect-message TOPIC=PAYLOAD`: a message on that topic with that payload (JSON compared as a value).
+struct LightExpectation {
+  let text: String
+  let topic: String
+  let payload: String
+
+  init(_ text: String) {
+    self.text = text
+    let eq = text.firstIndex(of: "=")!
+    topic = String(text[..<eq])
+    payload = String(text[text.index(after: eq)...])
+  }
+
+  func matches(_ m: CapturedMessage) -> Bool {
+    guard m.topic == topic else { return false }
+    let wanted = CapturedMessage(timestamp: m.timestamp, topic: topic, payload: Array(payload.utf8), qos: m.qos, retain: m.retain)
+    return CaptureComparison.compare(expected: [wanted], actual: [m]).isEmpty
+  }
+
+  /// Came at all, and (with a window) between `from` and `from + within`.
+  func satisfied(by messages: [CapturedMessage], from: Timestamp, within: Duration?) -> Bool {
+    messages.contains { m in
+      guard matches(m) else { return false }
+      guard let within else { return true }
+      let offset = Duration.microseconds(m.timestamp.microseconds - from.microseconds)
+      return offset >= .zero && offset <= within
     }
   }
 }
