@@ -78,7 +78,17 @@ struct Verify: ParsableCommand {
 
   @OptionGroup(title: "Connection") var connection: ConnectionArguments
 
+  /// Usage errors exit with 2, as documented for CI (argument-parser's own parse errors keep their 64).
   func validate() throws {
+    do {
+      try check()
+    } catch let error as ValidationError {
+      printError(error.message)
+      throw ExitCode(2)
+    }
+  }
+
+  private func check() throws {
     if stimulus.isEmpty == (simulate == nil) {
       throw ValidationError("give the stimulus: --stimulus FILE (a capture) or --simulate print-job, not both.")
     }
