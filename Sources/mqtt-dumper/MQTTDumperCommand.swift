@@ -6,7 +6,7 @@ import MQTTDumper
 struct MQTTDumperCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mqtt-dumper",
-    abstract: "Record MQTT traffic losslessly, show it readably, document every topic.",
+    abstract: "Record MQTT traffic losslessly, show it, document it, play it back, simulate an OctoPrint printer, verify consumers.",
     discussion: """
       Captures are gzip-compressed JSON Lines (readable with `zcat FILE | jq`), described in docs/capture-format.md. \
       Connection options follow mosquitto_sub: -h, -p, -u, -i, -k, -V; help is --help (-h is the host).

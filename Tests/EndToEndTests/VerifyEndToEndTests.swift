@@ -77,8 +77,12 @@ struct VerifyEndToEndTests {
     let first = try verify(broker, ["--record", recorded])
     #expect(first.status == 0, "\(first.stderr)")
     #expect(messages(try readAll(recorded).records).map(\.topic) == ["home/printer/power"])
+    #expect(events(try readAll(recorded).records).map(\.kind) == ["stimulus"])
     let second = try verify(broker, ["--expect", recorded])
     #expect(second.status == 0, "\(second.stdoutText)")
+    // The recorded stimulus time lets a later run check when the consumer answered.
+    let timed = try verify(broker, ["--expect", recorded, "--check-timing", "--tolerance", "1s"])
+    #expect(timed.status == 0, "\(timed.stdoutText)")
 
     let port = try freeLoopbackPort()
     let unreachable = try mqttDumper(["verify", "--stimulus", expected, "--watch", "home/#", "--expect", expected, "-p", "\(port)", "-h", "127.0.0.1"])

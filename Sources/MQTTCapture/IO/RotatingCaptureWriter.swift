@@ -48,6 +48,8 @@ public final class RotatingCaptureWriter: CaptureSink {
   public var uncompressedBytes: UInt64 { closedUncompressedBytes + current.uncompressedBytes }
 
   private var current: CaptureWriter
+  /// Whether rotation applies at all: checked per message, so decided once.
+  private let rotates: Bool
   private var header: CaptureHeader
   private let mode: CaptureWriter.Mode
   private let level: Int32
@@ -65,6 +67,7 @@ public final class RotatingCaptureWriter: CaptureSink {
     self.mode = mode
     self.level = level
     self.header = header
+    rotates = path != "-" && (rotation.maxBytes != nil || rotation.interval != nil)
     current =
       path == "-"
       ? try CaptureWriter(standardOutputWithHeader: header)
@@ -115,7 +118,7 @@ public final class RotatingCaptureWriter: CaptureSink {
   public func close() throws { try current.close() }
 
   private func rotateIfDue() throws {
-    guard basePath != "-" else { return }
+    guard rotates else { return }
     var due = false
     if let maxBytes = rotation.maxBytes, current.fileBytes >= maxBytes { due = true }
     if let interval = rotation.interval, ContinuousClock.now - openedAt >= interval { due = true }

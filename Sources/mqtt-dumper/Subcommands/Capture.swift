@@ -82,11 +82,7 @@ struct Capture: ParsableCommand {
 
   func run() throws {
     var config = CaptureConfiguration()
-    do {
-      config.connection = try connection.options()
-    } catch let error as ValidationError {
-      throw error
-    }
+    config.connection = try connection.options()
     config.filters = topics.isEmpty ? ["#"] : topics
     config.qos = MQTTQoS(rawValue: UInt8(qos))!
     config.output = output ?? "capture-\(fileTimestamp()).jsonl.gz"

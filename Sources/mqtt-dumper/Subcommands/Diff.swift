@@ -43,8 +43,8 @@ struct Diff: ParsableCommand {
     let e: [CapturedMessage]
     let a: [CapturedMessage]
     do {
-      e = try readMessages(expected, filter)
-      a = try readMessages(actual, filter)
+      e = try readCapture(expected, filter: filter).messages
+      a = try readCapture(actual, filter: filter).messages
     } catch {
       printError(error)
       throw ExitCode(2)
@@ -54,14 +54,6 @@ struct Diff: ParsableCommand {
       options: ComparisonOptions(exact: exact, ignoredFields: ignoreField, compareFlags: !ignoreFlags))
     print(report(differences, expected: e.count, actual: a.count), terminator: "")
     if !differences.isEmpty { throw ExitCode(1) }
-  }
-
-  private func readMessages(_ path: String, _ filter: MessageFilter) throws -> [CapturedMessage] {
-    var source = CaptureFileSource(paths: [path], filter: filter)
-    var messages: [CapturedMessage] = []
-    while let m = try source.next() { messages.append(m) }
-    for t in source.truncations { warnTruncated(t) }
-    return messages
   }
 }
 

@@ -122,7 +122,8 @@ struct Verify: ParsableCommand {
     } catch let error as ExitCode {
       throw error
     } catch let error as ValidationError {
-      throw error
+      printError(error.message)
+      throw ExitCode(2)
     } catch {
       printError(error)
       throw ExitCode(2)
@@ -130,9 +131,10 @@ struct Verify: ParsableCommand {
   }
 
   private func verify() throws {
-    let expected: [CapturedMessage]? = try expect.flatMap { path in
-      updateExpected && access(path, F_OK) != 0 ? nil : try readMessages(path)
+    let expectation = try expect.flatMap { path in
+      updateExpected && access(path, F_OK) != 0 ? nil : try readCapture(path)
     }
+    let expected = expectation?.messages
     let options = try connection.options()
     installStopHandlers()
     let watcher = try TopicWatcher(options: options, filters: watch)
@@ -151,7 +153,7 @@ struct Verify: ParsableCommand {
       o.start = .now()
       stimulusMessages = PrintJobSimulation.messages(o)
     } else {
-      stimulusMessages = try stimulus.flatMap(readMessages)
+      stimulusMessages = try stimulus.flatMap { try readCapture($0).messages }
     }
     var stimulusStart: Timestamp?
     var afterTime: Timestamp?
@@ -185,9 +187,9 @@ struct Verify: ParsableCommand {
       usleep(100_000)
     }
     let received = watcher.stop()
-    if let record { try save(received, to: record, replace: false) }
+    if let record { try save(received, stimulus: stimulusStart, to: record, replace: false) }
     if updateExpected, let expect {
-      try save(received, to: expect, replace: true)
+      try save(received, stimulus: stimulusStart, to: expect, replace: true)
       print("updated \(expect) with \(formatCount(received.count)) messages")
       return
     }
@@ -196,7 +198,8 @@ struct Verify: ParsableCommand {
     if let expected {
       differences = CaptureComparison.compare(expected: expected, actual: received, options: comparison)
       if checkTiming {
-        differences += timingDifferences(expected, received, start: stimulusStart ?? .now())
+        differences += timingDifferences(
+          expected, expectedStart: expectation?.stimulus, received, start: stimulusStart ?? .now())
       }
       print(report(differences, expected: expected.count, actual: received.count), terminator: "")
       failed = !differences.isEmpty
@@ -220,16 +223,24 @@ struct Verify: ParsableCommand {
     if failed { throw ExitCode(1) }
   }
 
-  /// With --check-timing: each matched message's time after the stimulus start against the expectation's
-  /// (a `stimulus` event in the file marks its start; without one, small `ts` values are offsets already,
-  /// and otherwise the first expected message lines up with the first received one).
-  private func timingDifferences(_ expected: [CapturedMessage], _ received: [CapturedMessage], start: Timestamp)
-    -> [MessageDifference]
-  {
+  /// With --check-timing: each matched message's time after the stimulus started, against the expectation's.
+  /// The expectation's clock starts at its `stimulus` event (`--record` writes one); without one, `ts` values
+  /// below 10⁹ are taken as offsets already (hand-written files), and otherwise its first message is lined
+  /// up with the first one received.
+  private func timingDifferences(
+    _ expected: [CapturedMessage], expectedStart: Timestamp?, _ received: [CapturedMessage], start: Timestamp
+  ) -> [MessageDifference] {
     let tolerance = parseDuration(tolerance)! / .microseconds(1)
     guard let firstExpected = expected.first else { return [] }
-    let expectedOrigin: Int64 = firstExpected.timestamp.microseconds < 1_000_000_000_000_000 ? 0 : firstExpected.timestamp.microseconds
-    let actualOrigin = expectedOrigin == 0 ? start.microseconds : (received.first?.timestamp.microseconds ?? 0)
+    let expectedOrigin: Int64
+    let actualOrigin: Int64
+    if let expectedStart {
+      (expectedOrigin, actualOrigin) = (expectedStart.microseconds, start.microseconds)
+    } else if firstExpected.timestamp.microseconds < 1_000_000_000_000_000 {
+      (expectedOrigin, actualOrigin) = (0, start.microseconds)
+    } else {
+      (expectedOrigin, actualOrigin) = (firstExpected.timestamp.microseconds, received.first?.timestamp.microseconds ?? 0)
+    }
     var result: [MessageDifference] = []
     var used = Set<Int>()
     for (k, e) in expected.enumerated() {
@@ -247,20 +258,15 @@ struct Verify: ParsableCommand {
     return result
   }
 
-  private func readMessages(_ path: String) throws -> [CapturedMessage] {
-    var source = CaptureFileSource(paths: [path])
-    var messages: [CapturedMessage] = []
-    while let m = try source.next() { messages.append(m) }
-    for t in source.truncations { warnTruncated(t) }
-    return messages
-  }
-
-  private func save(_ messages: [CapturedMessage], to path: String, replace: Bool) throws {
+  /// Saves what the consumer published, after a `stimulus` event at the time the stimulus started, so a
+  /// later `--check-timing` run can measure from it.
+  private func save(_ messages: [CapturedMessage], stimulus: Timestamp?, to path: String, replace: Bool) throws {
     let header = CaptureHeader(
       created: Timestamp.now().rfc3339, tool: "mqtt-dumper \(MQTTDumperVersion.string) verify",
       broker: (try? connection.options().brokerDescription) ?? "", protocolName: connection.protocolVersion,
       subscriptions: watch.map { CaptureSubscription(filter: $0, qos: .exactlyOnce) })
     let writer = try CaptureWriter(path: path, mode: replace ? .replace : .createNew, header: header)
+    if let stimulus { try writer.write(.event(ConnectionEvent(kind: "stimulus", timestamp: stimulus))) }
     for m in messages { try writer.write(m) }
     try writer.close()
   }
