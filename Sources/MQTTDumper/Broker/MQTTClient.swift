@@ -55,6 +55,18 @@ public final class MQTTClient {
   /// so messages that arrived together in one burst share it (and compress to almost nothing).
   var receiveTime = Timestamp(microseconds: 0)
   private let sessionExpiry: UInt32
+  private let cleanSession: Bool
+  private let lowLatency: Bool
+  /// The client id the broker knows us by.
+  public let clientID: String
+  private var will: Will?
+
+  private struct Will {
+    var topic: String
+    var payload: [UInt8]
+    var qos: MQTTQoS
+    var retain: Bool
+  }
 
   private static let libraryInitialised: Void = { mosquitto_lib_init() }()
 
@@ -62,23 +74,39 @@ public final class MQTTClient {
   /// - Parameters:
   ///   - cleanSession: false for a persistent session the broker keeps while we are away.
   ///   - sessionExpiry: MQTT v5 session expiry in seconds, for persistent sessions.
-  /// - Throws: `MQTTError.setupFailed` when libmosquitto rejects an option (bad TLS files, for example).
   ///   - lowLatency: send every packet at once (no Nagle), for publishing on a schedule; costs throughput.
+  /// - Throws: `MQTTError.setupFailed` when libmosquitto rejects an option (bad TLS files, for example).
   public init(options: ConnectionOptions, cleanSession: Bool = true, sessionExpiry: UInt32 = 0, lowLatency: Bool = false)
     throws
   {
     Self.libraryInitialised
     self.options = options
     self.sessionExpiry = sessionExpiry
-    let id = options.clientID ?? "mqtt-dumper-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    guard let handle = mosquitto_new(id, cleanSession, nil) else {
-      throw MQTTError.setupFailed("cannot create an MQTT client: out of memory or invalid client id '\(id)'.")
+    self.cleanSession = cleanSession
+    self.lowLatency = lowLatency
+    clientID = options.clientID ?? "mqtt-dumper-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    guard let handle = mosquitto_new(clientID, cleanSession, nil) else {
+      throw MQTTError.setupFailed("cannot create an MQTT client: out of memory or invalid client id '\(clientID)'.")
     }
     self.handle = handle
+    try configure()
+  }
+
+  deinit {
+    mosquitto_destroy(handle)
+  }
+
+  /// Gives a new (or reinitialised) handle every setting; libmosquitto forgets them all on reinitialising.
+  private func configure() throws {
     mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
     installCallbacks()
     let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
     mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version)
+    // libmosquitto announces a Receive Maximum of 20 and drops the connection with a protocol error when a
+    // 21st QoS 1/2 message arrives unacknowledged. mosquitto 2.0.11 sends QoS 2 bursts past that limit (its
+    // inflight accounting, fixed in 2.0.13), so with the default a QoS 2 burst ends in a reconnect storm.
+    // The largest allowed value equals the packet-id space: the broker can never have more in flight.
+    mosquitto_int_option(handle, MOSQ_OPT_RECEIVE_MAXIMUM, 65535)
     mosquitto_max_inflight_messages_set(handle, 1000)
     // No Nagle when timing matters: a message must leave when it is due, not when the previous one is acknowledged.
     if lowLatency { mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1) }
@@ -86,10 +114,13 @@ public final class MQTTClient {
       mosquitto_username_pw_set(handle, user, options.password)
     }
     if let tls = options.tls { try configureTLS(tls) }
-  }
-
-  deinit {
-    mosquitto_destroy(handle)
+    if let will {
+      let rc = will.payload.withUnsafeBytes { bytes in
+        mosquitto_will_set(
+          handle, will.topic, Int32(bytes.count), bytes.baseAddress, Int32(will.qos.rawValue), will.retain)
+      }
+      guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError.invalidTopic(will.topic) }
+    }
   }
 
   private func configureTLS(_ tls: TLSOptions) throws {
@@ -116,10 +147,14 @@ public final class MQTTClient {
 
   /// Sets the message the broker publishes for us if we go away without saying goodbye.
   public func setWill(topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool) throws {
-    let rc = payload.withUnsafeBytes { bytes in
-      mosquitto_will_set(handle, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos.rawValue), retain)
+    let previous = will
+    will = Will(topic: topic, payload: payload, qos: qos, retain: retain)
+    do {
+      try configure()
+    } catch {
+      will = previous
+      throw error
     }
-    guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError.invalidTopic(topic) }
   }
 
   // MARK: - Connecting
@@ -146,8 +181,18 @@ public final class MQTTClient {
   }
 
   /// Connects again after a loss, with the same options and session.
+  ///
+  /// Without a persistent session the handle starts afresh: libmosquitto keeps QoS 2 messages that were
+  /// awaiting PUBREL across reconnects, and in a new session their packet ids are given to new messages,
+  /// whose PUBREL would then deliver the stale message in place of the new one. A handle with messages of
+  /// its own still unacknowledged keeps them instead, so that libmosquitto sends them again.
   public func reconnect() throws {
     connackCode = nil
+    if cleanSession && outstandingPublishes == 0 {
+      mosquitto_reinitialise(handle, clientID, true, nil)
+      try configure()
+      return try connect()
+    }
     let rc = mosquitto_reconnect(handle)
     let savedErrno = errno
     guard rc == MOSQ_ERR_SUCCESS.rawValue else {
