@@ -118,11 +118,11 @@ public final class CaptureWriter {
     if pending.count >= 128 * 1024 { try drain(flush: Z_NO_FLUSH) }
   }
 
-  /// Flushes when the oldest unflushed record has waited `flushInterval`. Cheap to call often.
+  /// Flushes when the oldest unflushed record has waited `flushInterval`, and syncs flushed data at most
+  /// `syncInterval` after the previous sync, also when nothing more arrives. Cheap to call often.
   public func flushIfDue() throws {
-    guard let since = pendingSince else { return }
     let now = monotonicNanoseconds()
-    if now - since >= UInt64(flushInterval.nanoseconds) {
+    if let since = pendingSince, now - since >= UInt64(flushInterval.nanoseconds) {
       try flush()
     }
     if unsynced, now - lastSync >= UInt64(syncInterval.nanoseconds) {
@@ -130,6 +130,16 @@ public final class CaptureWriter {
       lastSync = now
       unsynced = false
     }
+  }
+
+  /// How long until `flushIfDue()` has a flush or a sync to do; nil while there is nothing to do.
+  public var timeUntilDue: Duration? {
+    var due: UInt64?
+    if let since = pendingSince { due = since + UInt64(flushInterval.nanoseconds) }
+    if unsynced { due = min(due ?? .max, lastSync + UInt64(syncInterval.nanoseconds)) }
+    guard let due else { return nil }
+    let now = monotonicNanoseconds()
+    return due > now ? .nanoseconds(Int64(due - now)) : .zero
   }
 
   /// Pushes every record written so far into the file, readable by anyone from now on.

@@ -22,8 +22,10 @@ public protocol CaptureSink: AnyObject {
     properties: MQTTProperties) throws
   func write(_ message: CapturedMessage) throws
   func write(_ event: ConnectionEvent) throws
-  /// Called by the loop every few tens of milliseconds.
+  /// Called by the loop every few tens of milliseconds, and when `timeUntilDue` has passed.
   func flushIfDue() throws
+  /// How long until `flushIfDue()` has work to do; nil while there is none.
+  var timeUntilDue: Duration? { get }
   func flush() throws
   func close() throws
   /// Bytes written so far (after compression) and before compression, for the status line.
@@ -31,6 +33,11 @@ public protocol CaptureSink: AnyObject {
   var uncompressedBytes: UInt64 { get }
   /// The files written, or `["-"]`.
   var paths: [String] { get }
+}
+
+extension CaptureSink {
+  /// A sink that writes through at once never has work waiting.
+  public var timeUntilDue: Duration? { nil }
 }
 
 /// A capture that may span numbered files: `print.jsonl.gz`, `print.1.jsonl.gz`, `print.2.jsonl.gz`, …
@@ -108,7 +115,15 @@ public final class RotatingCaptureWriter: CaptureSink {
 
   /// See `CaptureWriter.flushIfDue`; also rotates by time when nothing arrives.
   public func flushIfDue() throws {
+    try rotateIfDue()
     try current.flushIfDue()
+  }
+
+  /// See `CaptureWriter.timeUntilDue`; a rotation by time is due work too.
+  public var timeUntilDue: Duration? {
+    guard rotates, let interval = rotation.interval else { return current.timeUntilDue }
+    let rotation = max(interval - (ContinuousClock.now - openedAt), .zero)
+    return min(current.timeUntilDue ?? rotation, rotation)
   }
 
   /// Flushes everything written so far to the file.

@@ -19,20 +19,30 @@ extension MQTTClient {
     mosquitto_disconnect_v5_callback_set(handle) { _, userdata, rc, _ in
       let client = MQTTClient.from(userdata)
       client.isConnected = false
+      if rc >= 128 { client.brokerDisconnectCode = rc }
       if rc != 0 && rc != Int32(MOSQ_ERR_CONN_LOST.rawValue) && rc != Int32(MOSQ_ERR_ERRNO.rawValue) {
         let text = rc >= 128 ? String(cString: mosquitto_reason_string(rc)) : String(cString: mosquitto_strerror(rc))
         client.lastDisconnectReason = text.lowercased()
       }
     }
-    mosquitto_publish_v5_callback_set(handle) { _, userdata, _, _, _ in
-      MQTTClient.from(userdata).outstandingPublishes -= 1
+    mosquitto_publish_v5_callback_set(handle) { _, userdata, mid, reasonCode, _ in
+      let client = MQTTClient.from(userdata)
+      client.outstandingPublishes -= 1
+      let topic = client.unacknowledgedTopics.removeValue(forKey: mid)
+      if reasonCode >= 128 {
+        client.refusedPublishes += 1
+        if client.firstRefusal == nil {
+          client.firstRefusal = (topic ?? "?", String(cString: mosquitto_reason_string(reasonCode)).lowercased())
+        }
+      }
     }
-    mosquitto_subscribe_v5_callback_set(handle) { _, userdata, _, count, granted, _ in
+    mosquitto_subscribe_v5_callback_set(handle) { _, userdata, mid, count, granted, _ in
       let client = MQTTClient.from(userdata)
       client.subscriptionsAcknowledged += 1
+      let filter = client.pendingSubscriptions.removeValue(forKey: mid) ?? "?"
       guard let granted else { return }
       for i in 0..<Int(count) where granted[i] >= 128 {
-        client.onSubscriptionRefused?(granted[i])
+        client.onSubscriptionRefused?(filter, granted[i])
       }
     }
     mosquitto_message_v5_callback_set(handle) { _, userdata, message, props in

@@ -37,8 +37,20 @@ public final class MQTTClient {
   public var onMessage: ((borrowing ReceivedMessage) -> Void)?
   /// Called after each accepted connection (the place to subscribe).
   public var onConnect: ((_ sessionPresent: Bool) -> Void)?
-  /// Called when a subscription is refused by the broker.
-  public var onSubscriptionRefused: ((Int32) -> Void)?
+  /// Called when the broker refuses a subscription: the filter and the SUBACK reason code.
+  public var onSubscriptionRefused: ((_ filter: String, _ code: Int32) -> Void)?
+  /// How the last connection ended, once it has.
+  public internal(set) var lastEnd: ConnectionEnd?
+  /// QoS 1/2 messages the broker refused (MQTT v5 PUBACK/PUBREC reason code 0x80 or above).
+  public internal(set) var refusedPublishes = 0
+  /// The first refused message's topic and the broker's reason.
+  public internal(set) var firstRefusal: (topic: String, reason: String)?
+  /// Topics of QoS 1/2 messages awaiting their acknowledgement (v5 only), to name a refused one.
+  var unacknowledgedTopics: [Int32: String] = [:]
+  /// The filter of each SUBSCRIBE awaiting its SUBACK.
+  var pendingSubscriptions: [Int32: String] = [:]
+  /// The reason code of a DISCONNECT the broker sent, until the connection's end is recorded.
+  var brokerDisconnectCode: Int32?
 
   let handle: OpaquePointer
   var connackCode: Int32?
@@ -243,20 +255,22 @@ public final class MQTTClient {
       throw MQTTError.invalidTopicFilter(filter)
     }
     var rc: Int32
+    var mid: Int32 = 0
     if options.protocolVersion == .v5 {
       var props: OpaquePointer? = nil
       if let identifier {
         mosquitto_property_add_varint(&props, Int32(MQTT_PROP_SUBSCRIPTION_IDENTIFIER.rawValue), identifier)
       }
       let flags = retainAsPublished ? Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue) : 0
-      rc = mosquitto_subscribe_v5(handle, nil, filter, Int32(qos.rawValue), flags, props)
+      rc = mosquitto_subscribe_v5(handle, &mid, filter, Int32(qos.rawValue), flags, props)
       mosquitto_property_free_all(&props)
     } else {
-      rc = mosquitto_subscribe(handle, nil, filter, Int32(qos.rawValue))
+      rc = mosquitto_subscribe(handle, &mid, filter, Int32(qos.rawValue))
     }
     guard rc == MOSQ_ERR_SUCCESS.rawValue else {
       throw MQTTError.connectionLost(broker: options.brokerDescription, reason: String(cString: mosquitto_strerror(rc)))
     }
+    pendingSubscriptions[mid] = filter
   }
 
   /// Queues a message for the broker; `runOnce` or `drain` send it.
@@ -267,9 +281,10 @@ public final class MQTTClient {
     var props: OpaquePointer? = nil
     defer { mosquitto_property_free_all(&props) }
     if options.protocolVersion == .v5 { props = Self.makeProperties(properties) }
+    var mid: Int32 = 0
     let rc = payload.withUnsafeBytes { bytes in
       mosquitto_publish_v5(
-        handle, nil, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos.rawValue), retain, props)
+        handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos.rawValue), retain, props)
     }
     guard rc == MOSQ_ERR_SUCCESS.rawValue else {
       if rc == MOSQ_ERR_INVAL.rawValue || rc == MOSQ_ERR_MALFORMED_UTF8.rawValue {
@@ -278,6 +293,8 @@ public final class MQTTClient {
       throw MQTTError.publishFailed(topic: topic, reason: String(cString: mosquitto_strerror(rc)).lowercased())
     }
     outstandingPublishes += 1
+    // Only MQTT v5 acknowledgements carry a reason code; 3.1.1 brokers drop refused messages silently.
+    if qos != .atMostOnce && options.protocolVersion == .v5 { unacknowledgedTopics[mid] = topic }
   }
 
   static func makeProperties(_ p: MQTTProperties) -> OpaquePointer? {
@@ -344,7 +361,10 @@ public final class MQTTClient {
   /// back to back while the socket has bytes waiting, which is what keeps up with a full-rate broker.
   public func runOnce(timeoutMilliseconds: Int32) -> LoopResult {
     let socket = mosquitto_socket(handle)
-    guard socket >= 0 else { return .connectionLost(lastDisconnectReason ?? "not connected") }
+    guard socket >= 0 else {
+      if brokerDisconnectCode != nil || lastEnd == nil { lastEnd = end(after: MOSQ_ERR_CONN_LOST.rawValue) }
+      return .connectionLost(lastDisconnectReason ?? "not connected")
+    }
     if options.tls != nil {
       let rc = mosquitto_loop(handle, timeoutMilliseconds, 1)
       return rc == MOSQ_ERR_SUCCESS.rawValue ? .ok : lost(rc)
@@ -384,11 +404,40 @@ public final class MQTTClient {
   private func lost(_ rc: Int32) -> LoopResult {
     isConnected = false
     lastErrorCode = rc
-    let reason =
-      lastDisconnectReason
-      ?? (rc == MOSQ_ERR_ERRNO.rawValue
-        ? String(cString: strerror(errno)).lowercased() : String(cString: mosquitto_strerror(rc)).lowercased())
+    lastEnd = end(after: rc)
+    var reason: String
+    switch rc {
+    case _ where lastDisconnectReason != nil: reason = lastDisconnectReason!
+    case MOSQ_ERR_CONN_LOST.rawValue: reason = "the broker closed the connection"
+    case MOSQ_ERR_ERRNO.rawValue: reason = String(cString: strerror(errno)).lowercased()
+    default: reason = String(cString: mosquitto_strerror(rc)).lowercased()
+    }
+    while reason.hasSuffix(".") { reason.removeLast() }
     lastDisconnectReason = nil
     return .connectionLost(reason)
   }
+
+  /// What a loop error (or the broker's DISCONNECT before it) says about how the connection ended.
+  private func end(after rc: Int32) -> ConnectionEnd {
+    defer { brokerDisconnectCode = nil }
+    if let code = brokerDisconnectCode { return .disconnectedByBroker(reasonCode: code) }
+    if rc == MOSQ_ERR_CONN_LOST.rawValue { return .closedByBroker }
+    return rc == MOSQ_ERR_PROTOCOL.rawValue ? .protocolError : .failed(code: rc)
+  }
+}
+
+/// How a connection to a broker ended.
+public enum ConnectionEnd: Equatable, Sendable {
+  /// The broker closed the socket without a DISCONNECT (MQTT 3.1.1 brokers, and mosquitto, when another
+  /// client takes over the session).
+  case closedByBroker
+  /// The broker sent an MQTT v5 DISCONNECT with this reason code (0x8E: session taken over).
+  case disconnectedByBroker(reasonCode: Int32)
+  /// The packets did not follow the protocol (libmosquitto closed the connection).
+  case protocolError
+  /// Any other libmosquitto error code (network errors, TLS).
+  case failed(code: Int32)
+
+  /// MQTT v5 reason code 0x8E.
+  public static let sessionTakenOverCode: Int32 = 0x8E
 }

@@ -1,5 +1,6 @@
 import CMosquitto
 import Glibc
+import MQTTCapture
 
 /// What went wrong talking to a broker, each as one sentence that says what to do.
 public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -12,7 +13,9 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
   case timedOut(broker: String)
   case connectionLost(broker: String, reason: String)
   case publishFailed(topic: String, reason: String)
-  case subscriptionRejected(filter: String, broker: String)
+  case subscriptionRejected(filter: String, broker: String, reason: String)
+  case sessionTakenOver(broker: String, clientID: String)
+  case publishesRefused(broker: String, refused: Int, sent: Int, firstTopic: String, reason: String)
 
   public var description: String {
     switch self {
@@ -34,8 +37,15 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
       return "lost the connection to \(broker): \(reason)."
     case .publishFailed(let topic, let reason):
       return "cannot publish to \(topic): \(reason)."
-    case .subscriptionRejected(let filter, let broker):
-      return "the broker at \(broker) refused the subscription to '\(filter)'; check the user's access rights (ACL)."
+    case .subscriptionRejected(let filter, let broker, let reason):
+      return
+        "the broker at \(broker) refused the subscription to '\(filter)' (\(reason)); check the user's access rights (ACL)."
+    case .sessionTakenOver(let broker, let clientID):
+      return "the broker at \(broker) closed the connection because another client connected as \(clientID); "
+        + "give each recorder its own id (-i or --session)."
+    case .publishesRefused(let broker, let refused, let sent, let topic, let reason):
+      return "the broker at \(broker) refused \(formatCount(refused)) of \(formatCount(sent)) messages, the first to "
+        + "'\(topic)' (\(reason)); check the user's access rights (ACL)."
     }
   }
 
@@ -90,5 +100,10 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
         code < 128 ? String(cString: mosquitto_connack_string(code)) : String(cString: mosquitto_reason_string(code))
       return .refusedByBroker(broker: broker, reason: text.lowercased(), advice: "check the connection options.")
     }
+  }
+
+  /// The words for a SUBACK, PUBACK or PUBREC failure code.
+  static func reasonText(_ code: Int32, protocolVersion: MQTTProtocolVersion) -> String {
+    protocolVersion == .v5 ? String(cString: mosquitto_reason_string(code)).lowercased() : "MQTT 3.1.1 gives no reason"
   }
 }

@@ -1,5 +1,5 @@
-import CMosquitto
 import Glibc
+import MQTTCapture
 
 /// Everything `mqtt-dumper capture` needs to know.
 public struct CaptureConfiguration: Sendable {
@@ -46,18 +46,23 @@ public final class CaptureSession {
   private var failure: Error?
   private var early: [CapturedMessage] = []
   private var progress = CaptureProgress()
-  private var filters: [String]
+  private var filters: [TopicFilter]
+  /// The last time written: records never go back in time, even where the wall clock or the order of
+  /// callbacks would have them.
+  private var lastTimestamp = Timestamp(microseconds: 0)
+  private var backoff = ReconnectBackoff()
+  private var takeover = SessionTakeoverDetector()
+  /// How often each reason for a lost connection was seen, to warn once when one repeats.
+  private var lossCounts: [String: Int] = [:]
 
   /// Checks the configuration and that the output may be written.
   /// - Throws: `MQTTError.invalidTopicFilter`, or `CaptureError` when the output exists (without
   ///   `--force`/`--append`) or cannot be appended to.
   public init(configuration: CaptureConfiguration) throws {
     self.configuration = configuration
-    var unique: [String] = []
-    for filter in configuration.filters where !unique.contains(filter) {
-      guard mosquitto_sub_topic_check(filter) == MOSQ_ERR_SUCCESS.rawValue else {
-        throw MQTTError.invalidTopicFilter(filter)
-      }
+    var unique: [TopicFilter] = []
+    for text in configuration.filters where !unique.contains(where: { $0.text == text }) {
+      guard let filter = TopicFilter(text) else { throw MQTTError.invalidTopicFilter(text) }
       unique.append(filter)
     }
     filters = unique
@@ -67,15 +72,17 @@ public final class CaptureSession {
   }
 
   /// Connects, subscribes and records until `shouldStop` returns true, the count or duration is reached,
-  /// or writing fails.
+  /// writing fails, or another client takes over the session.
   /// - Parameters:
   ///   - shouldStop: polled every few tens of milliseconds (a signal flag, typically).
   ///   - report: called about twice a second with the progress.
+  ///   - warn: told, once per reason, when the connection keeps being lost for the same reason.
+  ///   - openSink: where records go once connected; by default the configured capture file(s).
   /// - Returns: the final progress; the file is complete and closed.
-  /// - Throws: `MQTTError` when the first connection fails, `CaptureError` when writing fails.
-  /// - Parameter openSink: where records go once connected; by default the configured capture file(s).
+  /// - Throws: `MQTTError` when the first connection fails, a subscription is refused or the session is
+  ///   taken over; `CaptureError` when writing fails. The file is complete and closed in every case.
   public func run(
-    shouldStop: () -> Bool, report: ((CaptureProgress) -> Void)? = nil,
+    shouldStop: () -> Bool, report: ((CaptureProgress) -> Void)? = nil, warn: ((String) -> Void)? = nil,
     openSink: ((CaptureHeader) throws -> any CaptureSink)? = nil
   ) throws -> CaptureProgress {
     let persistent = configuration.sessionName != nil
@@ -84,20 +91,24 @@ public final class CaptureSession {
     let client = try MQTTClient(
       options: connection, cleanSession: !persistent, sessionExpiry: persistent ? 7 * 24 * 3600 : 0)
     client.onMessage = { [unowned self] message in self.received(message) }
-    client.onSubscriptionRefused = { [unowned self] _ in
+    client.onSubscriptionRefused = { [unowned self] filter, code in
+      guard self.failure == nil else { return }
       self.failure = MQTTError.subscriptionRejected(
-        filter: self.filters.joined(separator: " "), broker: connection.brokerDescription)
+        filter: filter, broker: connection.brokerDescription,
+        reason: MQTTError.reasonText(code, protocolVersion: connection.protocolVersion))
     }
 
     let header = CaptureHeader(
       created: Timestamp.now().rfc3339, tool: "mqtt-dumper \(MQTTDumperVersion.string)",
       broker: connection.brokerDescription, protocolName: connection.protocolVersion.rawValue,
-      subscriptions: filters.map { CaptureSubscription(filter: $0, qos: configuration.qos) })
+      subscriptions: filters.map { CaptureSubscription(filter: $0.text, qos: configuration.qos) })
     // Open the file only once the broker accepted us, so a failed start leaves nothing behind,
     // but record the first `connected` that happens inside connect().
     var pendingConnect: Timestamp?
     client.onConnect = { [unowned self, unowned client] _ in
-      if self.writer == nil { pendingConnect = .now() }
+      self.backoff.connected()
+      self.takeover.connected()
+      if self.writer == nil { pendingConnect = self.stamp(.now()) }
       self.connected(client)
     }
     try client.connect()
@@ -115,8 +126,15 @@ public final class CaptureSession {
     var lastReport = start
     defer { client.disconnect() }
     while failure == nil && !shouldStop() && !reachedLimit(since: start) {
-      if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: 20) {
+      // Wake up when the writer has a flush, sync or rotation due, so a quiet spell delays none of them.
+      let due = writer?.timeUntilDue.map { ($0 / .milliseconds(1)).rounded(.up) } ?? 20
+      if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: Int32(min(due, 20))) {
         try recordDisconnection(reason)
+        if takeover.isTakeover(client.lastEnd) {
+          failure = MQTTError.sessionTakenOver(broker: connection.brokerDescription, clientID: client.clientID)
+          break
+        }
+        warnIfRepeated(reason, end: client.lastEnd, warn: warn)
         reconnect(client, since: start, shouldStop: shouldStop, report: report)
       }
       try writer?.flushIfDue()
@@ -149,17 +167,23 @@ public final class CaptureSession {
     return p
   }
 
+  /// `time`, or the last time written if that is later.
+  private func stamp(_ time: Timestamp) -> Timestamp {
+    if time.microseconds > lastTimestamp.microseconds { lastTimestamp = time }
+    return lastTimestamp
+  }
+
   // MARK: - Broker events
 
   private func connected(_ client: MQTTClient) {
     do {
       let useIdentifiers = client.options.protocolVersion == .v5 && filters.count > 1
       for (i, filter) in filters.enumerated() {
-        try client.subscribe(filter, qos: configuration.qos, identifier: useIdentifiers ? UInt32(i + 1) : nil)
+        try client.subscribe(filter.text, qos: configuration.qos, identifier: useIdentifiers ? UInt32(i + 1) : nil)
       }
       progress.connected = true
       progress.lastProblem = nil
-      try writer?.write(.connected(at: .now()))
+      try writer?.write(.connected(at: stamp(.now())))
     } catch {
       failure = error
     }
@@ -173,13 +197,15 @@ public final class CaptureSession {
     if let max = configuration.maxMessages, progress.messages >= max { return }
     guard let writer else {
       // A persistent session's queued messages arrive right after CONNACK, before the file is open.
-      early.append(message.copy())
+      var copy = message.copy()
+      copy.timestamp = stamp(copy.timestamp)
+      early.append(copy)
       progress.messages += 1
       return
     }
     do {
       try writer.writeMessage(
-        timestamp: message.timestamp, topic: message.topic, payload: message.payload, qos: message.qos,
+        timestamp: stamp(message.timestamp), topic: message.topic, payload: message.payload, qos: message.qos,
         retain: message.retain, properties: message.properties)
       progress.messages += 1
     } catch {
@@ -189,11 +215,9 @@ public final class CaptureSession {
 
   /// The subscription identifier (1-based filter index) under which a message is recorded.
   private func firstMatchingFilter(_ topic: UnsafeRawBufferPointer) -> UInt32 {
-    let base = topic.baseAddress?.assumingMemoryBound(to: CChar.self)
-    for (i, filter) in filters.enumerated() {
-      var matches = false
-      mosquitto_topic_matches_sub2(filter, filter.utf8.count, base, topic.count, &matches)
-      if matches { return UInt32(i + 1) }
+    let name = String(decoding: topic, as: UTF8.self)
+    for (i, filter) in filters.enumerated() where filter.matches(name) {
+      return UInt32(i + 1)
     }
     return 0
   }
@@ -202,17 +226,46 @@ public final class CaptureSession {
     progress.connected = false
     progress.disconnections += 1
     progress.lastProblem = reason
-    try writer?.write(.disconnected(at: .now(), reason: reason))
+    try writer?.write(.disconnected(at: stamp(.now()), reason: reason))
     try writer?.flush()
   }
 
-  /// Tries to connect again with growing pauses (0.25 s doubling to 10 s) until it works or we are stopped.
+  /// Says once, when a connection is lost a second time for the same reason, what is going on.
+  private func warnIfRepeated(_ reason: String, end: ConnectionEnd?, warn: ((String) -> Void)?) {
+    let count = (lossCounts[reason] ?? 0) + 1
+    lossCounts[reason] = count
+    guard count == 2, let warn else { return }
+    let broker = configuration.connection.brokerDescription
+    let advice: String
+    switch end {
+    case .protocolError:
+      advice =
+        configuration.connection.protocolVersion == .v5
+        ? "if it goes on, the broker may mishandle MQTT v5: try MQTT 3.1.1 (-V mqttv311)"
+        : "if it goes on, check the broker's log"
+    case .closedByBroker, .disconnectedByBroker:
+      advice = "the broker's log says why it closes the connection"
+    default:
+      advice = "check the network and the broker"
+    }
+    warn(
+      "the connection to \(broker) was lost again (\(reason)); reconnecting with growing pauses, "
+        + "every loss is recorded as a 'disconnected' event; \(advice).")
+  }
+
+  /// Tries to connect again after the back-off's pause, with longer pauses each time, until it works or
+  /// we are stopped. The file keeps being synced and rotated meanwhile.
   private func reconnect(
     _ client: MQTTClient, since start: ContinuousClock.Instant, shouldStop: () -> Bool,
     report: ((CaptureProgress) -> Void)?
   ) {
-    var pause = Duration.milliseconds(250)
     while !shouldStop() && !reachedLimit(since: start) {
+      let until = ContinuousClock.now + backoff.nextPause()
+      while ContinuousClock.now < until && !shouldStop() && !reachedLimit(since: start) {
+        try? writer?.flushIfDue()
+        usleep(UInt32(max(min(until - ContinuousClock.now, .milliseconds(20)), .zero) / .microseconds(1)))
+      }
+      if shouldStop() || reachedLimit(since: start) { return }
       do {
         try client.reconnect()
         return
@@ -220,11 +273,36 @@ public final class CaptureSession {
         progress.lastProblem = "\(error)"
         report?(snapshot(since: start))
       }
-      let until = ContinuousClock.now + pause
-      while ContinuousClock.now < until && !shouldStop() && !reachedLimit(since: start) {
-        usleep(20_000)
-      }
-      pause = min(pause * 2, .seconds(10))
+    }
+  }
+}
+
+/// Recognises another client taking over our session (two recorders with one client id).
+///
+/// An MQTT v5 broker may say so (DISCONNECT 0x8E); mosquitto (2.0.11 at least) just closes the socket of
+/// the older connection. Two such closes in a row, each soon after a connection was accepted, are the
+/// pattern of two clients taking the id from each other; a broker restart does not look like that.
+struct SessionTakeoverDetector {
+  /// How soon after CONNACK a close counts as quick.
+  var window: Duration = .seconds(2)
+  private var quickCloses = 0
+  private var connectedAt: ContinuousClock.Instant?
+
+  /// Tells the detector that a connection was accepted.
+  mutating func connected(at now: ContinuousClock.Instant = .now) { connectedAt = now }
+
+  /// Whether the way the connection ended means another client now holds the session.
+  mutating func isTakeover(_ end: ConnectionEnd?, at now: ContinuousClock.Instant = .now) -> Bool {
+    defer { connectedAt = nil }
+    switch end {
+    case .disconnectedByBroker(ConnectionEnd.sessionTakenOverCode):
+      return true
+    case .closedByBroker:
+      if let since = connectedAt, now - since < window { quickCloses += 1 } else { quickCloses = 0 }
+      return quickCloses >= 2
+    default:
+      quickCloses = 0
+      return false
     }
   }
 }

@@ -1,5 +1,5 @@
-import CMosquitto
 import Glibc
+import MQTTCapture
 
 /// Where replayed messages come from: a capture's records or a simulation, in time order.
 public protocol MessageSource {
@@ -84,6 +84,7 @@ public struct ReplayProgress: Sendable {
 public final class Replayer {
   public let client: MQTTClient
   public let options: ReplayOptions
+  private var backoff = ReconnectBackoff()
 
   public init(client: MQTTClient, options: ReplayOptions) {
     self.client = client
@@ -154,6 +155,12 @@ public final class Replayer {
         broker: client.options.brokerDescription,
         reason: "\(error) — \(progress.sent) messages were handed to the broker, the last ones may not have arrived")
     }
+    // MQTT v5 acknowledgements say when the broker refused a QoS 1/2 message (an ACL, a quota).
+    if client.refusedPublishes > 0, let first = client.firstRefusal {
+      throw MQTTError.publishesRefused(
+        broker: client.options.brokerDescription, refused: client.refusedPublishes, sent: progress.sent,
+        firstTopic: first.topic, reason: first.reason)
+    }
     return finish(progress, start)
   }
 
@@ -206,14 +213,16 @@ public final class Replayer {
     }
   }
 
-  /// Tries to get the connection back for about 30 s; then gives up saying how far the replay got.
+  /// Tries to get the connection back for about 30 s, with growing pauses; then gives up saying how far
+  /// the replay got.
   private func reconnect(after reason: String, progress: ReplayProgress?) throws {
-    var pause = Duration.milliseconds(250)
     let deadline = ContinuousClock.now + .seconds(30)
     while ContinuousClock.now < deadline {
-      if (try? client.reconnect()) != nil { return }
-      usleep(UInt32(pause / .microseconds(1)))
-      pause = min(pause * 2, .seconds(5))
+      usleep(UInt32(max(min(backoff.nextPause(), deadline - ContinuousClock.now), .zero) / .microseconds(1)))
+      if (try? client.reconnect()) != nil {
+        backoff.connected()
+        return
+      }
     }
     let where_ = progress.map { " after sending \($0.sent) messages" } ?? ""
     throw MQTTError.connectionLost(

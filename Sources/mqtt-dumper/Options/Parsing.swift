@@ -64,17 +64,6 @@ func formatDecimal(_ value: Double, places: Int) -> String {
   return text
 }
 
-/// `12,345`.
-func formatCount<T: BinaryInteger>(_ n: T) -> String {
-  let digits = Array(String(n))
-  var out = ""
-  for (i, d) in digits.enumerated() {
-    if i > 0 && (digits.count - i) % 3 == 0 && d != "-" && digits[i - 1] != "-" { out.append(",") }
-    out.append(d)
-  }
-  return out
-}
-
 /// `1h 02m 03s`, `4.2s`.
 func formatDuration(seconds: Double) -> String {
   if seconds < 60 { return "\(formatDecimal(seconds, places: seconds < 10 ? 2 : 1))s" }

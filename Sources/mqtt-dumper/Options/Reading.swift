@@ -16,6 +16,6 @@ func readCapture(_ path: String, filter: MessageFilter = MessageFilter()) throws
     default: break
     }
   }
-  if let truncation = reader.truncation { warnTruncated(truncation) }
+  if let truncation = reader.truncation { printWarning(truncation) }
   return (messages, stimulus)
 }

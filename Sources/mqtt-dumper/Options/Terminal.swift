@@ -32,8 +32,8 @@ func printError(_ message: String) {
   FileHandle.standardError.write(Data("mqtt-dumper: error: \(message)\n".utf8))
 }
 
-/// Prints a reader's cut-off sentence as a warning.
-func warnTruncated(_ sentence: String) {
+/// Prints `mqtt-dumper: warning: …` for a sentence (a cut-off file, a connection that keeps failing).
+func printWarning(_ sentence: String) {
   FileHandle.standardError.write(Data("mqtt-dumper: warning: \(sentence)\n".utf8))
 }
 

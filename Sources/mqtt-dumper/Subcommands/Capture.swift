@@ -111,7 +111,13 @@ struct Capture: ParsableCommand {
             lastMessages = p.messages
             lastElapsed = p.elapsed
             status.show(statusText(p, rate: rate))
-          } : nil)
+          } : nil,
+        warn: quiet
+          ? nil
+          : { sentence in
+            status.clear()
+            printWarning(sentence)
+          })
     } catch {
       status.clear()
       printError(error)

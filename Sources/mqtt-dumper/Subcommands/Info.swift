@@ -21,7 +21,7 @@ struct Info: ParsableCommand {
         let summary = try CaptureSummary(path: file)
         print(render(summary))
         if let truncation = summary.truncation {
-          warnTruncated(truncation)
+          printWarning(truncation)
           failed = true
         }
       } catch {

@@ -79,7 +79,7 @@ struct Print: ParsableCommand {
     }
     if let truncation = reader.truncation {
       try output.flush()
-      warnTruncated(truncation)
+      printWarning(truncation)
       return false
     }
     return true

@@ -148,7 +148,7 @@ struct Replay: ParsableCommand {
         shouldStop: { stopRequested.load(ordering: .relaxed) },
         report: showProgress ? { p in status.show(progressText(p, options: options)) } : nil)
       status.clear()
-      for t in Set(truncations) { warnTruncated(t) }
+      for t in Set(truncations) { printWarning(t) }
       if !quiet {
         let stopped = stopRequested.load(ordering: .relaxed) ? " (stopped)" : ""
         FileHandle.standardError.write(

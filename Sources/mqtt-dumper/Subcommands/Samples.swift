@@ -52,7 +52,7 @@ struct Samples: ParsableCommand {
           if case .message(let m) = record, filter.accept(m) { document.add(m) }
         }
         if let truncation = reader.truncation {
-          warnTruncated(truncation)
+          printWarning(truncation)
           cutOff = true
         }
       } catch {
