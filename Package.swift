@@ -18,7 +18,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     // The capture format: records, JSON, gzip. Needs zlib, never libmosquitto.
     .target(name: "MQTTCapture", dependencies: ["CZlib"]),
-    // Talking to brokers: the capture session (and later replay) over libmosquitto.
+    // Talking to brokers: the capture session, replay and verify over libmosquitto.
     .target(name: "MQTTDumper", dependencies: ["MQTTCapture", "CMosquitto"]),
     // A printer on the desk that isn't there: OctoPrint print jobs as the MQTT plugin publishes them.
     .target(name: "MQTTSimulation", dependencies: ["MQTTCapture"]),
@@ -30,6 +30,7 @@ let package = Package(
       ]),
     .testTarget(name: "MQTTCaptureTests", dependencies: ["MQTTCapture"]),
     .testTarget(name: "MQTTSimulationTests", dependencies: ["MQTTSimulation", "MQTTCapture"]),
+    .testTarget(name: "MQTTDumperTests", dependencies: ["MQTTDumper"]),
     .testTarget(name: "EndToEndTests", dependencies: ["MQTTCapture"]),
   ],
   swiftLanguageModes: [.v6]

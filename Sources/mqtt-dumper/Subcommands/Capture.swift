@@ -12,7 +12,9 @@ struct Capture: ParsableCommand {
         mqtt-dumper capture --session rec1 -q 1 -o day.jsonl.gz --rotate-interval 1h
 
       Ctrl-C (SIGINT) or SIGTERM finishes the file properly. Even after a crash or kill -9 \
-      the file reads up to the last ~50 ms before it. Names ending in .gz are compressed.
+      the file reads up to the last ~50 ms before it. Names ending in .gz are compressed. \
+      Exit status 1 when the broker cannot be reached, refuses a subscription, or another client \
+      takes over the client id (two recorders with one -i or --session stop fighting this way).
       """,
     helpNames: [.long])
 
@@ -52,7 +54,11 @@ struct Capture: ParsableCommand {
 
   @Option(
     name: .long,
-    help: "Persistent session with this client id: with -q 1 or 2, messages published while disconnected are kept.")
+    help: """
+      Persistent session with this client id: with -q 1 or 2, messages published while disconnected are kept. \
+      At QoS 1 the broker may send a message again after a reconnection, which is then recorded twice; QoS 2 \
+      never is. Give each recorder its own session.
+      """)
   var session: String?
 
   @Option(name: .long, help: "Compression level, 1 (fastest) to 9 (smallest).")
