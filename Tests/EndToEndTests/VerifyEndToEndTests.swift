@@ -32,6 +32,20 @@ private let expected = repoRoot.appendingPathComponent("examples/power-off.expec
 
 @Suite("verify a consumer against a real broker", .serialized)
 struct VerifyEndToEndTests {
+  @Test("a consumer script's own children (its mosquitto_sub) are gone when the test ends")
+  func noProcessLeftBehind() throws {
+    let broker = try TestBroker()
+    let marker = "-p \(broker.port) -t octoPrint/event/PrintDone"
+    do {
+      let consumer = try startConsumer(broker)
+      #expect(processes(mentioning: marker).count == 1, "the consumer's mosquitto_sub runs")
+      consumer.signal(SIGKILL)
+      consumer.wait()
+    }
+    usleep(100_000)
+    #expect(processes(mentioning: marker) == [])
+  }
+
   @Test("a correct consumer passes, with a JUnit report")
   func correctConsumer() throws {
     let broker = try TestBroker()

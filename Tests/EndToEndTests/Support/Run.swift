@@ -26,6 +26,10 @@ func toolPath() throws -> String {
 }
 
 /// A process started in the background, with its output collected.
+///
+/// Foundation starts it in a process group of its own; signals go to the whole group, and when the process
+/// has ended (or this object goes away) whatever it started and left behind in its group is killed, so a
+/// script's children (a consumer's mosquitto_sub) never outlive the test.
 final class Running: @unchecked Sendable {
   let process = Process()
   private let out = Pipe()
@@ -68,7 +72,16 @@ final class Running: @unchecked Sendable {
 
   var pid: Int32 { process.processIdentifier }
 
-  func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+  /// Sends `sig` to the process and everything in its process group.
+  func signal(_ sig: Int32) { kill(-process.processIdentifier, sig) }
+
+  deinit {
+    if process.isRunning {
+      kill(-process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+    }
+    kill(-process.processIdentifier, SIGKILL)
+  }
 
   /// Waits for the process to end (killing it after `timeout` seconds).
   @discardableResult
@@ -76,9 +89,10 @@ final class Running: @unchecked Sendable {
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline { usleep(10_000) }
     if process.isRunning {
-      kill(process.processIdentifier, SIGKILL)
+      kill(-process.processIdentifier, SIGKILL)
     }
     process.waitUntilExit()
+    kill(-process.processIdentifier, SIGKILL)  // what it left behind in its group
     // Drain what is left in the pipes.
     out.fileHandleForReading.readabilityHandler = nil
     err.fileHandleForReading.readabilityHandler = nil
@@ -141,6 +155,18 @@ func messages(_ records: [CaptureRecord]) -> [CapturedMessage] {
 
 func events(_ records: [CaptureRecord]) -> [ConnectionEvent] {
   records.compactMap { if case .event(let e) = $0 { e } else { nil } }
+}
+
+/// The processes whose command line contains `text` (from /proc), to check that a test left none behind.
+func processes(mentioning text: String) -> [Int32] {
+  let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+  return entries.compactMap { entry -> Int32? in
+    guard let pid = Int32(entry), pid != getpid(),
+      let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+    else { return nil }
+    let command = String(decoding: raw.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+    return command.contains(text) ? pid : nil
+  }
 }
 
 /// A fresh temporary directory for one test.
