@@ -95,7 +95,7 @@ public final class Replayer {
   /// - Throws: `MQTTError` when the broker goes away for good (with how far the replay got).
   /// - Parameter published: told of every message when it was handed to the broker.
   public func run(
-    makeSource: () throws -> any MessageSource, total: Int? = nil, span: Duration? = nil, shouldStop: () -> Bool,
+    makeSource: @escaping () throws -> any MessageSource, total: Int? = nil, span: Duration? = nil, shouldStop: () -> Bool,
     report: ((ReplayProgress) -> Void)? = nil, published: ((CapturedMessage, Timestamp) -> Void)? = nil
   ) throws -> ReplayProgress {
     var progress = ReplayProgress()
@@ -105,49 +105,34 @@ public final class Replayer {
     var start = ContinuousClock.now
     var started = false
     var lastReport = start
-    var passOffset: Duration = .zero
-    var pass = 0
-    while options.loops.map({ pass < $0 }) ?? true {
-      pass += 1
-      progress.pass = pass
-      var source = try makeSource()
-      var first: Timestamp?
-      var last: Timestamp?
-      var count = 0
-      while let m = try source.next() {
-        if shouldStop() { return finish(progress, start) }
-        if !started {
-          start = .now
-          started = true
-        }
-        if first == nil { first = m.timestamp }
-        last = m.timestamp
-        count += 1
-        let offset = passOffset + Duration.microseconds(m.timestamp.microseconds - first!.microseconds)
-        if !options.maxRate {
-          let due = start + offset / options.speed
-          try wait(until: due, shouldStop: shouldStop)
-          if shouldStop() { return finish(progress, start) }
-          let late = ContinuousClock.now - due
-          if late > progress.maxLateness { progress.maxLateness = late }
-        }
-        try publish(m, progress: progress)
-        published?(m, .now())
-        progress.sent += 1
-        progress.scheduled = offset
-        if options.maxRate { try keepWindow(progress: progress) }
-        if let report, ContinuousClock.now - lastReport >= .milliseconds(250) {
-          lastReport = .now
-          progress.elapsed = ContinuousClock.now - start
-          report(progress)
-        }
+    var schedule = ReplaySchedule(loops: options.loops, makeSource: makeSource)
+    while let entry = try schedule.next() {
+      if shouldStop() { return finish(progress, start) }
+      if !started {
+        start = .now
+        started = true
       }
-      guard count > 0, let first, let last else { break }
-      // The next pass starts one mean gap after this one ended, so time keeps running forward.
-      let passSpan = Duration.microseconds(last.microseconds - first.microseconds)
-      passOffset += passSpan + (count > 1 ? passSpan / (count - 1) : .seconds(1))
-      if progress.span == nil { progress.span = passSpan }
+      progress.pass = entry.pass
+      if progress.span == nil { progress.span = schedule.passSpan }
+      if !options.maxRate {
+        let due = start + entry.offset / options.speed
+        try wait(until: due, shouldStop: shouldStop)
+        if shouldStop() { return finish(progress, start) }
+        let late = ContinuousClock.now - due
+        if late > progress.maxLateness { progress.maxLateness = late }
+      }
+      try publish(entry.message, progress: progress)
+      published?(entry.message, .now())
+      progress.sent += 1
+      progress.scheduled = entry.offset
+      if options.maxRate { try keepWindow(progress: progress) }
+      if let report, ContinuousClock.now - lastReport >= .milliseconds(250) {
+        lastReport = .now
+        progress.elapsed = ContinuousClock.now - start
+        report(progress)
+      }
     }
+    if progress.span == nil { progress.span = schedule.passSpan }
     do {
       try client.drain()
     } catch {

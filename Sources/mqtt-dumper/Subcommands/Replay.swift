@@ -185,28 +185,20 @@ struct Replay: ParsableCommand {
   /// `--dry-run`: when each message would go out and where.
   private func printSchedule(filter: MessageFilter, options: ReplayOptions) throws {
     let output = BufferedOutput()
-    var passOffset: Duration = .zero
     do {
-      for pass in 1...(options.loops ?? 1) {
-        var source = CaptureFileSource(paths: files, filter: filter)
-        var first: Timestamp?
-        var last: Timestamp?
-        var count = 0
-        while let m = try source.next() {
-          if first == nil { first = m.timestamp }
-          last = m.timestamp
-          count += 1
-          let offset = passOffset + .microseconds(m.timestamp.microseconds - first!.microseconds)
-          let at = options.maxRate ? "asap" : "+" + formatDecimalFixed(offset / .seconds(1) / options.speed) + "s"
-          let topic = options.topics.rewrite(m.topic)
-          let qos = (options.qos ?? m.qos).rawValue
-          let retain = (options.retain ?? m.retain) ? ", retained" : ""
-          try output.write(Array("\(at)  \(topic)  (qos \(qos)\(retain), \(m.payload.count) bytes)\n".utf8))
+      var schedule = ReplaySchedule(loops: options.loops) { CaptureFileSource(paths: files, filter: filter) }
+      var pass = 1
+      while let entry = try schedule.next() {
+        let m = entry.message
+        if entry.pass != pass {
+          pass = entry.pass
+          try output.write(Array("-- pass \(pass) --\n".utf8))
         }
-        guard let first, let last, count > 0 else { break }
-        let span = Duration.microseconds(last.microseconds - first.microseconds)
-        passOffset += span + (count > 1 ? span / (count - 1) : .seconds(1))
-        if pass < (options.loops ?? 1) { try output.write(Array("-- pass \(pass + 1) --\n".utf8)) }
+        let at = options.maxRate ? "asap" : "+" + formatDecimalFixed(entry.offset / .seconds(1) / options.speed) + "s"
+        let topic = options.topics.rewrite(m.topic)
+        let qos = (options.qos ?? m.qos).rawValue
+        let retain = (options.retain ?? m.retain) ? ", retained" : ""
+        try output.write(Array("\(at)  \(topic)  (qos \(qos)\(retain), \(m.payload.count) bytes)\n".utf8))
       }
       try output.flush()
     } catch let error as CaptureError where error.isClosedPipe {
