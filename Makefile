@@ -33,6 +33,7 @@ bench benchmarks: release
 	bash benchmarks/capture.sh $(BIN_RELEASE)
 	bash benchmarks/format.sh $(BIN_RELEASE)
 	bash benchmarks/replay.sh $(BIN_RELEASE)
+	bash benchmarks/durability.sh $(BIN_RELEASE)
 
 # The shipped captures, made deterministically.
 captures: build
