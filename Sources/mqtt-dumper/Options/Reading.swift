@@ -12,7 +12,7 @@ func readCapture(_ path: String, filter: MessageFilter = MessageFilter()) throws
   while let record = try reader.next() {
     switch record {
     case .message(let m): if filter.accept(m) { messages.append(m) }
-    case .event(let e) where e.kind == "stimulus" && stimulus == nil: stimulus = e.timestamp
+    case .event(let e) where e.kind == .stimulus && stimulus == nil: stimulus = e.timestamp
     default: break
     }
   }

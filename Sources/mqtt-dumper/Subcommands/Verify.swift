@@ -266,7 +266,7 @@ struct Verify: ParsableCommand {
       broker: (try? connection.options().brokerDescription) ?? "", protocolName: connection.protocolVersion,
       subscriptions: watch.map { CaptureSubscription(filter: $0, qos: .exactlyOnce) })
     let writer = try CaptureWriter(path: path, mode: replace ? .replace : .createNew, header: header)
-    if let stimulus { try writer.write(.event(ConnectionEvent(kind: "stimulus", timestamp: stimulus))) }
+    if let stimulus { try writer.write(.event(.stimulus(at: stimulus))) }
     for m in messages { try writer.write(m) }
     try writer.close()
   }
