@@ -1,4 +1,5 @@
 import ArgumentParser
+import MQTTCapture
 
 /// Parses human durations: `90` (seconds), `500ms`, `30s`, `10m`, `1h30m`, `2d`, `1.5h`.
 func parseDuration(_ text: String) -> Duration? {
@@ -53,15 +54,6 @@ func formatBytes(_ bytes: UInt64) -> String {
     unit += 1
   }
   return unit == 0 ? "\(bytes) B" : "\(formatDecimal(value, places: value < 10 ? 1 : 0)) \(units[unit])"
-}
-
-func formatDecimal(_ value: Double, places: Int) -> String {
-  var factor = 1.0
-  for _ in 0..<places { factor *= 10 }
-  let rounded = (value * factor).rounded() / factor
-  var text = String(rounded)
-  if places == 0, text.hasSuffix(".0") { text.removeLast(2) }
-  return text
 }
 
 /// `1h 02m 03s`, `4.2s`.

@@ -201,7 +201,7 @@ struct Verify: ParsableCommand {
         differences += timingDifferences(
           expected, expectedStart: expectation?.stimulus, received, start: stimulusStart ?? .now())
       }
-      print(report(differences, expected: expected.count, actual: received.count), terminator: "")
+      print(ComparisonReport(differences, expected: expected.count, actual: received.count), terminator: "")
       failed = !differences.isEmpty
     }
     for e in lightweight {
@@ -289,7 +289,7 @@ struct Verify: ParsableCommand {
       if mine.isEmpty {
         xml += "/>\n"
       } else {
-        let text = report(mine, expected: expected.filter { $0.topic == t }.count, actual: 0)
+        let text = ComparisonReport(mine, expected: expected.filter { $0.topic == t }.count, actual: 0).description
         xml += ">\n    <failure message=\"\(mine.count) difference(s) on \(escape(t))\">\(escape(text))</failure>\n  </testcase>\n"
       }
     }
