@@ -21,25 +21,15 @@ struct Diff: ParsableCommand {
   @Argument(help: "The actual capture.")
   var actual: String
 
-  @Option(name: .long, help: "Leave this JSON field out of the comparison, e.g. _timestamp or position.x (repeatable).")
-  var ignoreField: [String] = []
-
-  @Flag(name: .long, help: "Compare payloads byte for byte.")
-  var exact = false
+  @OptionGroup var comparison: ComparisonArguments
 
   @Flag(name: .long, help: "Do not compare QoS and retain flags.")
   var ignoreFlags = false
 
-  @Option(name: [.customShort("t"), .customLong("topic")], help: "Compare only topics matching this filter (repeatable).")
-  var topics: [String] = []
-
-  @Option(name: .long, help: "Leave out topics matching this filter (repeatable).")
-  var exclude: [String] = []
+  @OptionGroup var selection: TopicSelectionOptions
 
   func run() throws {
-    var filter = MessageFilter()
-    filter.topics = try topicFilters(topics)
-    filter.excludes = try topicFilters(exclude)
+    let filter = try selection.filter()
     let e: [CapturedMessage]
     let a: [CapturedMessage]
     do {
@@ -50,8 +40,7 @@ struct Diff: ParsableCommand {
       throw ExitCode(2)
     }
     let differences = CaptureComparison.compare(
-      expected: e, actual: a,
-      options: ComparisonOptions(exact: exact, ignoredFields: ignoreField, compareFlags: !ignoreFlags))
+      expected: e, actual: a, options: comparison.options(compareFlags: !ignoreFlags))
     print(ComparisonReport(differences, expected: e.count, actual: a.count), terminator: "")
     if !differences.isEmpty { throw ExitCode(1) }
   }
