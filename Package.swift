@@ -30,7 +30,7 @@ let package = Package(
       ]),
     .testTarget(name: "MQTTCaptureTests", dependencies: ["MQTTCapture"]),
     .testTarget(name: "MQTTSimulationTests", dependencies: ["MQTTSimulation", "MQTTCapture"]),
-    .testTarget(name: "MQTTDumperTests", dependencies: ["MQTTDumper"]),
+    .testTarget(name: "MQTTDumperTests", dependencies: ["MQTTDumper", "MQTTCapture"]),
     .testTarget(name: "EndToEndTests", dependencies: ["MQTTCapture"]),
   ],
   swiftLanguageModes: [.v6]

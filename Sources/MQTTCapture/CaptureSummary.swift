@@ -37,7 +37,7 @@ public struct CaptureSummary: Sendable {
       switch record {
       case .header: sessions += 1
       case .event(let event):
-        if event.kind == "disconnected" { disconnections += 1 }
+        if event.kind == .disconnected { disconnections += 1 }
       case .message(let m):
         messages += 1
         payloadBytes += UInt64(m.payload.count)

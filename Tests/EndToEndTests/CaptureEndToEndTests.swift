@@ -157,7 +157,7 @@ struct CaptureEndToEndTests {
     #expect(messages(records).first?.topic == "s/1")
     #expect(messages(records).contains { $0.topic == "s/2" })
     let kinds = events(records).map(\.kind)
-    #expect(kinds.prefix(3) == ["connected", "disconnected", "connected"])
+    #expect(kinds.prefix(3) == [.connected, .disconnected, .connected])
     #expect(events(records)[1].reason?.isEmpty == false)
   }
 

@@ -91,7 +91,7 @@ struct VerifyEndToEndTests {
     let first = try verify(broker, ["--record", recorded])
     #expect(first.status == 0, "\(first.stderr)")
     #expect(messages(try readAll(recorded).records).map(\.topic) == ["home/printer/power"])
-    #expect(events(try readAll(recorded).records).map(\.kind) == ["stimulus"])
+    #expect(events(try readAll(recorded).records).map(\.kind) == [.stimulus])
     let second = try verify(broker, ["--expect", recorded])
     #expect(second.status == 0, "\(second.stdoutText)")
     // The recorded stimulus time lets a later run check when the consumer answered.

@@ -16,7 +16,8 @@ public struct ComparisonOptions: Sendable {
 
 /// One difference between what was expected on a topic and what came.
 public struct MessageDifference: Sendable, Equatable {
-  public enum Kind: String, Sendable { case missing, extra, changed }
+  /// Which way the message differs; reports list them in this order.
+  public enum Kind: String, Sendable, CaseIterable { case missing, extra, changed }
   public var kind: Kind
   public var topic: String
   /// Position of the message among the expected (or, for `extra`, the actual) messages of its topic, from 1.

@@ -67,28 +67,6 @@ public struct CapturedMessage: Equatable, Hashable, Sendable {
   }
 }
 
-/// A change of the recorder's connection, recorded where it happened so gaps are visible.
-public struct ConnectionEvent: Equatable, Sendable {
-  /// `connected`, `disconnected`, or a kind a newer version wrote.
-  public var kind: String
-  public var timestamp: Timestamp
-  public var reason: String?
-
-  public init(kind: String, timestamp: Timestamp, reason: String? = nil) {
-    self.kind = kind
-    self.timestamp = timestamp
-    self.reason = reason
-  }
-
-  public static func connected(at timestamp: Timestamp) -> ConnectionEvent {
-    ConnectionEvent(kind: "connected", timestamp: timestamp)
-  }
-
-  public static func disconnected(at timestamp: Timestamp, reason: String) -> ConnectionEvent {
-    ConnectionEvent(kind: "disconnected", timestamp: timestamp, reason: reason)
-  }
-}
-
 /// One subscription of a capture session.
 public struct CaptureSubscription: Equatable, Sendable {
   public var filter: String

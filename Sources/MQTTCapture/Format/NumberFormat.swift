@@ -8,3 +8,14 @@ public func formatCount<T: BinaryInteger>(_ n: T) -> String {
   }
   return out
 }
+
+/// `value` rounded to `places` decimals, written as Swift writes a `Double`: `3.2`, `5.31`, `12` (no `.0`
+/// when `places` is 0).
+public func formatDecimal(_ value: Double, places: Int) -> String {
+  var factor = 1.0
+  for _ in 0..<places { factor *= 10 }
+  let rounded = (value * factor).rounded() / factor
+  var text = String(rounded)
+  if places == 0, text.hasSuffix(".0") { text.removeLast(2) }
+  return text
+}

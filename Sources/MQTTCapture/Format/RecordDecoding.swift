@@ -27,7 +27,7 @@ public enum RecordDecoder {
     let ts = try timestamp(value)
     if let kind = value["event"] {
       guard let kind = kind.stringValue else { throw RecordSyntaxError(message: "\"event\" is not a string") }
-      return .event(ConnectionEvent(kind: kind, timestamp: ts, reason: value["reason"]?.stringValue))
+      return .event(ConnectionEvent(kind: .init(rawValue: kind), timestamp: ts, reason: value["reason"]?.stringValue))
     }
     return .message(try decodeMessage(value, timestamp: ts))
   }

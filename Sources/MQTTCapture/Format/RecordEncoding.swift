@@ -98,7 +98,7 @@ public enum RecordEncoder {
     out.append(contentsOf: #"{"ts":"#.utf8)
     event.timestamp.appendDecimal(to: &out)
     out.append(contentsOf: #","event":"#.utf8)
-    JSONWriter.appendString(event.kind, to: &out)
+    JSONWriter.appendString(event.kind.rawValue, to: &out)
     if let reason = event.reason {
       out.append(contentsOf: #","reason":"#.utf8)
       JSONWriter.appendString(reason, to: &out)

@@ -86,7 +86,7 @@ public struct MessagePrinter {
   public func append(_ event: ConnectionEvent, to out: inout [UInt8]) {
     guard layout == .pretty else { return }
     let reason = event.reason.map { ": \($0)" } ?? ""
-    let what = event.kind == "stimulus" ? "stimulus started (verify)" : "recorder \(event.kind)"
+    let what = event.kind.summary
     colored("\(formatTime(event.timestamp)) -- \(what)\(reason) --", dimColor, &out)
     out.append(contentsOf: "\n\n".utf8)
   }

@@ -15,8 +15,7 @@ struct JSONCommand: ParsableCommand {
   @Argument(help: "Files of JSON Lines (default: standard input).")
   var files: [String] = []
 
-  @Option(name: .long, help: "auto, always or never.")
-  var color: ColorChoice = .auto
+  @OptionGroup var color: ColorOption
 
   func run() throws {
     let formatter = JSONFormatter(colors: color.enabled ? JSONColors() : nil)

@@ -89,7 +89,7 @@ struct Print: ParsableCommand {
     var config = CaptureConfiguration()
     config.connection = try connection.options()
     // Subscribe to what will be shown; the filter then only narrows.
-    config.filters = filters.topics.isEmpty ? ["#"] : filters.topics
+    config.filters = filters.selection.topics.isEmpty ? ["#"] : filters.selection.topics
     config.qos = .exactlyOnce
     config.output = "-"
     config.maxMessages = nil

@@ -2,56 +2,6 @@ import ArgumentParser
 import Foundation
 import MQTTDumper
 
-/// The timing and rewriting options shared by `replay` and `simulate`.
-struct PublishOptions: ParsableArguments {
-  @Option(name: .long, help: "Time factor: 2 plays twice as fast, 0.5 half as fast.")
-  var speed = 1.0
-
-  @Flag(name: .long, help: "Ignore the timing: publish as fast as the broker takes them.")
-  var maxRate = false
-
-  @Option(name: .long, help: "Play N times, or 'forever'; time keeps running forward across loops.")
-  var loop = "1"
-
-  @Option(name: .long, help: "Rewrite topics: 'octoPrint/#=lab/printer-2/#' (+ and # carry over; repeatable).")
-  var map: [String] = []
-
-  @Option(name: .long, help: "Put this in front of every topic, e.g. sim/.")
-  var prefix: String?
-
-  @Option(name: .long, help: "Publish every message with this QoS instead of the recorded one.")
-  var qos: Int?
-
-  @Flag(name: .long, inversion: .prefixedNo, help: "Set (or with --no-retain, clear) the retain flag on every message.")
-  var retain: Bool?
-
-  func validate() throws {
-    guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number, like 2 or 0.5.") }
-    if loop != "forever" {
-      guard let n = Int(loop), n >= 1 else {
-        throw ValidationError("--loop must be a number of passes (1 or more) or 'forever', not '\(loop)'.")
-      }
-    }
-    for rule in map where TopicMap.Rule(rule) == nil {
-      throw ValidationError(
-        "--map '\(rule)' is not a rule; write SOURCE=TARGET like 'octoPrint/#=lab/printer-2/#' "
-          + "(the target may use the source's + and # only).")
-    }
-    if let qos, !(0...2).contains(qos) { throw ValidationError("--qos must be 0, 1 or 2, not \(qos).") }
-  }
-
-  func replayOptions() -> ReplayOptions {
-    var o = ReplayOptions()
-    o.speed = speed
-    o.maxRate = maxRate
-    o.loops = loop == "forever" ? nil : Int(loop)
-    o.qos = qos.flatMap { MQTTQoS(rawValue: UInt8($0)) }
-    o.retain = retain
-    o.topics = TopicMap(rules: map.compactMap(TopicMap.Rule.init), prefix: prefix)
-    return o
-  }
-}
-
 struct Replay: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Publish recorded messages again, with their topic, payload, QoS, retain, properties and timing.",
@@ -73,11 +23,7 @@ struct Replay: ParsableCommand {
 
   @OptionGroup(title: "Timing and rewriting") var publish: PublishOptions
 
-  @Option(name: [.customShort("t"), .customLong("topic")], help: "Replay only topics matching this filter (repeatable).")
-  var topics: [String] = []
-
-  @Option(name: .long, help: "Leave out topics matching this filter (repeatable).")
-  var exclude: [String] = []
+  @OptionGroup var selection: TopicSelectionOptions
 
   @Option(name: .long, help: "Start here: an offset from the start (10m) or a time (2025-11-25T11:07:36Z).")
   var from: String?
@@ -100,9 +46,7 @@ struct Replay: ParsableCommand {
   }
 
   func makeFilter() throws -> MessageFilter {
-    var filter = MessageFilter()
-    filter.topics = try topicFilters(topics)
-    filter.excludes = try topicFilters(exclude)
+    var filter = try selection.filter()
     filter.since = try from.map { try parseTimeBound($0, flag: "--from") }
     filter.until = try to.map { try parseTimeBound($0, flag: "--to") }
     return filter

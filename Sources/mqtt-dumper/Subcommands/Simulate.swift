@@ -81,8 +81,7 @@ struct PrintJob: ParsableCommand {
   @Flag(name: .long, help: "Replace the --output file if it exists.")
   var force = false
 
-  @Option(name: .long, help: "Time compression when publishing: 60 plays an hour in a minute.")
-  var speed = 1.0
+  @OptionGroup var playback: SpeedOption
 
   @Flag(name: .long, help: "No progress line and no summary.")
   var quiet = false
@@ -101,7 +100,7 @@ struct PrintJob: ParsableCommand {
     guard ["zchange", "off"].contains(timelapse) else { throw ValidationError("--timelapse must be zchange or off.") }
     guard (1...10_000).contains(printers) else { throw ValidationError("--printers must be from 1 to 10000.") }
     guard size > 0 else { throw ValidationError("--size must be a positive number of bytes.") }
-    guard speed > 0 else { throw ValidationError("--speed must be a positive number.") }
+    try playback.check()
   }
 
   func options() throws -> PrintJobOptions {
@@ -164,7 +163,7 @@ struct PrintJob: ParsableCommand {
       try client.connect()
       defer { client.disconnect() }
       var options = ReplayOptions()
-      options.speed = speed
+      options.speed = playback.speed
       var status = StatusLine()
       let showProgress = !quiet && stderrIsTerminal
       let span = messages.last.map { Duration.microseconds($0.timestamp.microseconds - messages[0].timestamp.microseconds) }

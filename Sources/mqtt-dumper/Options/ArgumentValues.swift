@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import MQTTDumper
 
 /// Parses human durations: `90` (seconds), `500ms`, `30s`, `10m`, `1h30m`, `2d`, `1.5h`.
 func parseDuration(_ text: String) -> Duration? {
@@ -43,34 +45,33 @@ extension StringProtocol {
   }
 }
 
-/// Formats a byte count for people: `1.2 MB`.
-func formatBytes(_ bytes: UInt64) -> String {
-  let units = ["B", "kB", "MB", "GB", "TB"]
-  var value = Double(bytes)
-  var unit = 0
-  while value >= 1000 && unit < units.count - 1 {
-    value /= 1000
-    unit += 1
+/// `10m`/`+90s` (offset from the first message), `@1764068856.5` (Unix seconds), or an ISO 8601 time
+/// (`2025-11-25T11:07:36Z`, `2025-11-25T11:07:36+01:00`, or without a zone: local time).
+func parseTimeBound(_ text: String, flag: String) throws -> MessageFilter.TimeBound {
+  let trimmed = text.hasPrefix("+") ? String(text.dropFirst()) : text
+  if let d = parseDuration(trimmed) { return .offset(d) }
+  if text.hasPrefix("@"), let ts = Timestamp(decimal: String(text.dropFirst())) { return .absolute(ts) }
+  let formatter = ISO8601DateFormatter()
+  for options: ISO8601DateFormatter.Options in [
+    [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+  ] {
+    formatter.formatOptions = options
+    if let date = formatter.date(from: text) { return .absolute(Timestamp(date)) }
   }
-  return unit == 0 ? "\(bytes) B" : "\(formatDecimal(value, places: value < 10 ? 1 : 0)) \(units[unit])"
+  let local = DateFormatter()
+  local.locale = Locale(identifier: "en_US_POSIX")
+  local.timeZone = .current
+  for pattern in ["yyyy-MM-dd'T'HH:mm:ss.SSS", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
+    local.dateFormat = pattern
+    if let date = local.date(from: text) { return .absolute(Timestamp(date)) }
+  }
+  throw ValidationError(
+    "\(flag) '\(text)' is not a time; write an offset from the start (10m, 1h30m), "
+      + "@UNIX-SECONDS, or a date and time like 2025-11-25T11:07:36Z.")
 }
 
-func formatDecimal(_ value: Double, places: Int) -> String {
-  var factor = 1.0
-  for _ in 0..<places { factor *= 10 }
-  let rounded = (value * factor).rounded() / factor
-  var text = String(rounded)
-  if places == 0, text.hasSuffix(".0") { text.removeLast(2) }
-  return text
-}
-
-/// `1h 02m 03s`, `4.2s`.
-func formatDuration(seconds: Double) -> String {
-  if seconds < 60 { return "\(formatDecimal(seconds, places: seconds < 10 ? 2 : 1))s" }
-  let total = Int(seconds.rounded())
-  let h = total / 3600
-  let m = total % 3600 / 60
-  let s = total % 60
-  func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-  return h > 0 ? "\(h)h \(two(m))m \(two(s))s" : "\(m)m \(two(s))s"
+extension Timestamp {
+  init(_ date: Date) {
+    self.init(microseconds: Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
+  }
 }

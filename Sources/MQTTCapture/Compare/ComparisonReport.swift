@@ -1,0 +1,62 @@
+/// The report of a comparison for people, as `diff` and `verify` print it: per topic a line of counts and
+/// each difference (`-` missing, `+` extra, `~` changed), then a summary with how many messages were
+/// expected and how many came.
+///
+/// ```
+/// home/printer/power: 1 extra
+///   + #2 came, not expected: off
+/// 0 missing, 1 extra, 0 changed (1 expected, 2 came)
+/// ```
+public struct ComparisonReport: CustomStringConvertible, Sendable {
+  /// The differences, in the order `CaptureComparison.compare` gives them.
+  public var differences: [MessageDifference]
+  /// How many messages were expected.
+  public var expectedCount: Int
+  /// How many messages came.
+  public var actualCount: Int
+
+  /// A report of `differences` between `expected` messages and `actual` ones (counts).
+  public init(_ differences: [MessageDifference], expected: Int, actual: Int) {
+    self.differences = differences
+    self.expectedCount = expected
+    self.actualCount = actual
+  }
+
+  /// The report, newline-terminated: `no differences: N messages match` when there are none.
+  public var description: String {
+    guard !differences.isEmpty else {
+      return "no differences: \(formatCount(expectedCount)) messages match\n"
+    }
+    var out = ""
+    var topics: [String] = []
+    for d in differences where !topics.contains(d.topic) { topics.append(d.topic) }
+    for topic in topics {
+      let mine = differences.filter { $0.topic == topic }
+      let counts = MessageDifference.Kind.allCases.compactMap { kind -> String? in
+        let n = mine.filter { $0.kind == kind }.count
+        return n > 0 ? "\(n) \(kind.rawValue)" : nil
+      }
+      out += "\(topic): \(counts.joined(separator: ", "))\n"
+      for d in mine { out += Self.lines(d) }
+    }
+    let summary = MessageDifference.Kind.allCases.map { kind in
+      "\(differences.filter { $0.kind == kind }.count) \(kind.rawValue)"
+    }
+    out +=
+      "\(summary.joined(separator: ", ")) (\(formatCount(expectedCount)) expected, \(formatCount(actualCount)) came)\n"
+    return out
+  }
+
+  /// One difference: a line, and for `changed` a line per detail.
+  private static func lines(_ d: MessageDifference) -> String {
+    switch d.kind {
+    case .missing:
+      return
+        "  - #\(d.index) expected, did not come: \(d.expected.map { CaptureComparison.preview($0.payload) } ?? "")\n"
+    case .extra:
+      return "  + #\(d.index) came, not expected: \(d.actual.map { CaptureComparison.preview($0.payload) } ?? "")\n"
+    case .changed:
+      return "  ~ #\(d.index) changed:\n" + d.details.map { "      \($0)\n" }.joined()
+    }
+  }
+}

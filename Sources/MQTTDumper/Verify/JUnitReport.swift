@@ -1,0 +1,95 @@
+import Glibc
+import MQTTCapture
+
+/// A verdict as JUnit XML, for CI systems: one test case per expected topic (and one per topic that came
+/// unexpectedly), failing with the comparison report of that topic's differences.
+public struct JUnitReport: Sendable {
+  /// The suite's name in the report.
+  public static let suiteName = "mqtt-dumper verify"
+  /// The class name of every test case.
+  public static let className = "mqtt-dumper.verify"
+
+  /// The differences, grouped into test cases by topic.
+  public var differences: [MessageDifference]
+  /// What was expected: each topic of these is a test case.
+  public var expected: [CapturedMessage]
+  /// What came: counted per topic in a failing test case's report.
+  public var received: [CapturedMessage]
+
+  /// The report of `verdict`.
+  public init(_ verdict: Verdict) {
+    self.init(differences: verdict.differences, expected: verdict.expected, received: verdict.received)
+  }
+
+  /// A report of `differences` between `expected` and `received` messages.
+  public init(differences: [MessageDifference], expected: [CapturedMessage], received: [CapturedMessage]) {
+    self.differences = differences
+    self.expected = expected
+    self.received = received
+  }
+
+  /// The test cases' names: the expected topics in the order they first appear, then topics that only
+  /// differences name.
+  public var topics: [String] {
+    var topics: [String] = []
+    for t in expected.map(\.topic) + differences.map(\.topic) where !topics.contains(t) { topics.append(t) }
+    return topics
+  }
+
+  /// The XML document, newline-terminated.
+  public var xml: String {
+    let topics = topics
+    let failures = topics.filter { t in differences.contains { $0.topic == t } }.count
+    var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    xml += "<testsuite name=\"\(Self.suiteName)\" tests=\"\(topics.count)\" failures=\"\(failures)\">\n"
+    for t in topics {
+      xml += "  <testcase classname=\"\(Self.className)\" name=\"\(Self.escape(t))\""
+      let mine = differences.filter { $0.topic == t }
+      if mine.isEmpty {
+        xml += "/>\n"
+        continue
+      }
+      let report = ComparisonReport(
+        mine, expected: expected.filter { $0.topic == t }.count, actual: received.filter { $0.topic == t }.count)
+      xml += ">\n    <failure message=\"\(mine.count) difference(s) on \(Self.escape(t))\">"
+      xml += "\(Self.escape(report.description))</failure>\n  </testcase>\n"
+    }
+    xml += "</testsuite>\n"
+    return xml
+  }
+
+  /// Writes the report to `path`, replacing what is there.
+  /// - Throws: `VerifyError.cannotWriteReport` with the system's reason.
+  public func write(to path: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw VerifyError.cannotWriteReport(path: path, errno: errno) }
+    let bytes = Array(xml.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else {
+        let code = errno
+        _ = close(fd)
+        throw VerifyError.cannotWriteReport(path: path, errno: code)
+      }
+      offset += n
+    }
+    guard close(fd) == 0 else { throw VerifyError.cannotWriteReport(path: path, errno: errno) }
+  }
+
+  /// `s` with XML's special characters as entities, for text and attribute values.
+  static func escape(_ s: String) -> String {
+    var out = ""
+    for c in s {
+      switch c {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      default: out.append(c)
+      }
+    }
+    return out
+  }
+}

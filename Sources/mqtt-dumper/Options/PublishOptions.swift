@@ -1,0 +1,51 @@
+import ArgumentParser
+import MQTTDumper
+
+/// How `replay` publishes: timing, passes, and rewriting of topics and flags.
+struct PublishOptions: ParsableArguments {
+  @OptionGroup var playback: SpeedOption
+
+  @Flag(name: .long, help: "Ignore the timing: publish as fast as the broker takes them.")
+  var maxRate = false
+
+  @Option(name: .long, help: "Play N times, or 'forever'; time keeps running forward across loops.")
+  var loop = "1"
+
+  @Option(name: .long, help: "Rewrite topics: 'octoPrint/#=lab/printer-2/#' (+ and # carry over; repeatable).")
+  var map: [String] = []
+
+  @Option(name: .long, help: "Put this in front of every topic, e.g. sim/.")
+  var prefix: String?
+
+  @Option(name: .long, help: "Publish every message with this QoS instead of the recorded one.")
+  var qos: Int?
+
+  @Flag(name: .long, inversion: .prefixedNo, help: "Set (or with --no-retain, clear) the retain flag on every message.")
+  var retain: Bool?
+
+  func validate() throws {
+    try playback.check()
+    if loop != "forever" {
+      guard let n = Int(loop), n >= 1 else {
+        throw ValidationError("--loop must be a number of passes (1 or more) or 'forever', not '\(loop)'.")
+      }
+    }
+    for rule in map where TopicMap.Rule(rule) == nil {
+      throw ValidationError(
+        "--map '\(rule)' is not a rule; write SOURCE=TARGET like 'octoPrint/#=lab/printer-2/#' "
+          + "(the target may use the source's + and # only).")
+    }
+    if let qos, !(0...2).contains(qos) { throw ValidationError("--qos must be 0, 1 or 2, not \(qos).") }
+  }
+
+  func replayOptions() -> ReplayOptions {
+    var o = ReplayOptions()
+    o.speed = playback.speed
+    o.maxRate = maxRate
+    o.loops = loop == "forever" ? nil : Int(loop)
+    o.qos = qos.flatMap { MQTTQoS(rawValue: UInt8($0)) }
+    o.retain = retain
+    o.topics = TopicMap(rules: map.compactMap(TopicMap.Rule.init), prefix: prefix)
+    return o
+  }
+}
