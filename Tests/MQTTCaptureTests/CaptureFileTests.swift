@@ -129,7 +129,7 @@ struct CaptureFileTests {
   @Test("files that are not captures get one sentence each")
   func foreign() throws {
     let empty = try tempPath("empty.jsonl.gz")
-    FileManager.default.createFile(atPath: empty, contents: Data())
+    #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
     let text = try tempPath("notes.txt")
     try "hello\nworld\n".write(toFile: text, atomically: true, encoding: .utf8)
     let json = try tempPath("data.json")
