@@ -1,5 +1,6 @@
 import CMosquitto
 import Glibc
+import MQTTCapture
 
 // libmosquitto calls plain C functions; they find their `MQTTClient` through the userdata pointer,
 // which `init` set to an unretained reference (the client outlives its handle).

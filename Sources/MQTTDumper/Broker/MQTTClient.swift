@@ -1,5 +1,6 @@
 import CMosquitto
 import Glibc
+import MQTTCapture
 
 /// A message as libmosquitto hands it over: its bytes are borrowed, valid only during the callback.
 public struct ReceivedMessage: ~Copyable {

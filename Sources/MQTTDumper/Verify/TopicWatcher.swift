@@ -1,3 +1,4 @@
+import MQTTCapture
 import Synchronization
 
 /// Records what a consumer publishes on some topics while a stimulus plays: a subscriber on a network

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MQTTCapture
 import MQTTDumper
 
 /// The timing and rewriting options shared by `replay` and `simulate`.

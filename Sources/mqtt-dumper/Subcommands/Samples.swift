@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MQTTDumper
+import MQTTCapture
 
 struct Samples: ParsableCommand {
   static let configuration = CommandConfiguration(
