@@ -24,15 +24,21 @@ public struct ReceivedMessage: ~Copyable {
   }
 }
 
-/// A connection to one broker over libmosquitto, driven by the caller's loop (`runOnce`), single-threaded.
+/// A connection to one broker over libmosquitto, driven by the caller's loop (`runOnce`) on the caller's
+/// thread, or, for a subscriber that must keep listening while its caller is busy, by a libmosquitto thread
+/// of its own (`startBackgroundLoop(onMessage:)`).
 ///
-/// This and `MQTTClient+Callbacks.swift` are the only files that speak libmosquitto; everything above
-/// them sees `CapturedMessage`s and `MQTTError`s.
+/// The files in `Broker/` are the only ones that speak libmosquitto; everything above them sees
+/// `CapturedMessage`s and `MQTTError`s.
 public final class MQTTClient {
   /// What the client was built with.
   public let options: ConnectionOptions
   /// True between an accepted CONNACK and the loss of the connection.
-  public internal(set) var isConnected = false
+  public var isConnected: Bool { backgroundLoop?.isConnected ?? connected }
+  /// `isConnected` while the caller runs the loop.
+  var connected = false
+  /// What libmosquitto's thread may touch while it runs the loop; nil while the caller runs it.
+  var backgroundLoop: BackgroundLoop?
 
   /// Called for every message received, with a view that is valid only during the call.
   public var onMessage: ((borrowing ReceivedMessage) -> Void)?
@@ -106,12 +112,15 @@ public final class MQTTClient {
   }
 
   deinit {
+    if backgroundLoop != nil {
+      mosquitto_disconnect(handle)
+      mosquitto_loop_stop(handle, false)
+    }
     mosquitto_destroy(handle)
   }
 
   /// Gives a new (or reinitialised) handle every setting; libmosquitto forgets them all on reinitialising.
   private func configure() throws {
-    mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
     installCallbacks()
     let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
     mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version)
@@ -175,6 +184,7 @@ public final class MQTTClient {
   /// Connects and waits for the broker to accept.
   /// - Throws: `MQTTError` with the reason (refused, unknown host, TLS, credentials, protocol, timeout).
   public func connect() throws {
+    requireCallerLoop()
     connackCode = nil
     var rc: Int32
     if options.protocolVersion == .v5 && sessionExpiry > 0 {
@@ -200,6 +210,7 @@ public final class MQTTClient {
   /// whose PUBREL would then deliver the stale message in place of the new one. A handle with messages of
   /// its own still unacknowledged keeps them instead, so that libmosquitto sends them again.
   public func reconnect() throws {
+    requireCallerLoop()
     connackCode = nil
     if cleanSession && outstandingPublishes == 0 {
       mosquitto_reinitialise(handle, clientID, true, nil)
@@ -239,7 +250,7 @@ public final class MQTTClient {
   public func disconnect() {
     if isConnected {
       mosquitto_disconnect(handle)
-      isConnected = false
+      connected = false
     }
   }
 
@@ -252,6 +263,7 @@ public final class MQTTClient {
   public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = true, identifier: UInt32? = nil)
     throws
   {
+    requireCallerLoop()
     guard mosquitto_sub_topic_check(filter) == MOSQ_ERR_SUCCESS.rawValue else {
       throw MQTTError.invalidTopicFilter(filter)
     }
@@ -279,6 +291,7 @@ public final class MQTTClient {
     topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false,
     properties: MQTTProperties = MQTTProperties()
   ) throws {
+    requireCallerLoop()
     var props: OpaquePointer? = nil
     defer { mosquitto_property_free_all(&props) }
     if options.protocolVersion == .v5 { props = Self.makeProperties(properties) }
@@ -334,21 +347,6 @@ public final class MQTTClient {
 
   // MARK: - The loop
 
-  /// Hands the connection to a libmosquitto thread of its own (callbacks then run there).
-  public func startBackgroundLoop() throws {
-    let rc = mosquitto_loop_start(handle)
-    guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-      throw MQTTError.setupFailed("cannot start the MQTT network thread: \(String(cString: mosquitto_strerror(rc))).")
-    }
-  }
-
-  /// Disconnects and waits for the background loop to end.
-  public func stopBackgroundLoop() {
-    mosquitto_disconnect(handle)
-    mosquitto_loop_stop(handle, false)
-    isConnected = false
-  }
-
   /// What one turn of the loop found.
   public enum LoopResult: Equatable {
     case ok
@@ -361,6 +359,7 @@ public final class MQTTClient {
   /// `mosquitto_loop` handles one packet per call and a `select` each time; this reads packets
   /// back to back while the socket has bytes waiting, which is what keeps up with a full-rate broker.
   public func runOnce(timeoutMilliseconds: Int32) -> LoopResult {
+    requireCallerLoop()
     let socket = mosquitto_socket(handle)
     guard socket >= 0 else {
       if brokerDisconnectCode != nil || lastEnd == nil { lastEnd = end(after: MOSQ_ERR_CONN_LOST.rawValue) }
@@ -403,7 +402,7 @@ public final class MQTTClient {
   }
 
   private func lost(_ rc: Int32) -> LoopResult {
-    isConnected = false
+    connected = false
     lastErrorCode = rc
     lastEnd = end(after: rc)
     var reason: String
