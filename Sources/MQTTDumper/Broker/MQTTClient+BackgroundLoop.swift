@@ -74,7 +74,7 @@ extension MQTTClient {
     guard rc == MOSQ_ERR_SUCCESS.rawValue else {
       backgroundLoop = nil
       installCallbacks()
-      throw MQTTError.setupFailed("cannot start the MQTT network thread: \(String(cString: mosquitto_strerror(rc))).")
+      throw MQTTError.networkThreadFailed(code: rc, text: String(cString: mosquitto_strerror(rc)))
     }
   }
 

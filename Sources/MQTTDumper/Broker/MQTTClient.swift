@@ -94,7 +94,8 @@ public final class MQTTClient {
   ///   - cleanSession: false for a persistent session the broker keeps while we are away.
   ///   - sessionExpiry: MQTT v5 session expiry in seconds, for persistent sessions.
   ///   - lowLatency: send every packet at once (no Nagle), for publishing on a schedule; costs throughput.
-  /// - Throws: `MQTTError.setupFailed` when libmosquitto rejects an option (bad TLS files, for example).
+  /// - Throws: `MQTTError` when libmosquitto cannot create the client or rejects an option (TLS files that
+  ///   cannot be read or are not accepted, for example).
   public init(options: ConnectionOptions, cleanSession: Bool = true, sessionExpiry: UInt32 = 0, lowLatency: Bool = false)
     throws
   {
@@ -105,7 +106,7 @@ public final class MQTTClient {
     self.lowLatency = lowLatency
     clientID = options.clientID ?? "mqtt-dumper-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     guard let handle = mosquitto_new(clientID, cleanSession, nil) else {
-      throw MQTTError.setupFailed("cannot create an MQTT client: out of memory or invalid client id '\(clientID)'.")
+      throw MQTTError.clientNotCreated(clientID: clientID, errno: errno)
     }
     self.handle = handle
     try configure()
@@ -146,19 +147,18 @@ public final class MQTTClient {
   }
 
   private func configureTLS(_ tls: TLSOptions) throws {
-    for (flag, path) in [("--cafile", tls.caFile), ("--cert", tls.certFile), ("--key", tls.keyFile)] {
-      if let path, access(path, R_OK) != 0 {
-        throw MQTTError.setupFailed("cannot read \(path) given to \(flag): \(String(cString: strerror(errno))).")
-      }
+    let files: [(MQTTError.TLSFile, String?)] = [
+      (.caFile, tls.caFile), (.certificate, tls.certFile), (.privateKey, tls.keyFile),
+    ]
+    for (file, path) in files {
+      if let path, access(path, R_OK) != 0 { throw MQTTError.tlsFileUnreadable(file, path: path, errno: errno) }
     }
     if tls.caFile == nil && tls.caPath == nil {
       mosquitto_int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1)
     } else {
       let rc = mosquitto_tls_set(handle, tls.caFile, tls.caPath, tls.certFile, tls.keyFile, nil)
       guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-        throw MQTTError.setupFailed(
-          "the TLS files were not accepted (\(String(cString: mosquitto_strerror(rc)))); check --cafile, --capath, --cert and --key."
-        )
+        throw MQTTError.tlsFilesRejected(code: rc, text: String(cString: mosquitto_strerror(rc)))
       }
     }
     if tls.version != nil || tls.insecure {
@@ -234,10 +234,8 @@ public final class MQTTClient {
           throw MQTTError.connect(rc: lastErrorCode, errno: 0, options: options)
         }
         throw MQTTError.connectFailed(
-          broker: options.brokerDescription, reason: "the broker closed the connection (\(reason))",
-          advice: options.protocolVersion == .v5
-            ? "it may not speak MQTT v5 (try -V mqttv311) or may need TLS (mqtts://)."
-            : "it may need TLS (mqtts://) or other credentials.")
+          broker: options.brokerDescription, code: lastErrorCode,
+          failure: .closedBeforeAnswer(reason: reason, protocolVersion: options.protocolVersion))
       }
       if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: options.brokerDescription) }
     }
@@ -304,7 +302,8 @@ public final class MQTTClient {
       if rc == MOSQ_ERR_INVAL.rawValue || rc == MOSQ_ERR_MALFORMED_UTF8.rawValue {
         throw MQTTError.invalidTopic(topic)
       }
-      throw MQTTError.publishFailed(topic: topic, reason: String(cString: mosquitto_strerror(rc)).lowercased())
+      let reason = String(cString: mosquitto_strerror(rc)).lowercased()
+      throw MQTTError.publishFailed(topic: topic, code: rc, reason: reason)
     }
     outstandingPublishes += 1
     // Only MQTT v5 acknowledgements carry a reason code; 3.1.1 brokers drop refused messages silently.

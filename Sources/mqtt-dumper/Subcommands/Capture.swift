@@ -121,9 +121,9 @@ struct Capture: ParsableCommand {
           } : nil,
         warn: quiet
           ? nil
-          : { sentence in
+          : { loss in
             status.clear()
-            printWarning(sentence)
+            printWarning(loss.userSentence)
           })
     } catch {
       status.clear()
