@@ -20,7 +20,8 @@ let package = Package(
     .target(name: "MQTTCapture", dependencies: ["CZlib"]),
     // Talking to brokers: the capture session, replay and verify over libmosquitto.
     .target(name: "MQTTDumper", dependencies: ["MQTTCapture", "CMosquitto"]),
-    // A printer on the desk that isn't there: OctoPrint print jobs as the MQTT plugin publishes them.
+    // A printer on the desk that isn't there: OctoPrint print jobs as the MQTT plugin publishes them, and
+    // what else is known about OctoPrint's topics (the sample document's catalog, event matching).
     .target(name: "MQTTSimulation", dependencies: ["MQTTCapture"]),
     .executableTarget(
       name: "mqtt-dumper",

@@ -175,22 +175,93 @@ struct PrinterJob {
 
   // MARK: - The session
 
+  /// The whole session, step by step. Messages are sorted by time when emitted; those at the same time keep
+  /// the order in which the steps publish them, and the steps draw random numbers in a fixed order, so a
+  /// seed gives the same messages byte for byte.
   mutating func run() {
-    var t = 0.0
-    // The plugin connects to the broker.
-    if current {
-      publish(t, "mqtt", "connected", qos: .atLeastOnce, retain: true)
-      progress(t, location: "", path: "", percent: 0)
-      publish(
-        t, "progress/slicing",
-        Payload.object([
-          ("slicer", .string("")), ("source_location", .string("")), ("source_path", .string("")),
-          ("destination_location", .string("")), ("destination_path", .string("")), ("progress", .int(0)),
-          ("_timestamp", .int(stamp(t))),
-        ]).text, retain: true)
+    pluginConnects()
+    let operational = printerConnects()
+    var job = startJob(after: operational)
+    let timeline = plan(startedAt: job.started)
+    let (lastZ, frames) = printLayers(timeline, started: job.started)
+    let ending: JobEnding
+    switch o.outcome {
+    case .done, .pausedResumed:
+      ending = finishPrinting(timeline, started: job.started, lastZ: lastZ, frames: frames)
+    case .cancelled:
+      ending = cancel(timeline, started: job.started, frames: frames)
+    case .failed:
+      ending = fail(timeline, started: job.started)
     }
-    // OctoPrint connects to the printer.
-    t += random.uniform(1.5, 3)
+    job.targetChanges += ending.targetChanges
+    reportProgress(timeline, selected: job.selected, finishedAt: ending.finishedAt)
+    // Temperatures from the printer connection until a while after the job.
+    temperatures(
+      from: operational + 0.5, until: ending.stopTemperaturesAt ?? (ending.finishedAt + 120),
+      fastFrom: job.started + 1, fastUntil: timeline.heated, extra: job.targetChanges)
+    emit()
+  }
+
+  /// When the job was selected and started, and when the heaters' targets changed.
+  private struct JobStart {
+    var selected: Double
+    var started: Double
+    var targetChanges: [Double]
+  }
+
+  /// How the job ended: when OctoPrint was done with it, whether temperatures stop being reported then
+  /// (the printer went away), and further target changes.
+  private struct JobEnding {
+    var finishedAt: Double
+    var stopTemperaturesAt: Double?
+    var targetChanges: [Double] = []
+  }
+
+  /// When the job heats, prints, pauses and stops, in seconds from the session's start.
+  private struct JobTimeline {
+    /// Both heaters are at their targets: printing begins.
+    var heated: Double
+    /// Printing time of the whole job, pauses left out.
+    var printPhase: Double
+    var pauseAt: Double?
+    var pauseLength = 0.0
+    /// Wall time the job stops printing.
+    var end: Double
+
+    /// How much of the job is printed at `time`.
+    func printedFraction(_ time: Double) -> Double {
+      var active = time - heated
+      if let p = pauseAt, time > p { active -= min(time - p, pauseLength) }
+      return min(1, max(0, active / printPhase))
+    }
+
+    /// When `f` of the job is printed.
+    func wallTime(atFraction f: Double) -> Double {
+      let active = heated + f * printPhase
+      if let p = pauseAt, active > p { return active + pauseLength }
+      return active
+    }
+  }
+
+  /// The plugin connects to the broker (current plugin: its retained state, progress and slicing).
+  private mutating func pluginConnects() {
+    guard current else { return }
+    let t = 0.0
+    publish(t, "mqtt", "connected", qos: .atLeastOnce, retain: true)
+    progress(t, location: "", path: "", percent: 0)
+    publish(
+      t, "progress/slicing",
+      Payload.object([
+        ("slicer", .string("")), ("source_location", .string("")), ("source_path", .string("")),
+        ("destination_location", .string("")), ("destination_path", .string("")), ("progress", .int(0)),
+        ("_timestamp", .int(stamp(t))),
+      ]).text, retain: true)
+  }
+
+  /// OctoPrint connects to the printer.
+  /// - Returns: when the printer became operational.
+  private mutating func printerConnects() -> Double {
+    var t = random.uniform(1.5, 3)
     event(t, "Connecting")
     if current {
       state(t + 0.01, "OPEN_SERIAL", "Opening serial connection")
@@ -207,16 +278,17 @@ struct PrinterJob {
           ("data", .object([("FIRMWARE_NAME", .string("Virtual Marlin 1.0")), ("PROTOCOL_VERSION", .string("1.0"))])),
         ])
     }
-    let temperaturesFrom = t + 0.5
-    // The job.
-    t += random.uniform(8, 15)
-    let selected = t
+    return t
+  }
+
+  /// The file is selected and the job starts: start scripts, heater targets, homing.
+  private mutating func startJob(after operational: Double) -> JobStart {
+    let t = operational + random.uniform(8, 15)
     event(t, "FileSelected", fileFields)
     if current { state(t + 0.05, "STARTING", "Starting") }
     // M140/M104 in the start script: the firmware's answer carries the new targets at once.
     tool.setTarget(o.toolTemperature, at: t + 0.2)
     bed.setTarget(o.bedTemperature, at: t + 0.2)
-    var targetChanges = [t + 0.25]
     let started = t + 0.4
     event(started, "PrintStarted", fileFields)
     if current {
@@ -226,42 +298,39 @@ struct PrinterJob {
     }
     state(started + 0.1, "PRINTING", "Printing")
     event(started + 0.6, "Home")
+    return JobStart(selected: t, started: started, targetChanges: [t + 0.25])
+  }
+
+  /// Heat-up, printing, and where the job pauses or stops early.
+  private mutating func plan(startedAt started: Double) -> JobTimeline {
     // Heat-up: M190 and M109 wait for both heaters (OctoPrint reports every second meanwhile).
     let heated = max(bed.settled(after: started + 1), tool.settled(after: started + 1)) + 1
     let printEnd = started + max(o.duration, heated - started + 30)
     let printPhase = printEnd - heated
-    // Where the job stops early.
-    var pauseAt: Double?
-    var pauseLength = 0.0
-    var stopAt = printEnd
+    var timeline = JobTimeline(heated: heated, printPhase: printPhase, end: printEnd)
     switch o.outcome {
     case .done: break
-    case .cancelled: stopAt = heated + printPhase * random.uniform(0.35, 0.5)
-    case .failed: stopAt = heated + printPhase * random.uniform(0.55, 0.7)
+    case .cancelled: timeline.end = heated + printPhase * random.uniform(0.35, 0.5)
+    case .failed: timeline.end = heated + printPhase * random.uniform(0.55, 0.7)
     case .pausedResumed:
-      pauseAt = heated + printPhase * random.uniform(0.3, 0.45)
-      pauseLength = min(300, max(20, o.duration * 0.05))
+      timeline.pauseAt = heated + printPhase * random.uniform(0.3, 0.45)
+      timeline.pauseLength = min(300, max(20, o.duration * 0.05))
     }
-    let end = stopAt + pauseLength  // wall time the job stops printing
-    func printedFraction(_ time: Double) -> Double {
-      var active = time - heated
-      if let p = pauseAt, time > p { active -= min(time - p, pauseLength) }
-      return min(1, max(0, active / printPhase))
-    }
-    func wallTime(atFraction f: Double) -> Double {
-      let active = heated + f * printPhase
-      if let p = pauseAt, active > p { return active + pauseLength }
-      return active
-    }
-    // Layers: one Z change each (the first layer takes longer), the final lift after the last.
+    timeline.end += timeline.pauseLength
+    return timeline
+  }
+
+  /// Layers: one Z change each (the first layer takes longer), with a timelapse frame where one is due.
+  /// - Returns: the last layer's height, and how many frames were taken.
+  private mutating func printLayers(_ timeline: JobTimeline, started: Double) -> (lastZ: Double?, frames: Int) {
     let layerCount = max(1, o.layers ?? Int((o.duration / 45).rounded()).clamped(5, 400))
     var z: Double?
     var frames = 0
     var lastCapture = -10.0
     for layer in 0..<layerCount {
       let f = layer == 0 ? 0 : (1.5 + Double(layer - 1)) / (Double(layerCount) + 0.5)
-      let at = wallTime(atFraction: f) + 0.05
-      if at >= end { break }
+      let at = timeline.wallTime(atFraction: f) + 0.05
+      if at >= timeline.end { break }
       let newZ = twoDecimals(o.layerHeight * Double(layer + 1))
       zChange(at, new: newZ, old: z)
       z = newZ
@@ -273,82 +342,96 @@ struct PrinterJob {
         frames += 1
       }
     }
-    var finishedAt = end
-    var stopTemperaturesAt: Double?
-    switch o.outcome {
-    case .done, .pausedResumed:
-      if let p = pauseAt { pause(at: p, length: pauseLength, z: z ?? o.layerHeight, fraction: printedFraction(p)) }
-      if let lastZ = z { zChange(end - 0.5, new: twoDecimals(lastZ + 10), old: lastZ) }  // the final lift
-      tool.setTarget(0, at: end - 0.3)
-      bed.setTarget(0, at: end - 0.3)
-      targetChanges.append(end - 0.25)
-      if current {
-        state(end, "FINISHING", "Finishing")
-        event(end + 0.01, "ChartMarked", [("type", .string("done")), ("label", .string("Done"))])
-      }
-      let time = end - started + random.uniform(0, 0.999)
-      event(end + 0.02, "PrintDone", current
-        ? fileFields.filter { $0.0 != "user" } + [("time", .float(time))]
-        : [("origin", .string("local")), ("name", .string(o.fileName)), ("file", .string(uploads + o.fileName)),
-           ("time", .float(time)), ("path", .string(o.fileName)), ("filename", .string(o.fileName)), ("size", .int(o.fileSize))])
-      if current {
-        event(end + 0.03, "GcodeScriptAfterPrintDoneRunning", fileFields)
-        event(end + 0.06, "GcodeScriptAfterPrintDoneFinished", fileFields)
-      }
-      state(end + 0.1, "OPERATIONAL", "Operational")
-      finishedAt = end + 0.1
-      movie(end + 0.5, frames: frames, failed: false, started: started)
-    case .cancelled:
-      tool.setTarget(0, at: end + 0.2)
-      bed.setTarget(0, at: end + 0.2)
-      targetChanges.append(end + 0.25)
-      let position: Payload = .object(["x", "t", "z", "e", "y", "f"].map { ($0, Payload.null) })
-      let fraction = printedFraction(end)
-      let failedFields: [(String, Payload)] = [
-        ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
-        ("progress", .float(twoDecimals(fraction * 100))),
-      ]
-      if current {
-        state(end, "CANCELLING", "Cancelling")
-        event(end + 0.01, "PrintCancelling", fileFields)
-        let tail: [(String, Payload)] = [("time", .float(end - started + random.uniform(0, 0.999)))]
-        event(end + 0.3, "PrintCancelled", fileFieldsAdding(failedFields) + tail + [("reason", .string("cancelled"))])
-        event(end + 0.31, "GcodeScriptAfterPrintCancelledRunning", fileFields)
-        event(end + 0.34, "GcodeScriptAfterPrintCancelledFinished", fileFields)
-        event(end + 0.35, "PrintFailed", fileFieldsAdding(failedFields) + tail + [("reason", .string("cancelled"))])
-      } else {
-        event(end + 0.3, "PrintCancelled", fileFields)
-        event(end + 0.35, "PrintFailed", fileFields)
-      }
-      state(end + 0.4, "OPERATIONAL", "Operational")
-      finishedAt = end + 0.4
-      progress(end + 0.45, location: "local", path: o.fileName, percent: 0)
-      movie(end + 1, frames: frames, failed: true, started: started)
-    case .failed:
-      let fraction = printedFraction(end)
-      state(end, "ERROR", "Error")
-      let message = "Too many consecutive timeouts, printer still connected and alive?"
-      if current {
-        let position: Payload = .object(["x", "t", "z", "e", "y", "f"].map { ($0, Payload.null) })
-        event(end + 0.01, "PrintFailed", fileFieldsAdding([
-          ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
-          ("progress", .float(twoDecimals(fraction * 10000) / 10000)),
-        ]) + [("time", .float(end - started + random.uniform(0, 0.999))), ("reason", .string("error")), ("error", .string(message))])
-        event(end + 0.02, "Error", [("error", .string(message)), ("reason", .string("timeout")), ("consequence", .string("disconnect"))])
-      } else {
-        event(end + 0.01, "PrintFailed", fileFields)
-        event(end + 0.02, "Error", [("error", .string(message))])
-      }
-      event(end + 0.05, "Disconnected")
-      state(end + 0.06, current ? "CLOSED_WITH_ERROR" : "CLOSED", "Offline after error")
-      finishedAt = end + 0.06
-      stopTemperaturesAt = end
+    return (z, frames)
+  }
+
+  /// The job prints to the end (after a pause, with `.pausedResumed`): the final lift, PrintDone, the movie.
+  private mutating func finishPrinting(_ timeline: JobTimeline, started: Double, lastZ z: Double?, frames: Int)
+    -> JobEnding
+  {
+    let end = timeline.end
+    if let p = timeline.pauseAt {
+      pause(at: p, length: timeline.pauseLength, z: z ?? o.layerHeight, fraction: timeline.printedFraction(p))
     }
-    // Progress: a 5 s timer from FileSelected, publishing when the percentage (or path) changed.
+    if let lastZ = z { zChange(end - 0.5, new: twoDecimals(lastZ + 10), old: lastZ) }  // the final lift
+    tool.setTarget(0, at: end - 0.3)
+    bed.setTarget(0, at: end - 0.3)
+    if current {
+      state(end, "FINISHING", "Finishing")
+      event(end + 0.01, "ChartMarked", [("type", .string("done")), ("label", .string("Done"))])
+    }
+    let time = end - started + random.uniform(0, 0.999)
+    event(end + 0.02, "PrintDone", current
+      ? fileFields.filter { $0.0 != "user" } + [("time", .float(time))]
+      : [("origin", .string("local")), ("name", .string(o.fileName)), ("file", .string(uploads + o.fileName)),
+         ("time", .float(time)), ("path", .string(o.fileName)), ("filename", .string(o.fileName)), ("size", .int(o.fileSize))])
+    if current {
+      event(end + 0.03, "GcodeScriptAfterPrintDoneRunning", fileFields)
+      event(end + 0.06, "GcodeScriptAfterPrintDoneFinished", fileFields)
+    }
+    state(end + 0.1, "OPERATIONAL", "Operational")
+    movie(end + 0.5, frames: frames, failed: false, started: started)
+    return JobEnding(finishedAt: end + 0.1, targetChanges: [end - 0.25])
+  }
+
+  /// The user cancels the job: PrintCancelled, then PrintFailed with reason `cancelled`, progress back to 0.
+  private mutating func cancel(_ timeline: JobTimeline, started: Double, frames: Int) -> JobEnding {
+    let end = timeline.end
+    tool.setTarget(0, at: end + 0.2)
+    bed.setTarget(0, at: end + 0.2)
+    let position: Payload = .object(["x", "t", "z", "e", "y", "f"].map { ($0, Payload.null) })
+    let fraction = timeline.printedFraction(end)
+    let failedFields: [(String, Payload)] = [
+      ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
+      ("progress", .float(twoDecimals(fraction * 100))),
+    ]
+    if current {
+      state(end, "CANCELLING", "Cancelling")
+      event(end + 0.01, "PrintCancelling", fileFields)
+      let tail: [(String, Payload)] = [("time", .float(end - started + random.uniform(0, 0.999)))]
+      event(end + 0.3, "PrintCancelled", fileFieldsAdding(failedFields) + tail + [("reason", .string("cancelled"))])
+      event(end + 0.31, "GcodeScriptAfterPrintCancelledRunning", fileFields)
+      event(end + 0.34, "GcodeScriptAfterPrintCancelledFinished", fileFields)
+      event(end + 0.35, "PrintFailed", fileFieldsAdding(failedFields) + tail + [("reason", .string("cancelled"))])
+    } else {
+      event(end + 0.3, "PrintCancelled", fileFields)
+      event(end + 0.35, "PrintFailed", fileFields)
+    }
+    state(end + 0.4, "OPERATIONAL", "Operational")
+    progress(end + 0.45, location: "local", path: o.fileName, percent: 0)
+    movie(end + 1, frames: frames, failed: true, started: started)
+    return JobEnding(finishedAt: end + 0.4, targetChanges: [end + 0.25])
+  }
+
+  /// The printer stops answering: PrintFailed with reason `error`, Error, and the connection closes.
+  private mutating func fail(_ timeline: JobTimeline, started: Double) -> JobEnding {
+    let end = timeline.end
+    let fraction = timeline.printedFraction(end)
+    state(end, "ERROR", "Error")
+    let message = "Too many consecutive timeouts, printer still connected and alive?"
+    if current {
+      let position: Payload = .object(["x", "t", "z", "e", "y", "f"].map { ($0, Payload.null) })
+      event(end + 0.01, "PrintFailed", fileFieldsAdding([
+        ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
+        ("progress", .float(twoDecimals(fraction * 10000) / 10000)),
+      ]) + [("time", .float(end - started + random.uniform(0, 0.999))), ("reason", .string("error")), ("error", .string(message))])
+      event(end + 0.02, "Error", [("error", .string(message)), ("reason", .string("timeout")), ("consequence", .string("disconnect"))])
+    } else {
+      event(end + 0.01, "PrintFailed", fileFields)
+      event(end + 0.02, "Error", [("error", .string(message))])
+    }
+    event(end + 0.05, "Disconnected")
+    state(end + 0.06, current ? "CLOSED_WITH_ERROR" : "CLOSED", "Offline after error")
+    return JobEnding(finishedAt: end + 0.06, stopTemperaturesAt: end)
+  }
+
+  /// Progress: a 5 s timer from FileSelected, publishing when the percentage (or path) changed; 100 % and
+  /// the statistics once a job printed to its end.
+  private mutating func reportProgress(_ timeline: JobTimeline, selected: Double, finishedAt: Double) {
     var lastPercent = -1
     var tick = selected + 5
     while tick < finishedAt {
-      let percent = Int(printedFraction(tick) * 100)
+      let percent = Int(timeline.printedFraction(tick) * 100)
       if percent != lastPercent {
         progress(tick, location: "local", path: o.fileName, percent: percent)
         lastPercent = percent
@@ -360,10 +443,6 @@ struct PrinterJob {
       progress(finishedAt + 0.05, location: "local", path: o.fileName, percent: 100)
       if current { event(finishedAt + 0.1, "MetadataStatisticsUpdated", [("storage", .string("local")), ("path", .string(o.fileName))]) }
     }
-    // Temperatures from the printer connection until a while after the job.
-    let until = stopTemperaturesAt ?? (finishedAt + 120)
-    temperatures(from: temperaturesFrom, until: until, fastFrom: started + 1, fastUntil: heated, extra: targetChanges)
-    emit()
   }
 
   private mutating func zChange(_ t: Double, new: Double, old: Double?) {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MQTTDumper
+import MQTTCapture
 
 @main
 struct MQTTDumperCommand: ParsableCommand {
@@ -20,6 +20,12 @@ struct MQTTDumperCommand: ParsableCommand {
   static func main() {
     // Output to a closed pipe is an EPIPE error the commands handle, not a silent death.
     signal(SIGPIPE, SIG_IGN)
-    Self.main(nil)
+    // ArgumentParser's `main`, but a library error that escapes a command is shown as its user sentence.
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      exit(withError: UserFacingError.wrapping(error))
+    }
   }
 }

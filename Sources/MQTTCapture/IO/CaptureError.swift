@@ -4,42 +4,80 @@
   import Darwin
 #endif
 
-/// Everything that can go wrong reading or writing a capture, each as one sentence a user can act on.
+/// Everything that can go wrong reading or writing a capture, each as one sentence a user can act on:
+/// what, where, and what to do, in this library's terms (see `problem` and `advice`). System errors keep
+/// their `errno`.
 public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The file exists and the mode was `.createNew`.
   case fileExists(path: String)
+  /// `open` failed with this `errno`.
   case cannotOpen(path: String, errno: Int32)
+  /// `write` (or `close`) failed with this `errno`.
   case writeFailed(path: String, errno: Int32)
+  /// `read` failed with this `errno`.
   case readFailed(path: String, errno: Int32)
+  /// The file has no bytes.
   case empty(path: String)
+  /// The file is something else: `reason` says what.
   case notACapture(path: String, reason: String)
+  /// The file is in a format version newer than this library reads.
   case newerVersion(path: String, version: Int)
+  /// A line that is not a record, or damaged compressed data.
   case corrupt(path: String, line: Int, reason: String)
+  /// An append to a file that was cut off: its gzip stream cannot be continued.
   case cannotAppendToTruncated(path: String)
 
-  public var description: String {
+  /// What is wrong, where: the sentence without its advice.
+  public var problem: String {
     switch self {
     case .fileExists(let path):
-      return "\(path) already exists; choose another file name, or pass --force to replace it or --append to add to it."
+      return "\(path) already exists"
     case .cannotOpen(let path, let code):
-      return "cannot open \(path): \(systemMessage(code)); check the path and its permissions."
+      return "cannot open \(path): \(systemMessage(code))"
     case .writeFailed(let path, let code):
-      return "cannot write to \(path): \(systemMessage(code)); the file keeps every record written before this, "
-        + "free some space or choose another place and capture again."
+      return "cannot write to \(path): \(systemMessage(code))"
     case .readFailed(let path, let code):
-      return "cannot read \(path): \(systemMessage(code))."
+      return "cannot read \(path): \(systemMessage(code))"
     case .empty(let path):
-      return "\(path) is empty, not an mqtt-dumper capture; record one with `mqtt-dumper capture -o FILE`."
+      return "\(path) is empty, not an mqtt-dumper capture"
     case .notACapture(let path, let reason):
-      return "\(path) is not an mqtt-dumper capture (\(reason)); record one with `mqtt-dumper capture -o FILE`."
+      return "\(path) is not an mqtt-dumper capture (\(reason))"
     case .newerVersion(let path, let version):
       return "\(path) is a version \(version) capture, newer than this mqtt-dumper reads (version "
-        + "\(CaptureHeader.currentVersion)); upgrade mqtt-dumper to read it."
+        + "\(CaptureHeader.currentVersion))"
     case .corrupt(let path, let line, let reason):
-      return "\(path) is corrupt at line \(line): \(reason); the records before it are intact."
+      return "\(path) is corrupt at line \(line): \(reason)"
     case .cannotAppendToTruncated(let path):
-      return "cannot append to \(path): it was cut off (the recorder did not finish it); "
-        + "capture into a new file instead, the old one still reads up to its last complete record."
+      return "cannot append to \(path): it was cut off (the recorder did not finish it)"
     }
+  }
+
+  /// What to do about it, in this library's terms; nil where the problem says it all.
+  public var advice: String? {
+    switch self {
+    case .fileExists:
+      return "choose another file name, or replace it or add to it (`CaptureWriter.Mode`)"
+    case .cannotOpen:
+      return "check the path and its permissions"
+    case .writeFailed:
+      return "the file keeps every record written before this, "
+        + "free some space or choose another place and capture again"
+    case .readFailed:
+      return nil
+    case .empty, .notACapture:
+      return "record one with `mqtt-dumper capture -o FILE`"
+    case .newerVersion:
+      return "upgrade mqtt-dumper to read it"
+    case .corrupt:
+      return "the records before it are intact"
+    case .cannotAppendToTruncated:
+      return "capture into a new file instead, the old one still reads up to its last complete record"
+    }
+  }
+
+  /// The sentence: the problem, then the advice.
+  public var description: String {
+    advice.map { "\(problem); \($0)." } ?? "\(problem)."
   }
 }
 

@@ -1,5 +1,3 @@
-import CZlib
-
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -41,41 +39,33 @@ public final class CaptureReader {
   /// - Throws: `CaptureError` when the file cannot be read, is empty, or is not a capture.
   public init(path: String) throws {
     self.path = path
+    header = CaptureHeader(created: "", tool: "", broker: "", protocolName: "", subscriptions: [])
     if path == "-" {
       fd = STDIN_FILENO
       ownsDescriptor = false
     } else {
-      fd = open(path, O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { throw CaptureError.cannotOpen(path: path, errno: errno) }
-      ownsDescriptor = true
-      var info = stat()
-      if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
-        Glibc.close(fd)
-        throw CaptureError.notACapture(path: path, reason: "it is a directory")
+      do throws(SystemCallError) {
+        fd = try POSIX.open(path, O_RDONLY | O_CLOEXEC)
+      } catch {
+        throw CaptureError.cannotOpen(path: path, errno: error.code)
       }
+      ownsDescriptor = true
+    }
+    // Every property is set: from here on a throw runs deinit, which closes the descriptor (once).
+    var info = stat()
+    if ownsDescriptor, fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+      throw CaptureError.notACapture(path: path, reason: "it is a directory")
     }
     // Decide gzip or plain from the first two bytes.
-    var firstRead = false
-    var gzip = false
-    header = CaptureHeader(created: "", tool: "", broker: "", protocolName: "", subscriptions: [])
-    do {
-      firstRead = try fillRaw(minimum: 2)
-      gzip = raw.count >= 2 && raw[0] == 0x1F && raw[1] == 0x8B
-    } catch {
-      if ownsDescriptor { Glibc.close(fd) }
-      throw error
-    }
-    isCompressed = gzip
-    guard firstRead || !raw.isEmpty else {
-      if ownsDescriptor { Glibc.close(fd) }
-      throw CaptureError.empty(path: path)
-    }
-    if gzip { inflater = Inflater() }
+    let firstRead = try fillRaw(minimum: 2)
+    isCompressed = raw.count >= 2 && raw[0] == 0x1F && raw[1] == 0x8B
+    guard firstRead || !raw.isEmpty else { throw CaptureError.empty(path: path) }
+    if isCompressed { inflater = Inflater() }
     try readHeader()
   }
 
   deinit {
-    if ownsDescriptor { Glibc.close(fd) }
+    if ownsDescriptor { try? POSIX.close(fd) }
   }
 
   private func readHeader() throws {
@@ -255,89 +245,17 @@ public final class CaptureReader {
   private func fillRaw(minimum: Int) throws -> Bool {
     var gotAny = false
     while raw.count - rawStart < minimum {
-      let oldCount = raw.count
-      raw.reserveCapacity(oldCount + Self.chunkSize)
-      var n = 0
-      var failure: Int32 = 0
-      raw.append(contentsOf: repeatElement(0, count: Self.chunkSize))
-      raw.withUnsafeMutableBytes { buffer in
-        repeat {
-          n = read(fd, buffer.baseAddress! + oldCount, Self.chunkSize)
-        } while n < 0 && errno == EINTR
-        if n < 0 { failure = errno }
+      raw.reserveCapacity(raw.count + Self.chunkSize)
+      let n: Int
+      do throws(SystemCallError) {
+        n = try POSIX.read(fd, appendingTo: &raw, count: Self.chunkSize)
+      } catch {
+        throw CaptureError.readFailed(path: path, errno: error.code)
       }
-      raw.removeSubrange((oldCount + max(n, 0))...)
-      if n < 0 { throw CaptureError.readFailed(path: path, errno: failure) }
       if n == 0 { return gotAny }
       fileBytesRead += UInt64(n)
       gotAny = true
     }
     return true
-  }
-}
-
-/// A gzip stream being read.
-final class Inflater {
-  enum Result {
-    case consumed(Int)
-    case streamEnded(Int)
-    case corrupt(String)
-  }
-
-  private let stream: UnsafeMutablePointer<z_stream>
-  /// True between a member's first byte and its end: the file is cut off if it stops here.
-  private(set) var midStream = false
-  private var chunk = [UInt8](repeating: 0, count: 256 * 1024)
-
-  init() {
-    stream = .allocate(capacity: 1)
-    stream.initialize(to: z_stream())
-    let rc = mqttdumper_inflate_init_gzip(stream)
-    precondition(rc == Z_OK, "inflateInit2 failed: \(rc)")
-  }
-
-  deinit {
-    inflateEnd(stream)
-    stream.deallocate()
-  }
-
-  func reset() {
-    inflateReset(stream)
-    midStream = false
-  }
-
-  /// Inflates as much of `input` as it can, appending to `output`.
-  func inflate(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Result {
-    guard input.count > 0 else { return .consumed(0) }
-    midStream = true
-    stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
-    stream.pointee.avail_in = uInt(input.count)
-    defer { stream.pointee.next_in = nil }
-    let capacity = chunk.count
-    while true {
-      var rc: Int32 = Z_OK
-      var produced = 0
-      chunk.withUnsafeMutableBytes { out in
-        stream.pointee.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
-        stream.pointee.avail_out = uInt(capacity)
-        rc = CZlib.inflate(stream, Z_NO_FLUSH)
-        produced = capacity - Int(stream.pointee.avail_out)
-      }
-      if produced > 0 { output.append(contentsOf: chunk[0..<produced]) }
-      let used = input.count - Int(stream.pointee.avail_in)
-      switch rc {
-      case Z_STREAM_END:
-        midStream = false
-        return .streamEnded(used)
-      case Z_OK:
-        // One output chunk at a time, so damage is found at the line where it is, not ahead of it.
-        return .consumed(used)
-      case Z_BUF_ERROR:
-        return .consumed(used)
-      default:
-        let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
-        return .corrupt(message)
-      }
-    }
   }
 }

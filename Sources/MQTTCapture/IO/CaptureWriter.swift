@@ -1,10 +1,12 @@
-import CZlib
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Writes one capture file: a header line, then records, gzip-compressed (for `.gz` names) or plain.
 ///
 /// Crash safety comes from the flush policy: records are gathered in memory, and `flushIfDue()`
 /// (called by the capture loop at least every few tens of milliseconds) pushes them through a
-/// `Z_SYNC_FLUSH` into the file once the oldest is `flushInterval` old. A `kill -9` therefore loses at
+/// sync flush (`Deflater.Flush.sync`) into the file once the oldest is `flushInterval` old. A `kill -9` therefore loses at
 /// most about that long of messages, and the file reads cleanly up to its last flushed record.
 public final class CaptureWriter {
   /// What to do when the file exists.
@@ -115,7 +117,7 @@ public final class CaptureWriter {
 
   private func afterAppend() throws {
     if pendingSince == nil { pendingSince = monotonicNanoseconds() }
-    if pending.count >= 128 * 1024 { try drain(flush: Z_NO_FLUSH) }
+    if pending.count >= 128 * 1024 { try drain(flush: .none) }
   }
 
   /// Flushes when the oldest unflushed record has waited `flushInterval`, and syncs flushed data at most
@@ -144,7 +146,7 @@ public final class CaptureWriter {
 
   /// Pushes every record written so far into the file, readable by anyone from now on.
   public func flush() throws {
-    try drain(flush: Z_SYNC_FLUSH)
+    try drain(flush: .sync)
     pendingSince = nil
     unsynced = true
   }
@@ -153,12 +155,12 @@ public final class CaptureWriter {
   public func close() throws {
     guard !closed else { return }
     closed = true
-    try drain(flush: Z_FINISH)
+    try drain(flush: .finish)
     file.sync()
     try file.close()
   }
 
-  private func drain(flush mode: Int32) throws {
+  private func drain(flush mode: Deflater.Flush) throws {
     uncompressedBytes += UInt64(pending.count)
     defer { pending.removeAll(keepingCapacity: true) }
     if let deflater {

@@ -1,7 +1,27 @@
 import CZlib
 
 /// A gzip stream being written: compresses what it is given and hands the output to a file.
+///
+/// With `Inflater`, the only code that speaks zlib; callers choose a `Flush` and never see its constants.
 final class Deflater {
+  /// How much of what was given must come out of the compressor now.
+  enum Flush {
+    /// Keep compressing: output comes when zlib has a block ready (`Z_NO_FLUSH`).
+    case none
+    /// Everything so far, byte-aligned, so a reader can decompress up to here (`Z_SYNC_FLUSH`).
+    case sync
+    /// Everything, and the gzip trailer: the stream is complete (`Z_FINISH`).
+    case finish
+
+    fileprivate var zlibValue: Int32 {
+      switch self {
+      case .none: return Z_NO_FLUSH
+      case .sync: return Z_SYNC_FLUSH
+      case .finish: return Z_FINISH
+      }
+    }
+  }
+
   private let stream: UnsafeMutablePointer<z_stream>
   private var output: [UInt8]
 
@@ -19,8 +39,8 @@ final class Deflater {
     stream.deallocate()
   }
 
-  /// Compresses `input` with `flush` (Z_NO_FLUSH, Z_SYNC_FLUSH or Z_FINISH) and writes all output to `file`.
-  func compress(_ input: UnsafeRawBufferPointer, flush: Int32, into file: OutputFile) throws {
+  /// Compresses `input`, flushing as `flush` says, and writes all output to `file`.
+  func compress(_ input: UnsafeRawBufferPointer, flush: Flush, into file: OutputFile) throws {
     stream.pointee.next_in = UnsafeMutablePointer(
       mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
     stream.pointee.avail_in = uInt(input.count)
@@ -30,7 +50,7 @@ final class Deflater {
       repeat {
         stream.pointee.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
         stream.pointee.avail_out = uInt(capacity)
-        let rc = deflate(stream, flush)
+        let rc = deflate(stream, flush.zlibValue)
         precondition(rc != Z_STREAM_ERROR, "deflate stream error")
         let produced = capacity - Int(stream.pointee.avail_out)
         if produced > 0 {

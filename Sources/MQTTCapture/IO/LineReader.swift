@@ -19,13 +19,16 @@ public final class LineReader {
       fd = STDIN_FILENO
       owns = false
     } else {
-      fd = open(path, O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { throw CaptureError.cannotOpen(path: path, errno: errno) }
+      do throws(SystemCallError) {
+        fd = try POSIX.open(path, O_RDONLY | O_CLOEXEC)
+      } catch {
+        throw CaptureError.cannotOpen(path: path, errno: error.code)
+      }
       owns = true
     }
   }
 
-  deinit { if owns { close(fd) } }
+  deinit { if owns { try? POSIX.close(fd) } }
 
   /// The next line without its newline, or nil at the end.
   public func next() throws -> ArraySlice<UInt8>? {
@@ -51,16 +54,11 @@ public final class LineReader {
         start = 0
       }
       searchFrom = buffer.count
-      let old = buffer.count
-      buffer.append(contentsOf: repeatElement(0, count: 256 * 1024))
-      var n = 0
-      buffer.withUnsafeMutableBytes { b in
-        repeat { n = read(fd, b.baseAddress! + old, 256 * 1024) } while n < 0 && errno == EINTR
+      do throws(SystemCallError) {
+        if try POSIX.read(fd, appendingTo: &buffer, count: 256 * 1024) == 0 { atEnd = true }
+      } catch {
+        throw CaptureError.readFailed(path: path, errno: error.code)
       }
-      let code = errno
-      buffer.removeSubrange((old + max(n, 0))...)
-      if n < 0 { throw CaptureError.readFailed(path: path, errno: code) }
-      if n == 0 { atEnd = true }
     }
   }
 }

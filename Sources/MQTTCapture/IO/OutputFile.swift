@@ -20,13 +20,13 @@ final class OutputFile {
     case .replace: flags |= O_TRUNC
     case .append: flags |= O_APPEND
     }
-    let fd = open(path, flags, 0o644)
-    guard fd >= 0 else {
-      if errno == EEXIST { throw CaptureError.fileExists(path: path) }
-      throw CaptureError.cannotOpen(path: path, errno: errno)
+    do throws(SystemCallError) {
+      fd = try POSIX.open(path, flags, 0o644)
+    } catch {
+      if error.code == EEXIST { throw CaptureError.fileExists(path: path) }
+      throw CaptureError.cannotOpen(path: path, errno: error.code)
     }
     self.path = path
-    self.fd = fd
     self.ownsDescriptor = true
   }
 
@@ -38,32 +38,30 @@ final class OutputFile {
   }
 
   func write(_ bytes: UnsafeRawBufferPointer) throws {
-    var offset = 0
-    while offset < bytes.count {
-      let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw CaptureError.writeFailed(path: path, errno: errno)
-      }
-      offset += n
-      bytesWritten += UInt64(n)
+    do throws(SystemCallError) {
+      try POSIX.writeAll(fd, bytes) { bytesWritten += UInt64($0) }
+    } catch {
+      throw CaptureError.writeFailed(path: path, errno: error.code)
     }
   }
 
   /// Asks the kernel to put what was written on the disk, so a power cut cannot take it.
   func sync() {
-    if ownsDescriptor { _ = fdatasync(fd) }
+    if ownsDescriptor { POSIX.syncData(fd) }
   }
 
   func close() throws {
     guard ownsDescriptor, fd >= 0 else { return }
-    let result = Glibc.close(fd)
-    fd = -1
-    if result != 0 { throw CaptureError.writeFailed(path: path, errno: errno) }
+    defer { fd = -1 }
+    do throws(SystemCallError) {
+      try POSIX.close(fd)
+    } catch {
+      throw CaptureError.writeFailed(path: path, errno: error.code)
+    }
   }
 
   deinit {
-    if ownsDescriptor, fd >= 0 { _ = Glibc.close(fd) }
+    if ownsDescriptor, fd >= 0 { try? POSIX.close(fd) }
   }
 }
 

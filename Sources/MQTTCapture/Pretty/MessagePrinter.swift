@@ -19,12 +19,13 @@ public struct MessagePrinter {
   public var reset = "\u{1B}[0m"
 
   /// The date-and-time text of the last second shown: most messages share it with the one before.
-  private final class TimeCache {
+  /// A value like the rest of the printer, so printing mutates it (and copies don't share it).
+  private struct TimeCache {
     var second: Int64 = .min
     var utc = false
     var text = ""
   }
-  private let timeCache = TimeCache()
+  private var timeCache = TimeCache()
 
   public init(layout: Layout = .pretty, renderer: PayloadRenderer = PayloadRenderer()) {
     self.layout = layout
@@ -32,7 +33,7 @@ public struct MessagePrinter {
   }
 
   /// Appends one message, newline-terminated.
-  public func append(_ m: CapturedMessage, to out: inout [UInt8]) {
+  public mutating func append(_ m: CapturedMessage, to out: inout [UInt8]) {
     switch layout {
     case .jsonl:
       RecordEncoder.append(m, to: &out)
@@ -83,7 +84,7 @@ public struct MessagePrinter {
   }
 
   /// Appends what the pretty layout shows for a connection event (nothing in the others).
-  public func append(_ event: ConnectionEvent, to out: inout [UInt8]) {
+  public mutating func append(_ event: ConnectionEvent, to out: inout [UInt8]) {
     guard layout == .pretty else { return }
     let reason = event.reason.map { ": \($0)" } ?? ""
     let what = event.kind.summary
@@ -122,7 +123,7 @@ public struct MessagePrinter {
   }
 
   /// `2025-11-25 11:07:36.123` in local time (or UTC with `utc`).
-  public func formatTime(_ ts: Timestamp) -> String {
+  public mutating func formatTime(_ ts: Timestamp) -> String {
     let second = ts.microseconds / 1_000_000
     let millis = Int((ts.microseconds % 1_000_000) / 1000)
     let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"

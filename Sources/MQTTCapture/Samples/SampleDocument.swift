@@ -1,5 +1,5 @@
 /// Turns a capture into a document of every topic with a description and sample payloads, formatted
-/// like the 2017 OctoPrint MQTT events document.
+/// like the 2017 OctoPrint MQTT events document. What the topics are comes from the catalog it is given.
 public struct SampleDocument {
   /// What was seen on one topic.
   public struct TopicSamples {
@@ -19,8 +19,14 @@ public struct SampleDocument {
   public private(set) var messages = 0
   public private(set) var first: Timestamp?
   public private(set) var last: Timestamp?
+  /// Families, descriptions and order of the topics.
+  public let catalog: any TopicCatalog
 
-  public init() {}
+  /// An empty document.
+  /// - Parameter catalog: what the topics are; by default, what their names say.
+  public init(catalog: any TopicCatalog = DerivedTopicCatalog()) {
+    self.catalog = catalog
+  }
 
   /// Adds a message.
   public mutating func add(_ m: CapturedMessage) {
@@ -33,7 +39,7 @@ public struct SampleDocument {
     } else {
       i = topics.count
       byTopic[m.topic] = i
-      topics.append(TopicSamples(topic: m.topic, info: TopicCatalog.describe(m.topic)))
+      topics.append(TopicSamples(topic: m.topic, info: catalog.describe(m.topic)))
     }
     topics[i].messages += 1
     if topics[i].distinct.count < Self.maxDistinct, !topics[i].seen.contains(m.payload) {
@@ -42,7 +48,7 @@ public struct SampleDocument {
     }
   }
 
-  /// Topics grouped by family: the document's families first, in its order, then others as first seen.
+  /// Topics grouped by family: the catalog's families first, in its order, then others as first seen.
   public func families() -> [(family: String, topics: [TopicSamples])] {
     var order: [String] = []
     var groups: [String: [TopicSamples]] = [:]
@@ -50,12 +56,13 @@ public struct SampleDocument {
       if groups[t.info.family] == nil { order.append(t.info.family) }
       groups[t.info.family, default: []].append(t)
     }
-    let known = TopicCatalog.familyOrder.filter { groups[$0] != nil }
-    let others = order.filter { !TopicCatalog.familyOrder.contains($0) }
+    let familyOrder = catalog.familyOrder
+    let known = familyOrder.filter { groups[$0] != nil }
+    let others = order.filter { !familyOrder.contains($0) }
     return (known + others).map { family in
       let members = groups[family]!.enumerated().sorted { a, b in
-        let ra = TopicCatalog.rank(a.element.topic) ?? Int.max
-        let rb = TopicCatalog.rank(b.element.topic) ?? Int.max
+        let ra = catalog.rank(a.element.topic) ?? Int.max
+        let rb = catalog.rank(b.element.topic) ?? Int.max
         return ra != rb ? ra < rb : a.offset < b.offset
       }.map(\.element)
       return (family, members)

@@ -54,11 +54,11 @@ public struct ConnectionOptions: Sendable, Equatable {
       scheme = "mqtts"
       rest = url.dropFirst(8)
     } else {
-      throw MQTTError.invalidURL(url, "it must start with mqtt:// or mqtts://")
+      throw MQTTError.invalidURL(url, .scheme)
     }
     if let slash = rest.firstIndex(of: "/") {
       guard rest[slash...].allSatisfy({ $0 == "/" }) else {
-        throw MQTTError.invalidURL(url, "a path is not allowed; give topics with -t")
+        throw MQTTError.invalidURL(url, .path)
       }
       rest = rest[..<slash]
     }
@@ -78,20 +78,20 @@ public struct ConnectionOptions: Sendable, Equatable {
       hostPart = hostPart[hostPart.index(after: close)...]
       if hostPart.hasPrefix(":") {
         guard let p = Int(hostPart.dropFirst()), (1...65535).contains(p) else {
-          throw MQTTError.invalidURL(url, "the port must be a number from 1 to 65535")
+          throw MQTTError.invalidURL(url, .port)
         }
         port = p
       }
     } else if let colon = hostPart.lastIndex(of: ":") {
       guard let p = Int(hostPart[hostPart.index(after: colon)...]), (1...65535).contains(p) else {
-        throw MQTTError.invalidURL(url, "the port must be a number from 1 to 65535")
+        throw MQTTError.invalidURL(url, .port)
       }
       port = p
       host = String(hostPart[..<colon])
     } else {
       host = String(hostPart)
     }
-    guard !host.isEmpty else { throw MQTTError.invalidURL(url, "it names no host") }
+    guard !host.isEmpty else { throw MQTTError.invalidURL(url, .noHost) }
     if scheme == "mqtts", tls == nil { tls = TLSOptions() }
   }
 }

@@ -1,24 +1,31 @@
 import CMosquitto
 import Glibc
+import MQTTCapture
 
 // libmosquitto calls plain C functions; they find their `MQTTClient` through the userdata pointer,
-// which `init` set to an unretained reference (the client outlives its handle).
+// which `configure` set to an unretained reference (the client outlives its handle).
+//
+// These callbacks touch the client's (non-Sendable) state, so they may only run on the caller's thread:
+// inside `runOnce` and the calls built on it. `startBackgroundLoop` swaps them for the ones in
+// `MQTTClient+BackgroundLoop.swift`, which reach nothing but a Sendable `BackgroundLoop`.
 
 extension MQTTClient {
+  /// Points libmosquitto's callbacks and userdata at this client, for loops run on the caller's thread.
   func installCallbacks() {
+    mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
     mosquitto_connect_v5_callback_set(handle) { _, userdata, rc, flags, _ in
       let client = MQTTClient.from(userdata)
       client.connackCode = rc
       client.sessionPresent = flags & 1 != 0
       if rc == 0 {
-        client.isConnected = true
+        client.connected = true
         client.lastDisconnectReason = nil
         client.onConnect?(client.sessionPresent)
       }
     }
     mosquitto_disconnect_v5_callback_set(handle) { _, userdata, rc, _ in
       let client = MQTTClient.from(userdata)
-      client.isConnected = false
+      client.connected = false
       if rc >= 128 { client.brokerDisconnectCode = rc }
       if rc != 0 && rc != Int32(MOSQ_ERR_CONN_LOST.rawValue) && rc != Int32(MOSQ_ERR_ERRNO.rawValue) {
         let text = rc >= 128 ? String(cString: mosquitto_reason_string(rc)) : String(cString: mosquitto_strerror(rc))
@@ -50,26 +57,32 @@ extension MQTTClient {
       let client = MQTTClient.from(userdata)
       guard let onMessage = client.onMessage else { return }
       let m = message.pointee
-      let topicLength = strlen(m.topic)
       // Header, lengths and packet id are under 12 bytes; properties may add more.
+      let topicLength = strlen(m.topic)
       let size = topicLength + Int(m.payloadlen) + (props == nil ? 12 : 96)
       client.packetEstimate = max(size, client.packetEstimate - client.packetEstimate / 64)
-      var properties = MQTTProperties()
-      var subscriptionID: UInt32?
-      if let props { MQTTClient.read(props, into: &properties, subscriptionID: &subscriptionID) }
       let now = Timestamp.now()
       if now.microseconds - client.receiveTime.microseconds >= 1000 { client.receiveTime = now }
-      onMessage(
-        ReceivedMessage(
-          timestamp: client.receiveTime, topic: UnsafeRawBufferPointer(start: m.topic, count: topicLength),
-          payload: UnsafeRawBufferPointer(start: m.payload, count: m.payload == nil ? 0 : Int(m.payloadlen)),
-          qos: MQTTQoS(rawValue: UInt8(clamping: m.qos)) ?? .atMostOnce, retain: m.retain, properties: properties,
-          subscriptionID: subscriptionID))
+      onMessage(MQTTClient.received(m, topicLength: topicLength, properties: props, at: client.receiveTime))
     }
   }
 
   static func from(_ userdata: UnsafeMutableRawPointer?) -> MQTTClient {
     Unmanaged<MQTTClient>.fromOpaque(userdata!).takeUnretainedValue()
+  }
+
+  /// A view of a message libmosquitto handed to a callback, valid as long as the callback runs.
+  static func received(
+    _ m: mosquitto_message, topicLength: Int, properties props: OpaquePointer?, at time: Timestamp
+  ) -> ReceivedMessage {
+    var properties = MQTTProperties()
+    var subscriptionID: UInt32?
+    if let props { read(props, into: &properties, subscriptionID: &subscriptionID) }
+    return ReceivedMessage(
+      timestamp: time, topic: UnsafeRawBufferPointer(start: m.topic, count: topicLength),
+      payload: UnsafeRawBufferPointer(start: m.payload, count: m.payload == nil ? 0 : Int(m.payloadlen)),
+      qos: MQTTQoS(rawValue: UInt8(clamping: m.qos)) ?? .atMostOnce, retain: m.retain, properties: properties,
+      subscriptionID: subscriptionID)
   }
 
   /// Copies a PUBLISH's properties into Swift values.

@@ -1,5 +1,6 @@
 import CMosquitto
 import Glibc
+import MQTTCapture
 
 /// A message as libmosquitto hands it over: its bytes are borrowed, valid only during the callback.
 public struct ReceivedMessage: ~Copyable {
@@ -23,15 +24,21 @@ public struct ReceivedMessage: ~Copyable {
   }
 }
 
-/// A connection to one broker over libmosquitto, driven by the caller's loop (`runOnce`), single-threaded.
+/// A connection to one broker over libmosquitto, driven by the caller's loop (`runOnce`) on the caller's
+/// thread, or, for a subscriber that must keep listening while its caller is busy, by a libmosquitto thread
+/// of its own (`startBackgroundLoop(onMessage:)`).
 ///
-/// This and `MQTTClient+Callbacks.swift` are the only files that speak libmosquitto; everything above
-/// them sees `CapturedMessage`s and `MQTTError`s.
+/// The files in `Broker/` are the only ones that speak libmosquitto; everything above them sees
+/// `CapturedMessage`s and `MQTTError`s.
 public final class MQTTClient {
   /// What the client was built with.
   public let options: ConnectionOptions
   /// True between an accepted CONNACK and the loss of the connection.
-  public internal(set) var isConnected = false
+  public var isConnected: Bool { backgroundLoop?.isConnected ?? connected }
+  /// `isConnected` while the caller runs the loop.
+  var connected = false
+  /// What libmosquitto's thread may touch while it runs the loop; nil while the caller runs it.
+  var backgroundLoop: BackgroundLoop?
 
   /// Called for every message received, with a view that is valid only during the call.
   public var onMessage: ((borrowing ReceivedMessage) -> Void)?
@@ -87,7 +94,8 @@ public final class MQTTClient {
   ///   - cleanSession: false for a persistent session the broker keeps while we are away.
   ///   - sessionExpiry: MQTT v5 session expiry in seconds, for persistent sessions.
   ///   - lowLatency: send every packet at once (no Nagle), for publishing on a schedule; costs throughput.
-  /// - Throws: `MQTTError.setupFailed` when libmosquitto rejects an option (bad TLS files, for example).
+  /// - Throws: `MQTTError` when libmosquitto cannot create the client or rejects an option (TLS files that
+  ///   cannot be read or are not accepted, for example).
   public init(options: ConnectionOptions, cleanSession: Bool = true, sessionExpiry: UInt32 = 0, lowLatency: Bool = false)
     throws
   {
@@ -98,19 +106,22 @@ public final class MQTTClient {
     self.lowLatency = lowLatency
     clientID = options.clientID ?? "mqtt-dumper-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     guard let handle = mosquitto_new(clientID, cleanSession, nil) else {
-      throw MQTTError.setupFailed("cannot create an MQTT client: out of memory or invalid client id '\(clientID)'.")
+      throw MQTTError.clientNotCreated(clientID: clientID, errno: errno)
     }
     self.handle = handle
     try configure()
   }
 
   deinit {
+    if backgroundLoop != nil {
+      mosquitto_disconnect(handle)
+      mosquitto_loop_stop(handle, false)
+    }
     mosquitto_destroy(handle)
   }
 
   /// Gives a new (or reinitialised) handle every setting; libmosquitto forgets them all on reinitialising.
   private func configure() throws {
-    mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
     installCallbacks()
     let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
     mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version)
@@ -136,19 +147,18 @@ public final class MQTTClient {
   }
 
   private func configureTLS(_ tls: TLSOptions) throws {
-    for (flag, path) in [("--cafile", tls.caFile), ("--cert", tls.certFile), ("--key", tls.keyFile)] {
-      if let path, access(path, R_OK) != 0 {
-        throw MQTTError.setupFailed("cannot read \(path) given to \(flag): \(String(cString: strerror(errno))).")
-      }
+    let files: [(MQTTError.TLSFile, String?)] = [
+      (.caFile, tls.caFile), (.certificate, tls.certFile), (.privateKey, tls.keyFile),
+    ]
+    for (file, path) in files {
+      if let path, access(path, R_OK) != 0 { throw MQTTError.tlsFileUnreadable(file, path: path, errno: errno) }
     }
     if tls.caFile == nil && tls.caPath == nil {
       mosquitto_int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1)
     } else {
       let rc = mosquitto_tls_set(handle, tls.caFile, tls.caPath, tls.certFile, tls.keyFile, nil)
       guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-        throw MQTTError.setupFailed(
-          "the TLS files were not accepted (\(String(cString: mosquitto_strerror(rc)))); check --cafile, --capath, --cert and --key."
-        )
+        throw MQTTError.tlsFilesRejected(code: rc, text: String(cString: mosquitto_strerror(rc)))
       }
     }
     if tls.version != nil || tls.insecure {
@@ -174,6 +184,7 @@ public final class MQTTClient {
   /// Connects and waits for the broker to accept.
   /// - Throws: `MQTTError` with the reason (refused, unknown host, TLS, credentials, protocol, timeout).
   public func connect() throws {
+    requireCallerLoop()
     connackCode = nil
     var rc: Int32
     if options.protocolVersion == .v5 && sessionExpiry > 0 {
@@ -199,6 +210,7 @@ public final class MQTTClient {
   /// whose PUBREL would then deliver the stale message in place of the new one. A handle with messages of
   /// its own still unacknowledged keeps them instead, so that libmosquitto sends them again.
   public func reconnect() throws {
+    requireCallerLoop()
     connackCode = nil
     if cleanSession && outstandingPublishes == 0 {
       mosquitto_reinitialise(handle, clientID, true, nil)
@@ -222,10 +234,8 @@ public final class MQTTClient {
           throw MQTTError.connect(rc: lastErrorCode, errno: 0, options: options)
         }
         throw MQTTError.connectFailed(
-          broker: options.brokerDescription, reason: "the broker closed the connection (\(reason))",
-          advice: options.protocolVersion == .v5
-            ? "it may not speak MQTT v5 (try -V mqttv311) or may need TLS (mqtts://)."
-            : "it may need TLS (mqtts://) or other credentials.")
+          broker: options.brokerDescription, code: lastErrorCode,
+          failure: .closedBeforeAnswer(reason: reason, protocolVersion: options.protocolVersion))
       }
       if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: options.brokerDescription) }
     }
@@ -238,7 +248,7 @@ public final class MQTTClient {
   public func disconnect() {
     if isConnected {
       mosquitto_disconnect(handle)
-      isConnected = false
+      connected = false
     }
   }
 
@@ -251,6 +261,7 @@ public final class MQTTClient {
   public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = true, identifier: UInt32? = nil)
     throws
   {
+    requireCallerLoop()
     guard mosquitto_sub_topic_check(filter) == MOSQ_ERR_SUCCESS.rawValue else {
       throw MQTTError.invalidTopicFilter(filter)
     }
@@ -278,6 +289,7 @@ public final class MQTTClient {
     topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false,
     properties: MQTTProperties = MQTTProperties()
   ) throws {
+    requireCallerLoop()
     var props: OpaquePointer? = nil
     defer { mosquitto_property_free_all(&props) }
     if options.protocolVersion == .v5 { props = Self.makeProperties(properties) }
@@ -290,7 +302,8 @@ public final class MQTTClient {
       if rc == MOSQ_ERR_INVAL.rawValue || rc == MOSQ_ERR_MALFORMED_UTF8.rawValue {
         throw MQTTError.invalidTopic(topic)
       }
-      throw MQTTError.publishFailed(topic: topic, reason: String(cString: mosquitto_strerror(rc)).lowercased())
+      let reason = String(cString: mosquitto_strerror(rc)).lowercased()
+      throw MQTTError.publishFailed(topic: topic, code: rc, reason: reason)
     }
     outstandingPublishes += 1
     // Only MQTT v5 acknowledgements carry a reason code; 3.1.1 brokers drop refused messages silently.
@@ -333,21 +346,6 @@ public final class MQTTClient {
 
   // MARK: - The loop
 
-  /// Hands the connection to a libmosquitto thread of its own (callbacks then run there).
-  public func startBackgroundLoop() throws {
-    let rc = mosquitto_loop_start(handle)
-    guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-      throw MQTTError.setupFailed("cannot start the MQTT network thread: \(String(cString: mosquitto_strerror(rc))).")
-    }
-  }
-
-  /// Disconnects and waits for the background loop to end.
-  public func stopBackgroundLoop() {
-    mosquitto_disconnect(handle)
-    mosquitto_loop_stop(handle, false)
-    isConnected = false
-  }
-
   /// What one turn of the loop found.
   public enum LoopResult: Equatable {
     case ok
@@ -360,6 +358,7 @@ public final class MQTTClient {
   /// `mosquitto_loop` handles one packet per call and a `select` each time; this reads packets
   /// back to back while the socket has bytes waiting, which is what keeps up with a full-rate broker.
   public func runOnce(timeoutMilliseconds: Int32) -> LoopResult {
+    requireCallerLoop()
     let socket = mosquitto_socket(handle)
     guard socket >= 0 else {
       if brokerDisconnectCode != nil || lastEnd == nil { lastEnd = end(after: MOSQ_ERR_CONN_LOST.rawValue) }
@@ -402,7 +401,7 @@ public final class MQTTClient {
   }
 
   private func lost(_ rc: Int32) -> LoopResult {
-    isConnected = false
+    connected = false
     lastErrorCode = rc
     lastEnd = end(after: rc)
     var reason: String

@@ -2,104 +2,175 @@ import CMosquitto
 import Glibc
 import MQTTCapture
 
-/// What went wrong talking to a broker, each as one sentence that says what to do.
+/// What went wrong talking to a broker, as one sentence: what, where, and what to do, in this library's
+/// terms (a program built on it says which of its own options to change; see `problem` and `advice`).
+///
+/// Cases that come from a libmosquitto call keep its return code, and the `errno` behind a system error.
 public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
-  case invalidURL(String, String)
+  /// A broker URL that `ConnectionOptions.apply(url:)` cannot take.
+  case invalidURL(String, URLProblem)
+  /// A topic filter with misplaced wildcards.
   case invalidTopicFilter(String)
+  /// A topic that cannot be published to.
   case invalidTopic(String)
-  case setupFailed(String)
-  case connectFailed(broker: String, reason: String, advice: String)
-  case refusedByBroker(broker: String, reason: String, advice: String)
+  /// libmosquitto could not create a client (`mosquitto_new`): no memory, or an id it does not accept.
+  case clientNotCreated(clientID: String, errno: Int32)
+  /// A TLS file cannot be read.
+  case tlsFileUnreadable(TLSFile, path: String, errno: Int32)
+  /// libmosquitto did not accept the TLS files (`mosquitto_tls_set`): its return code and text.
+  case tlsFilesRejected(code: Int32, text: String)
+  /// libmosquitto could not start its network thread (`mosquitto_loop_start`): its return code and text.
+  case networkThreadFailed(code: Int32, text: String)
+  /// No connection came about; `code` is libmosquitto's return code.
+  case connectFailed(broker: String, code: Int32, failure: ConnectFailure)
+  /// The broker answered CONNECT with a refusal; `code` is the MQTT 3.1.1 return code or v5 reason code.
+  case refusedByBroker(broker: String, code: Int32, refusal: ConnectRefusal)
+  /// The broker did not answer in time (`ConnectionOptions.connectTimeout`, or a wait for acknowledgements).
   case timedOut(broker: String)
+  /// An established connection went away.
   case connectionLost(broker: String, reason: String)
-  case publishFailed(topic: String, reason: String)
+  /// libmosquitto did not take a message (`mosquitto_publish_v5`): its return code and text.
+  case publishFailed(topic: String, code: Int32, reason: String)
+  /// The broker refused a subscription (SUBACK reason code 0x80 or above).
   case subscriptionRejected(filter: String, broker: String, reason: String)
+  /// The broker dropped us because another client connected with our client id.
   case sessionTakenOver(broker: String, clientID: String)
+  /// The broker refused QoS 1/2 messages (PUBACK/PUBREC reason code 0x80 or above).
   case publishesRefused(broker: String, refused: Int, sent: Int, firstTopic: String, reason: String)
 
-  public var description: String {
+  /// Why a broker URL was not taken.
+  public enum URLProblem: Equatable, Sendable, CustomStringConvertible {
+    /// Neither `mqtt://` nor `mqtts://`.
+    case scheme
+    /// It has a path; topics are not part of the URL.
+    case path
+    /// The port is not a number from 1 to 65535.
+    case port
+    /// It names no host.
+    case noHost
+
+    /// The problem, as a clause.
+    public var description: String {
+      switch self {
+      case .scheme: return "it must start with mqtt:// or mqtts://"
+      case .path: return "a path is not allowed"
+      case .port: return "the port must be a number from 1 to 65535"
+      case .noHost: return "it names no host"
+      }
+    }
+  }
+
+  /// The TLS files of `TLSOptions`.
+  public enum TLSFile: Equatable, Sendable, CustomStringConvertible {
+    /// `TLSOptions.caFile`.
+    case caFile
+    /// `TLSOptions.certFile`.
+    case certificate
+    /// `TLSOptions.keyFile`.
+    case privateKey
+
+    /// What the file is, in words.
+    public var description: String {
+      switch self {
+      case .caFile: return "CA certificate file"
+      case .certificate: return "client certificate"
+      case .privateKey: return "client private key"
+      }
+    }
+  }
+
+  /// What is wrong, where: the sentence without its advice.
+  public var problem: String {
     switch self {
     case .invalidURL(let url, let why):
-      return "\(url) is not a broker URL: \(why) (for example mqtt://user@host:1883)."
+      return "\(url) is not a broker URL: \(why) (for example mqtt://user@host:1883)"
     case .invalidTopicFilter(let filter):
-      return "'\(filter)' is not a valid topic filter: '+' and '#' must fill a whole level and '#' must come last."
+      return "'\(filter)' is not a valid topic filter: '+' and '#' must fill a whole level and '#' must come last"
     case .invalidTopic(let topic):
-      return "'\(topic)' is not a valid topic to publish to: it must be non-empty UTF-8 without '+' or '#'."
-    case .setupFailed(let why):
-      return why
-    case .connectFailed(let broker, let reason, let advice):
-      return "cannot connect to \(broker): \(reason); \(advice)"
-    case .refusedByBroker(let broker, let reason, let advice):
-      return "the broker at \(broker) refused the connection: \(reason); \(advice)"
+      return "'\(topic)' is not a valid topic to publish to: it must be non-empty UTF-8 without '+' or '#'"
+    case .clientNotCreated(let clientID, _):
+      return "cannot create an MQTT client: out of memory or invalid client id '\(clientID)'"
+    case .tlsFileUnreadable(let file, let path, let code):
+      return "cannot read the \(file) \(path): \(String(cString: strerror(code)))"
+    case .tlsFilesRejected(_, let text):
+      return "the TLS files were not accepted (\(text))"
+    case .networkThreadFailed(_, let text):
+      return "cannot start the MQTT network thread: \(text)"
+    case .connectFailed(let broker, _, let failure):
+      return "cannot connect to \(broker): \(failure)"
+    case .refusedByBroker(let broker, _, let refusal):
+      return "the broker at \(broker) refused the connection: \(refusal)"
     case .timedOut(let broker):
-      return "no answer from the broker at \(broker); check that -h and -p name an MQTT broker."
+      return "no answer from the broker at \(broker)"
     case .connectionLost(let broker, let reason):
-      return "lost the connection to \(broker): \(reason)."
-    case .publishFailed(let topic, let reason):
-      return "cannot publish to \(topic): \(reason)."
+      return "lost the connection to \(broker): \(reason)"
+    case .publishFailed(let topic, _, let reason):
+      return "cannot publish to \(topic): \(reason)"
     case .subscriptionRejected(let filter, let broker, let reason):
-      return
-        "the broker at \(broker) refused the subscription to '\(filter)' (\(reason)); check the user's access rights (ACL)."
+      return "the broker at \(broker) refused the subscription to '\(filter)' (\(reason))"
     case .sessionTakenOver(let broker, let clientID):
-      return "the broker at \(broker) closed the connection because another client connected as \(clientID); "
-        + "give each recorder its own id (-i or --session)."
+      return "the broker at \(broker) closed the connection because another client connected as \(clientID)"
     case .publishesRefused(let broker, let refused, let sent, let topic, let reason):
       return "the broker at \(broker) refused \(formatCount(refused)) of \(formatCount(sent)) messages, the first to "
-        + "'\(topic)' (\(reason)); check the user's access rights (ACL)."
+        + "'\(topic)' (\(reason))"
     }
   }
 
-  /// The sentence for a libmosquitto error code returned while connecting.
+  /// What to do about it, in this library's terms; nil where the problem says it all.
+  public var advice: String? {
+    switch self {
+    case .invalidURL, .invalidTopicFilter, .invalidTopic, .clientNotCreated, .tlsFileUnreadable,
+      .networkThreadFailed, .connectionLost, .publishFailed:
+      return nil
+    case .tlsFilesRejected:
+      return "check the CA file or directory, the client certificate and its key"
+    case .connectFailed(_, _, let failure):
+      return failure.advice
+    case .refusedByBroker(_, _, let refusal):
+      return refusal.advice
+    case .timedOut:
+      return "check that the host and port name an MQTT broker"
+    case .subscriptionRejected, .publishesRefused:
+      return "check the user's access rights (ACL)"
+    case .sessionTakenOver:
+      return "give each client its own id"
+    }
+  }
+
+  /// The sentence: the problem, then the advice.
+  public var description: String {
+    advice.map { "\(problem); \($0)." } ?? "\(problem)."
+  }
+
+  // MARK: - From libmosquitto's codes
+
+  /// The error for a libmosquitto return code from `mosquitto_connect*` or `mosquitto_reconnect`.
   static func connect(rc: Int32, errno code: Int32, options: ConnectionOptions) -> MQTTError {
-    let broker = options.brokerDescription
+    let failure: ConnectFailure
     switch rc {
-    case Int32(MOSQ_ERR_EAI.rawValue):
-      return .connectFailed(
-        broker: broker, reason: "the host name '\(options.host)' cannot be resolved",
-        advice: "check the spelling of -h.")
-    case Int32(MOSQ_ERR_TLS.rawValue):
-      return .connectFailed(
-        broker: broker, reason: "the TLS handshake failed",
-        advice: "check --cafile/--capath (the broker's certificate must be signed by them and name the host), "
-          + "--cert/--key and --tls-version.")
-    case Int32(MOSQ_ERR_ERRNO.rawValue):
-      let text = String(cString: strerror(code))
-      let advice =
-        code == ECONNREFUSED
-        ? "is a broker running there? Check -h and -p." : "check -h, -p and the network."
-      return .connectFailed(broker: broker, reason: text.lowercased(), advice: advice)
-    default:
-      return .connectFailed(
-        broker: broker, reason: String(cString: mosquitto_strerror(rc)).lowercased(),
-        advice: "check the connection options.")
+    case Int32(MOSQ_ERR_EAI.rawValue): failure = .unknownHost(options.host)
+    case Int32(MOSQ_ERR_TLS.rawValue): failure = .tlsHandshakeFailed
+    case Int32(MOSQ_ERR_ERRNO.rawValue): failure = .system(errno: code)
+    default: failure = .other(String(cString: mosquitto_strerror(rc)).lowercased())
     }
+    return .connectFailed(broker: options.brokerDescription, code: rc, failure: failure)
   }
 
-  /// The sentence for a CONNACK that refused the connection (v3 return code or v5 reason code).
+  /// The error for a CONNACK that refused the connection (v3 return code or v5 reason code).
   static func refused(code: Int32, options: ConnectionOptions) -> MQTTError {
-    let broker = options.brokerDescription
+    let refusal: ConnectRefusal
     switch code {
-    case 1, 132:
-      let other = options.protocolVersion == .v5 ? "-V mqttv311" : "-V mqttv5"
-      return .refusedByBroker(
-        broker: broker, reason: "it does not support \(options.protocolVersion.rawValue)", advice: "try \(other).")
-    case 2, 133:
-      return .refusedByBroker(
-        broker: broker, reason: "it does not accept the client id", advice: "choose another with -i or --session.")
-    case 4, 134:
-      return .refusedByBroker(
-        broker: broker, reason: "bad user name or password",
-        advice: "check -u and the password (MQTT_PASSWORD or --password-file).")
-    case 5, 135:
-      return .refusedByBroker(
-        broker: broker, reason: "not authorised", advice: "check -u and the password, or the broker's access rules.")
-    case 3, 136, 137:
-      return .refusedByBroker(broker: broker, reason: "the server is unavailable or busy", advice: "try again later.")
+    case 1, 132: refusal = .unsupportedProtocol(options.protocolVersion)
+    case 2, 133: refusal = .clientIDRejected
+    case 4, 134: refusal = .badCredentials
+    case 5, 135: refusal = .notAuthorised
+    case 3, 136, 137: refusal = .serverUnavailable
     default:
       let text =
         code < 128 ? String(cString: mosquitto_connack_string(code)) : String(cString: mosquitto_reason_string(code))
-      return .refusedByBroker(broker: broker, reason: text.lowercased(), advice: "check the connection options.")
+      refusal = .other(text.lowercased())
     }
+    return .refusedByBroker(broker: options.brokerDescription, code: code, refusal: refusal)
   }
 
   /// The words for a SUBACK, PUBACK or PUBREC failure code.

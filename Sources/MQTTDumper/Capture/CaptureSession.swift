@@ -56,8 +56,8 @@ public final class CaptureSession {
   private var lossCounts: [String: Int] = [:]
 
   /// Checks the configuration and that the output may be written.
-  /// - Throws: `MQTTError.invalidTopicFilter`, or `CaptureError` when the output exists (without
-  ///   `--force`/`--append`) or cannot be appended to.
+  /// - Throws: `MQTTError.invalidTopicFilter`, or `CaptureError` when the output exists (in mode
+  ///   `.createNew`) or cannot be appended to.
   public init(configuration: CaptureConfiguration) throws {
     self.configuration = configuration
     var unique: [TopicFilter] = []
@@ -76,13 +76,14 @@ public final class CaptureSession {
   /// - Parameters:
   ///   - shouldStop: polled every few tens of milliseconds (a signal flag, typically).
   ///   - report: called about twice a second with the progress.
-  ///   - warn: told, once per reason, when the connection keeps being lost for the same reason.
+  ///   - warn: told, once per reason, when the connection is lost a second time for the same reason.
   ///   - openSink: where records go once connected; by default the configured capture file(s).
   /// - Returns: the final progress; the file is complete and closed.
   /// - Throws: `MQTTError` when the first connection fails, a subscription is refused or the session is
   ///   taken over; `CaptureError` when writing fails. The file is complete and closed in every case.
   public func run(
-    shouldStop: () -> Bool, report: ((CaptureProgress) -> Void)? = nil, warn: ((String) -> Void)? = nil,
+    shouldStop: () -> Bool, report: ((CaptureProgress) -> Void)? = nil,
+    warn: ((RepeatedConnectionLoss) -> Void)? = nil,
     openSink: ((CaptureHeader) throws -> any CaptureSink)? = nil
   ) throws -> CaptureProgress {
     let persistent = configuration.sessionName != nil
@@ -231,26 +232,14 @@ public final class CaptureSession {
   }
 
   /// Says once, when a connection is lost a second time for the same reason, what is going on.
-  private func warnIfRepeated(_ reason: String, end: ConnectionEnd?, warn: ((String) -> Void)?) {
+  private func warnIfRepeated(_ reason: String, end: ConnectionEnd?, warn: ((RepeatedConnectionLoss) -> Void)?) {
     let count = (lossCounts[reason] ?? 0) + 1
     lossCounts[reason] = count
     guard count == 2, let warn else { return }
-    let broker = configuration.connection.brokerDescription
-    let advice: String
-    switch end {
-    case .protocolError:
-      advice =
-        configuration.connection.protocolVersion == .v5
-        ? "if it goes on, the broker may mishandle MQTT v5: try MQTT 3.1.1 (-V mqttv311)"
-        : "if it goes on, check the broker's log"
-    case .closedByBroker, .disconnectedByBroker:
-      advice = "the broker's log says why it closes the connection"
-    default:
-      advice = "check the network and the broker"
-    }
     warn(
-      "the connection to \(broker) was lost again (\(reason)); reconnecting with growing pauses, "
-        + "every loss is recorded as a 'disconnected' event; \(advice).")
+      RepeatedConnectionLoss(
+        broker: configuration.connection.brokerDescription, reason: reason, end: end,
+        protocolVersion: configuration.connection.protocolVersion))
   }
 
   /// Tries to connect again after the back-off's pause, with longer pauses each time, until it works or

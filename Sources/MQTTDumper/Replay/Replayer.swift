@@ -161,7 +161,7 @@ public final class Replayer {
       try client.publish(
         topic: topic, payload: m.payload, qos: options.qos ?? m.qos, retain: options.retain ?? m.retain,
         properties: m.properties)
-    } catch MQTTError.publishFailed(_, let reason) where !client.isConnected {
+    } catch MQTTError.publishFailed(_, _, let reason) where !client.isConnected {
       try reconnect(after: reason, progress: progress)
       try client.publish(
         topic: topic, payload: m.payload, qos: options.qos ?? m.qos, retain: options.retain ?? m.retain,

@@ -1,3 +1,4 @@
+import MQTTCapture
 import Synchronization
 
 /// Records what a consumer publishes on some topics while a stimulus plays: a subscriber on a network
@@ -6,6 +7,8 @@ public final class TopicWatcher {
   private let client: MQTTClient
   private let filters: [String]
   private let inbox = Inbox()
+  /// Keeps every message in the inbox; called on this thread while subscribing, on libmosquitto's after.
+  private let keep: @Sendable (borrowing ReceivedMessage) -> Void
 
   /// Messages handed over from the network thread.
   private final class Inbox: Sendable {
@@ -16,10 +19,11 @@ public final class TopicWatcher {
   public init(options: ConnectionOptions, filters: [String]) throws {
     client = try MQTTClient(options: options)
     self.filters = filters
-    client.onMessage = { [inbox] message in
+    keep = { [inbox] message in
       let copy = message.copy()
       inbox.messages.withLock { $0.append(copy) }
     }
+    client.onMessage = keep
   }
 
   /// Connects, subscribes, waits until the broker confirmed every subscription, then listens in the background.
@@ -34,7 +38,7 @@ public final class TopicWatcher {
       }
       if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: client.options.brokerDescription) }
     }
-    try client.startBackgroundLoop()
+    try client.startBackgroundLoop(onMessage: keep)
   }
 
   /// What has arrived so far.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MQTTCapture
 import MQTTDumper
 
 /// Parses human durations: `90` (seconds), `500ms`, `30s`, `10m`, `1h30m`, `2d`, `1.5h`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MQTTCapture
 import MQTTDumper
 
 /// The connection options every broker command shares, named as mosquitto_sub names them.

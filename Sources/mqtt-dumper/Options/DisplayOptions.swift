@@ -1,4 +1,5 @@
 import ArgumentParser
+import MQTTCapture
 import MQTTDumper
 
 /// The options that decide how messages look, shared by `print` and `print --live`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MQTTCapture
 import MQTTDumper
 
 /// The message filters shared by `print` and `samples`.

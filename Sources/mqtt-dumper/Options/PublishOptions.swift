@@ -1,4 +1,5 @@
 import ArgumentParser
+import MQTTCapture
 import MQTTDumper
 
 /// How `replay` publishes: timing, passes, and rewriting of topics and flags.

@@ -1,4 +1,4 @@
-import MQTTDumper
+import MQTTCapture
 
 /// A whole capture in memory (for `diff` and `verify`, whose captures are small): its messages through
 /// `filter`, and its events. Warns when it was cut off.

@@ -24,7 +24,7 @@ func installStopHandlers() {
 
 /// Prints `mqtt-dumper: error: …` on stderr.
 func printError(_ error: Error) {
-  FileHandle.standardError.write(Data("mqtt-dumper: error: \(error)\n".utf8))
+  FileHandle.standardError.write(Data("mqtt-dumper: error: \(userSentence(for: error))\n".utf8))
 }
 
 /// Prints `mqtt-dumper: error: …` for a sentence.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MQTTCapture
 import MQTTDumper
 
 /// `-t` and `--exclude`: which topics a command works on (`print`, `samples`, `replay`, `diff`).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MQTTCapture
 import MQTTDumper
 
 struct Capture: ParsableCommand {
@@ -120,9 +121,9 @@ struct Capture: ParsableCommand {
           } : nil,
         warn: quiet
           ? nil
-          : { sentence in
+          : { loss in
             status.clear()
-            printWarning(sentence)
+            printWarning(loss.userSentence)
           })
     } catch {
       status.clear()

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MQTTDumper
+import MQTTCapture
 
 struct Diff: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MQTTCapture
 import MQTTDumper
 
 struct Print: ParsableCommand {
@@ -34,7 +35,7 @@ struct Print: ParsableCommand {
   }
 
   func run() throws {
-    let printer = display.printer()
+    var printer = display.printer()
     var filter = try filters.filter()
     let output = BufferedOutput()
     do {
@@ -45,7 +46,7 @@ struct Print: ParsableCommand {
         for path in files {
           do {
             // A cut-off file is shown in full, then said, and the exit status says so too.
-            if try !printFile(path, printer: printer, filter: &filter, output: output) { failed = true }
+            if try !printFile(path, printer: &printer, filter: &filter, output: output) { failed = true }
           } catch let error as CaptureError where !error.isClosedPipe {
             try output.flush()
             printError(error)
@@ -62,9 +63,9 @@ struct Print: ParsableCommand {
   }
 
   /// - Returns: false when the file was cut off.
-  private func printFile(_ path: String, printer: MessagePrinter, filter: inout MessageFilter, output: BufferedOutput)
-    throws -> Bool
-  {
+  private func printFile(
+    _ path: String, printer: inout MessagePrinter, filter: inout MessageFilter, output: BufferedOutput
+  ) throws -> Bool {
     let reader = try CaptureReader(path: path)
     try output.append { printer.append(reader.header, path: path, to: &$0) }
     while !filter.isExhausted, let record = try reader.next() {
@@ -111,7 +112,7 @@ struct Print: ParsableCommand {
 
 /// Shows messages as a capture session receives them.
 final class LiveSink: CaptureSink {
-  private let printer: MessagePrinter
+  private var printer: MessagePrinter
   private var filter: MessageFilter
   private let output: BufferedOutput
   private var count = 0

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MQTTCapture
 import MQTTDumper
 
 struct Replay: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MQTTDumper
+import MQTTCapture
+import MQTTSimulation
 
 struct Samples: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -43,7 +44,7 @@ struct Samples: ParsableCommand {
 
   func run() throws {
     var filter = try filters.filter()
-    var document = SampleDocument()
+    var document = SampleDocument(catalog: OctoPrintTopicCatalog())
     var cutOff = false
     for path in files {
       do {

@@ -1,0 +1,44 @@
+/// Line 1 of a capture (and of every session appended to it).
+public struct CaptureHeader: Equatable, Sendable {
+  /// The format version this build writes.
+  public static let currentVersion = 1
+
+  /// The format version the file was written in.
+  public var version: Int
+  /// When the session started, RFC 3339 in UTC with microseconds.
+  public var created: String
+  /// The program (and version) that wrote it.
+  public var tool: String
+  /// `host:port`, never credentials.
+  public var broker: String
+  /// `mqttv5` or `mqttv311`.
+  public var protocolName: String
+  /// What the recorder subscribed to.
+  public var subscriptions: [CaptureSubscription]
+
+  /// A header; the version is the one this build writes unless given.
+  public init(
+    version: Int = CaptureHeader.currentVersion, created: String, tool: String, broker: String,
+    protocolName: String, subscriptions: [CaptureSubscription]
+  ) {
+    self.version = version
+    self.created = created
+    self.tool = tool
+    self.broker = broker
+    self.protocolName = protocolName
+    self.subscriptions = subscriptions
+  }
+}
+
+/// One subscription of a capture session.
+public struct CaptureSubscription: Equatable, Sendable {
+  /// The topic filter.
+  public var filter: String
+  /// The maximum QoS asked for.
+  public var qos: MQTTQoS
+  /// A subscription to `filter` at up to `qos`.
+  public init(filter: String, qos: MQTTQoS) {
+    self.filter = filter
+    self.qos = qos
+  }
+}

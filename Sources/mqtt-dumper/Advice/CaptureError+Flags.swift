@@ -1,0 +1,14 @@
+import MQTTCapture
+
+extension CaptureError {
+  /// The sentence the user sees: the library's, with advice in terms of this tool's flags where a flag is
+  /// the fix.
+  var userSentence: String {
+    switch self {
+    case .fileExists:
+      return "\(problem); choose another file name, or pass --force to replace it or --append to add to it."
+    default:
+      return description
+    }
+  }
+}
