@@ -209,8 +209,8 @@ public final class Replayer {
         return
       }
     }
-    let where_ = progress.map { " after sending \($0.sent) messages" } ?? ""
+    let howFar = progress.map { " after sending \($0.sent) messages" } ?? ""
     throw MQTTError.connectionLost(
-      broker: client.options.brokerDescription, reason: "\(reason); gave up reconnecting\(where_)")
+      broker: client.options.brokerDescription, reason: "\(reason); gave up reconnecting\(howFar)")
   }
 }
