@@ -7,8 +7,9 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
 
 /// A strict RFC 8259 parser for one JSON text that keeps member order and number literals.
 ///
-/// It recurses, so nesting is limited by `maxDepth`; the streaming formatter is the tool for
-/// arbitrary payloads, this parser is for capture records, whose depth is small.
+/// It recurses, so nesting is limited by `maxDepth`; the streaming formatter is the tool for showing
+/// arbitrary payloads, this parser is for capture records (depth 16) and for payloads that are compared,
+/// sampled or matched (depth 64 to 512), where a value tree is needed.
 public struct JSONParser: ~Copyable {
   private let bytes: UnsafeRawBufferPointer
   private var index = 0

@@ -1,4 +1,5 @@
-/// ANSI colours for pretty output; `nil` means plain text.
+/// The ANSI escape sequences that colour pretty-printed JSON, one per kind of token (a formatter without
+/// colours, `JSONFormatter.colors` nil, writes plain text).
 public struct JSONColors: Sendable {
   public var key = "\u{1B}[1;34m"
   public var string = "\u{1B}[32m"

@@ -1,5 +1,5 @@
-/// Which messages `print` (and later `replay`) keep: topic filters, exclusions, a time window, a limit
-/// and a pattern on the payload.
+/// Which messages `print`, `samples`, `replay` and `diff` keep: topic filters, exclusions, a time window, a
+/// limit and a pattern on the payload.
 public struct MessageFilter {
   /// A point in time: absolute, or an offset from the first message of the capture.
   public enum TimeBound: Sendable, Equatable {

@@ -70,8 +70,9 @@ public struct SampleDocument {
   }
 
   /// Up to `count` payloads of a topic that show how it varies: the first one seen, then each time the
-  /// one that differs most from those chosen, in the fields that take several values. Fields that
-  /// differ in every message (timestamps, counters) do not count, so they don't decide.
+  /// one that differs most from those chosen, in the top-level fields of JSON objects that take several
+  /// values. Fields with a different value in every payload kept (timestamps, counters) do not count, so
+  /// they don't decide.
   public static func variants(of samples: TopicSamples, count: Int) -> [[UInt8]] {
     let candidates = samples.distinct
     guard count > 1, candidates.count > 1 else { return Array(candidates.prefix(1)) }
@@ -93,7 +94,7 @@ public struct SampleDocument {
       for (k, v) in f { distinctValues[k, default: []].insert(v) }
     }
     let objects = fields.compactMap { $0 }.count
-    // Weight: how many values a field takes, unless it takes a new one in (nearly) every message.
+    // Weight: how many values a field takes, unless every JSON object payload has a value of its own.
     let weight: [String: Int] = distinctValues.mapValues { values in
       values.count >= max(2, objects) ? 0 : values.count - 1
     }

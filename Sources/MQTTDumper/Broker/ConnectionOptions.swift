@@ -22,7 +22,7 @@ public struct ConnectionOptions: Sendable, Equatable {
   public var host = "localhost"
   /// nil: 1883, or 8883 with TLS.
   public var port: Int?
-  /// nil: a generated `mqtt-dumper-<pid>` id.
+  /// The client id; nil for a generated `mqtt-dumper-<pid>-<random>`, new for every client.
   public var clientID: String?
   public var keepalive = 60
   public var username: String?

@@ -169,8 +169,9 @@ public final class Replayer {
     }
   }
 
-  /// Sleeps until `due`, serving the connection (acks, keepalive) meanwhile: poll for the bulk of the
-  /// wait, then an absolute nanosleep for the last 2 ms, which is what keeps the error under a millisecond.
+  /// Sleeps until `due`, serving the connection (acks, keepalive) meanwhile: `runOnce` polls the socket until
+  /// about 2 ms are left, then a relative `nanosleep` covers the rest. The clock is read again after every
+  /// wake-up, so a sleep cut short (by a signal) just sleeps again.
   private func wait(until due: ContinuousClock.Instant, shouldStop: () -> Bool) throws {
     while true {
       let remaining = due - ContinuousClock.now
