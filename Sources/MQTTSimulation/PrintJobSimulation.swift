@@ -2,12 +2,19 @@ import MQTTCapture
 
 /// Everything `simulate print-job` can vary.
 public struct PrintJobOptions: Sendable {
+  /// How the job ends (`--outcome`).
   public enum Outcome: String, Sendable, CaseIterable {
-    case done, cancelled
+    /// It prints to the end: PrintDone, progress 100, the timelapse movie.
+    case done
+    /// The user cancels it 35–50 % into the print: PrintCancelled, then PrintFailed with reason `cancelled`.
+    case cancelled
+    /// Paused 30–45 % into the print for 5 % of `duration` (20 s to 5 min), resumed, then done.
     case pausedResumed = "paused-resumed"
+    /// The printer stops answering 55–70 % into the print: PrintFailed (reason `error`), Error, Disconnected.
     case failed
   }
 
+  /// The version of the OctoPrint-MQTT plugin imitated (`--plugin`): base topic, key order, which events.
   public enum Plugin: String, Sendable, CaseIterable {
     /// OctoPrint-MQTT 0.8.x on OctoPrint 1.11: `octoPrint/`, `_timestamp`, full state set, last will.
     case current
@@ -15,26 +22,41 @@ public struct PrintJobOptions: Sendable {
     case v2017 = "2017"
   }
 
+  /// How the job ends; `.done` by default.
   public var outcome = Outcome.done
+  /// The plugin imitated; the current one by default.
   public var plugin = Plugin.current
+  /// The G-code file printed, as payloads name it.
   public var fileName = "NodeMCU_Case.gcode"
+  /// The G-code file's size in bytes, as payloads give it (`fileposition` counts into it).
   public var fileSize = 2_823_042
-  /// From PrintStarted to PrintDone (heat-up included), in seconds.
+  /// From PrintStarted to PrintDone (heat-up included), in seconds; at least the heat-up and 30 s, and a
+  /// pause adds its length. The other outcomes end part-way through this.
   public var duration = 1800.0
+  /// Layers, a Z change each; nil for one per 45 s of `duration`, 5 to 400.
   public var layers: Int?
+  /// The Z step per layer, in mm.
   public var layerHeight = 0.2
+  /// The hot end's target, in °C.
   public var toolTemperature = 210.0
+  /// The bed's target, in °C.
   public var bedTemperature = 60.0
+  /// A timelapse: a frame per Z change (at most one a second), and a movie unless the printer fails.
   public var timelapse = true
+  /// How the heaters' temperatures move; the realistic model by default.
   public var heaters = HeaterModel.real
   /// nil: `octoPrint` (current) or `octoprint` (2017).
   public var baseTopic: String?
+  /// Printers running a job side by side; with more than one, each publishes under `<base>/printer-<n>`.
   public var printers = 1
+  /// Seeds every random choice: the same seed and `start` give the same messages byte for byte.
   public var seed: UInt64 = 1
   /// Unix time of the first message.
   public var start = Timestamp(microseconds: 1_764_068_856_000_000)
+  /// The OctoPrint user who prints (`owner` and `user` in the current plugin's file payloads).
   public var user = "maker"
 
+  /// A 30-minute print of `NodeMCU_Case.gcode` that ends done, on one printer with the current plugin.
   public init() {}
 
   var base: String { baseTopic ?? (plugin == .current ? "octoPrint" : "octoprint") }

@@ -7,6 +7,8 @@ public struct ComparisonOptions: Sendable {
   /// Also compare QoS and retain flags.
   public var compareFlags = true
 
+  /// Options as given; by default JSON payloads compared as values, no field ignored, flags compared.
+  /// - Parameter ignoredFields: paths written with `.` between levels (`position.x`), as `--ignore-field` takes them.
   public init(exact: Bool = false, ignoredFields: [String] = [], compareFlags: Bool = true) {
     self.exact = exact
     self.ignoredFields = ignoredFields.map { $0.split(separator: ".").map(String.init) }
@@ -17,16 +19,28 @@ public struct ComparisonOptions: Sendable {
 /// One difference between what was expected on a topic and what came.
 public struct MessageDifference: Sendable, Equatable {
   /// Which way the message differs; reports list them in this order.
-  public enum Kind: String, Sendable, CaseIterable { case missing, extra, changed }
+  public enum Kind: String, Sendable, CaseIterable {
+    /// Expected, but it did not come.
+    case missing
+    /// It came, but was not expected.
+    case extra
+    /// It came in place of an expected one but differs: payload, flags, or (`TimingCheck`) its time.
+    case changed
+  }
+  /// Which way the message differs.
   public var kind: Kind
+  /// The topic both sides are compared on.
   public var topic: String
   /// Position of the message among the expected (or, for `extra`, the actual) messages of its topic, from 1.
   public var index: Int
+  /// The expected message; nil for `extra`.
   public var expected: CapturedMessage?
+  /// The message that came; nil for `missing`.
   public var actual: CapturedMessage?
   /// For `changed`: what differs, one line each (`.progress: 57 → 58`).
   public var details: [String] = []
 
+  /// A difference of `kind` on `topic` at `index` (from 1), with the messages and details that apply.
   public init(
     kind: Kind, topic: String, index: Int, expected: CapturedMessage? = nil, actual: CapturedMessage? = nil,
     details: [String] = []
@@ -44,6 +58,7 @@ public struct MessageDifference: Sendable, Equatable {
 /// matters. JSON payloads are compared as values (key order and number spelling do not matter) unless `exact`.
 public enum CaptureComparison {
   /// The differences, grouped by topic in the order topics first appear (expected first).
+  /// - Returns: an empty array when `actual` is what was expected.
   public static func compare(
     expected: [CapturedMessage], actual: [CapturedMessage], options: ComparisonOptions = ComparisonOptions()
   ) -> [MessageDifference] {
@@ -165,7 +180,8 @@ public enum CaptureComparison {
     return lines
   }
 
-  /// A short, printable rendering of a payload.
+  /// A payload in one short line for reports: its text cut to `limit` characters with `…`, or
+  /// `<N bytes of binary>` when it is not UTF-8.
   public static func preview(_ payload: [UInt8], limit: Int = 80) -> String {
     guard isValidUTF8(payload) else { return "<\(payload.count) bytes of binary>" }
     let text = String(decoding: payload, as: UTF8.self)

@@ -1,6 +1,8 @@
 /// Why one line of a capture is not a record.
 public struct RecordSyntaxError: Error, Equatable, Sendable {
+  /// What is wrong, as a clause: `no "ts" number`, `"qos" must be 0, 1 or 2`.
   public var message: String
+  /// The error `message`.
   public init(message: String) { self.message = message }
 }
 
@@ -33,6 +35,7 @@ public enum RecordDecoder {
   }
 
   /// Decodes one line given as a string.
+  /// - Throws: `RecordSyntaxError` saying what is wrong with the line.
   public static func decode(_ line: String) throws -> CaptureRecord {
     var copy = line
     return try copy.withUTF8 { (buffer) throws -> CaptureRecord in

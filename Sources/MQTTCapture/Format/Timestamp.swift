@@ -11,6 +11,7 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
   /// Microseconds since 1970-01-01T00:00:00Z.
   public var microseconds: Int64
 
+  /// The instant `microseconds` after the Unix epoch (negative: before it).
   public init(microseconds: Int64) { self.microseconds = microseconds }
 
   /// The current wall-clock time.
@@ -23,6 +24,7 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
   /// Seconds since the epoch, for arithmetic that may round.
   public var seconds: Double { Double(microseconds) / 1_000_000 }
 
+  /// Whether `a` is earlier than `b`.
   public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
 
   /// `ts` as written in a record: Unix seconds with exactly six decimals.
@@ -61,7 +63,9 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
   }
 
   /// Parses a JSON number literal of Unix seconds (`1764068856.123456`, `1764068856`, `1.7e9`).
-  /// Digits past the sixth decimal are truncated.
+  /// Digits past the sixth decimal are truncated (an exponent form is rounded).
+  /// - Returns: nil when `literal` is not a number, or is about 9·10¹² s or more from 1970 (past what
+  ///   microseconds in an `Int64` hold).
   public init?(decimal literal: String) {
     let utf8 = Array(literal.utf8)
     var i = 0

@@ -1,9 +1,11 @@
 /// An MQTT topic filter (`+` one level, `#` the rest), matched the way a broker matches it.
 public struct TopicFilter: Equatable, Sendable, CustomStringConvertible {
+  /// The filter as written: `octoPrint/event/#`.
   public let text: String
   private let levels: [Substring]
 
-  /// - Returns: nil when `text` is not a valid filter (`#` not last, wildcards not filling a level).
+  /// Parses a topic filter.
+  /// - Returns: nil when `text` is empty or not a valid filter (`#` not last, wildcards not filling a level).
   public init?(_ text: String) {
     guard !text.isEmpty else { return nil }
     let levels = text.split(separator: "/", omittingEmptySubsequences: false)
@@ -15,6 +17,7 @@ public struct TopicFilter: Equatable, Sendable, CustomStringConvertible {
     self.levels = levels
   }
 
+  /// The filter as written.
   public var description: String { text }
 
   /// Whether a message published to `topic` matches. Wildcards at the first level do not match

@@ -4,8 +4,11 @@
 /// in with what was captured, in order. The first matching rule wins; topics no rule matches keep
 /// their name. The prefix (`--prefix sim/`) is added last.
 public struct TopicMap: Sendable, Equatable {
+  /// One `--map SOURCE=TARGET` rule.
   public struct Rule: Sendable, Equatable {
+    /// The topics the rule applies to; its `+` and `#` capture levels.
     public let source: TopicFilter
+    /// The levels of the new topic: literal, or `+`/`#` to fill in with what the source captured.
     public let target: [Substring]
 
     /// Parses `SOURCE=TARGET`. Nil when it is not of that form, the source is not a valid filter, or
@@ -55,16 +58,21 @@ public struct TopicMap: Sendable, Equatable {
     }
   }
 
+  /// The rules, tried in order; the first that matches rewrites the topic.
   public var rules: [Rule] = []
+  /// Put in front of every topic after the rules (`sim/`, slash included); nil for none.
   public var prefix: String?
 
+  /// A map of `rules` and `prefix`; with neither, topics stay as they are.
   public init(rules: [Rule] = [], prefix: String? = nil) {
     self.rules = rules
     self.prefix = prefix
   }
 
+  /// Whether the map leaves every topic as it is (no rule, no prefix).
   public var isIdentity: Bool { rules.isEmpty && prefix == nil }
 
+  /// The topic a message recorded on `topic` is replayed to.
   public func rewrite(_ topic: String) -> String {
     var result = topic
     for rule in rules {

@@ -8,20 +8,25 @@ public final class BufferedOutput {
   private var buffer: [UInt8] = []
   private let file = OutputFile()
 
+  /// Standard output, buffered; nothing is written until 64 KiB gathered or `flush()`.
   public init() { buffer.reserveCapacity(128 * 1024) }
 
-  /// Adds bytes, writing out when the buffer is full.
+  /// Adds bytes, writing out once 64 KiB have gathered.
+  /// - Throws: `CaptureError.writeFailed` (`isClosedPipe` when the reader went away).
   public func write(_ bytes: [UInt8]) throws {
     buffer.append(contentsOf: bytes)
     if buffer.count >= 64 * 1024 { try flush() }
   }
 
-  /// Appends through a closure, to avoid an intermediate array.
+  /// Appends through a closure, to avoid an intermediate array; writes out once 64 KiB have gathered.
+  /// - Throws: `CaptureError.writeFailed` (`isClosedPipe` when the reader went away).
   public func append(_ body: (inout [UInt8]) -> Void) throws {
     body(&buffer)
     if buffer.count >= 64 * 1024 { try flush() }
   }
 
+  /// Writes out everything gathered, before the command ends or an error message goes to stderr.
+  /// - Throws: `CaptureError.writeFailed` (`isClosedPipe` when the reader went away).
   public func flush() throws {
     guard !buffer.isEmpty else { return }
     defer { buffer.removeAll(keepingCapacity: true) }

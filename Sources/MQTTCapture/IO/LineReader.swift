@@ -4,7 +4,9 @@
 
 /// Reads a file (or standard input for `-`) line by line in constant memory, without interpreting it.
 public final class LineReader {
+  /// The file's name as given (`-` for standard input).
   public let path: String
+  /// The number of the last line returned, from 1; 0 before the first.
   public private(set) var lineNumber = 0
   private let fd: Int32
   private let owns: Bool
@@ -12,6 +14,7 @@ public final class LineReader {
   private var start = 0
   private var atEnd = false
 
+  /// Opens `path` (`-` for standard input); nothing is read yet.
   /// - Throws: `CaptureError.cannotOpen`.
   public init(path: String) throws {
     self.path = path
@@ -30,7 +33,8 @@ public final class LineReader {
 
   deinit { if owns { try? POSIX.close(fd) } }
 
-  /// The next line without its newline, or nil at the end.
+  /// The next line without its newline (a last line without one included), or nil at the end.
+  /// - Throws: `CaptureError.readFailed`.
   public func next() throws -> ArraySlice<UInt8>? {
     var searchFrom = start
     while true {

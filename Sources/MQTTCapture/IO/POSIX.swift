@@ -10,8 +10,9 @@ struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
   var description: String { "\(call): \(systemMessage(code))" }
 }
 
-/// The few file calls the capture code makes, each retried when a signal interrupts it (`EINTR`) and
-/// throwing `SystemCallError` with the `errno` otherwise.
+/// The file calls of the capture code that a signal can interrupt (`open`, `read`, `write`, `close`,
+/// `fdatasync`), each retried when a signal interrupts it (`EINTR`) and throwing `SystemCallError` with the
+/// `errno` otherwise.
 ///
 /// Signals do arrive here: `capture` installs SIGINT/SIGTERM handlers to finish its file properly.
 enum POSIX {

@@ -8,6 +8,7 @@ public struct CaptureRotation: Sendable, Equatable {
   public var maxBytes: UInt64?
   /// Start a new file once the current one has been open this long.
   public var interval: Duration?
+  /// Rotation by size, by time, or both, whichever comes first; with neither (the default), one file.
   public init(maxBytes: UInt64? = nil, interval: Duration? = nil) {
     self.maxBytes = maxBytes
     self.interval = interval
@@ -20,16 +21,21 @@ public protocol CaptureSink: AnyObject {
   func writeMessage(
     timestamp: Timestamp, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: MQTTQoS, retain: Bool,
     properties: MQTTProperties) throws
+  /// Adds a message that outlives the call (one that arrived before the sink was open, for example).
   func write(_ message: CapturedMessage) throws
+  /// Adds a connection event (`connected`, `disconnected`) where it happened among the messages.
   func write(_ event: ConnectionEvent) throws
   /// Called by the loop every few tens of milliseconds, and when `timeUntilDue` has passed.
   func flushIfDue() throws
   /// How long until `flushIfDue()` has work to do; nil while there is none.
   var timeUntilDue: Duration? { get }
+  /// Pushes everything written so far out now, so a reader sees it (after a lost connection, for example).
   func flush() throws
+  /// Finishes the output once recording ends (for a file: the gzip trailer, a sync); nothing is written after.
   func close() throws
-  /// Bytes written so far (after compression) and before compression, for the status line.
+  /// Bytes written so far, after compression, for the status line.
   var fileBytes: UInt64 { get }
+  /// Bytes of JSON Lines written so far, before compression, for the status line's ratio.
   var uncompressedBytes: UInt64 { get }
   /// The files written, or `["-"]`.
   var paths: [String] { get }
@@ -43,7 +49,9 @@ extension CaptureSink {
 /// A capture that may span numbered files: `print.jsonl.gz`, `print.1.jsonl.gz`, `print.2.jsonl.gz`, …
 /// Each file is a complete capture with its own header.
 public final class RotatingCaptureWriter: CaptureSink {
+  /// The first file's name as given; the next files are numbered after it (`rotatedPath(_:index:)`).
   public let basePath: String
+  /// When the next file starts.
   public let rotation: CaptureRotation
   /// Every file written so far, the current one last.
   public private(set) var paths: [String] = []

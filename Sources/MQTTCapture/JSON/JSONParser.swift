@@ -1,14 +1,18 @@
 /// An error in JSON text, with the byte offset where it was found.
 public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// What is wrong, as a clause: `expected ':'`, `unterminated string`.
   public var message: String
+  /// Where, counted in bytes from 0 (`description` counts from 1).
   public var offset: Int
+  /// The message and its place: `expected ':' at byte 12`.
   public var description: String { "\(message) at byte \(offset + 1)" }
 }
 
 /// A strict RFC 8259 parser for one JSON text that keeps member order and number literals.
 ///
-/// It recurses, so nesting is limited by `maxDepth`; the streaming formatter is the tool for
-/// arbitrary payloads, this parser is for capture records, whose depth is small.
+/// It recurses, so nesting is limited by `maxDepth`; the streaming formatter is the tool for showing
+/// arbitrary payloads, this parser is for capture records (depth 16) and for payloads that are compared,
+/// sampled or matched (depth 64 to 512), where a value tree is needed.
 public struct JSONParser: ~Copyable {
   private let bytes: UnsafeRawBufferPointer
   private var index = 0
@@ -30,6 +34,7 @@ public struct JSONParser: ~Copyable {
   }
 
   /// Parses a string's UTF-8 as one JSON value.
+  /// - Throws: `JSONSyntaxError` naming the problem and its byte offset.
   public static func parse(_ text: String, maxDepth: Int = 64) throws -> JSONValue {
     var copy = text
     return try copy.withUTF8 { buffer in

@@ -81,7 +81,7 @@ public enum JSONWriter {
     }
   }
 
-  /// Appends a non-negative or negative integer in decimal.
+  /// Appends an integer in decimal, as a JSON number.
   public static func appendInteger<T: BinaryInteger>(_ value: T, to out: inout [UInt8]) {
     out.append(contentsOf: String(value).utf8)
   }

@@ -1,18 +1,28 @@
-/// ANSI colours for pretty output; `nil` means plain text.
+/// The ANSI escape sequences that colour pretty-printed JSON, one per kind of token (a formatter without
+/// colours, `JSONFormatter.colors` nil, writes plain text).
 public struct JSONColors: Sendable {
+  /// Member names: bold blue.
   public var key = "\u{1B}[1;34m"
+  /// String values: green.
   public var string = "\u{1B}[32m"
+  /// Numbers: cyan.
   public var number = "\u{1B}[36m"
+  /// `true`, `false` and `null`: magenta.
   public var literal = "\u{1B}[35m"
+  /// Ends a coloured token: back to the terminal's default.
   public var reset = "\u{1B}[0m"
+  /// The colours above.
   public init() {}
 }
 
 /// Why a payload could not be formatted as JSON.
 public enum JSONFormatError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The payload is not one JSON value: what is wrong, and where (a byte offset from 0).
   case invalid(message: String, offset: Int)
+  /// Objects and arrays nest deeper than `limit` levels (`JSONFormatter.maxDepth`).
   case tooDeep(limit: Int)
 
+  /// The reason as a clause: `not JSON: expected ':' at byte 12`.
   public var description: String {
     switch self {
     case .invalid(let message, let offset): return "not JSON: \(message) at byte \(offset + 1)"
@@ -28,12 +38,16 @@ public enum JSONFormatError: Error, Equatable, Sendable, CustomStringConvertible
 /// It is a single streaming pass with an explicit stack, so deep nesting costs memory, not call stack,
 /// and is cut off at `maxDepth` with an error rather than a crash.
 public struct JSONFormatter: Sendable {
+  /// Spaces per nesting level; 2, as in the 2017 document.
   public var indent = 2
+  /// The colours of names, strings, numbers and literals; nil for plain text.
   public var colors: JSONColors?
   /// Rewrites absolute paths in string values as the document does: `"/.../NodeMCU_Case.gcode"`.
   public var redactPaths = false
+  /// How deep objects and arrays may nest before formatting gives up with `JSONFormatError.tooDeep`.
   public var maxDepth = 1000
 
+  /// A formatter; by default a 2-space indent, plain text, paths as they are and 1,000 levels.
   public init(indent: Int = 2, colors: JSONColors? = nil, redactPaths: Bool = false, maxDepth: Int = 1000) {
     self.indent = indent
     self.colors = colors
@@ -55,6 +69,8 @@ public struct JSONFormatter: Sendable {
   }
 
   /// Formats a string; see `format(_:into:)`.
+  /// - Returns: the formatted text, without a final newline.
+  /// - Throws: `JSONFormatError` when `text` is not one JSON value, or is nested too deeply.
   public func format(_ text: String) throws -> String {
     var out: [UInt8] = []
     var copy = text

@@ -1,15 +1,21 @@
-/// Which messages `print` (and later `replay`) keep: topic filters, exclusions, a time window, a limit
-/// and a pattern on the payload.
+/// Which messages `print`, `samples`, `replay` and `diff` keep: topic filters, exclusions, a time window, a
+/// limit and a pattern on the payload.
 public struct MessageFilter {
   /// A point in time: absolute, or an offset from the first message of the capture.
   public enum TimeBound: Sendable, Equatable {
+    /// This wall-clock time (`--since 2025-11-25T11:07:36Z`).
     case absolute(Timestamp)
+    /// This long after the first message the filter is shown (`--since 10m`).
     case offset(Duration)
   }
 
+  /// Keep only messages on topics that match one of these; empty keeps every topic.
   public var topics: [TopicFilter] = []
+  /// Leave out messages on topics that match any of these, even where `topics` keeps them.
   public var excludes: [TopicFilter] = []
+  /// Leave out messages before this; nil for no lower bound.
   public var since: TimeBound?
+  /// Leave out messages after this, and stop at the first; nil for no upper bound.
   public var until: TimeBound?
   /// Keep at most this many messages.
   public var limit: Int?
@@ -17,8 +23,10 @@ public struct MessageFilter {
   public var grep: Regex<AnyRegexOutput>?
 
   private var start: Timestamp?
+  /// How many messages were kept so far.
   public private(set) var accepted = 0
 
+  /// A filter that keeps every message.
   public init() {}
 
   /// True once `limit` messages were accepted, or a message came after `until` (captures are in time

@@ -5,17 +5,27 @@
 /// Renders capture records for people (`pretty`), for `mosquitto_sub -v` habits (`compact`), or
 /// back into capture lines for pipes (`jsonl`).
 public struct MessagePrinter {
+  /// How messages are laid out: the values of `print --format`.
   public enum Layout: String, Sendable, CaseIterable {
-    case pretty, compact, jsonl
+    /// A header line (time, topic, QoS, retain, size), the properties, then the payload shown for reading.
+    case pretty
+    /// One line per message: the topic, a space, the payload (newlines as `\n`, binary as hex).
+    case compact
+    /// The message's capture line, for `jq` or another capture.
+    case jsonl
   }
 
+  /// How messages are laid out.
   public var layout: Layout
+  /// How the pretty layout shows payloads (the compact layout takes only its `maxBytes`, for binary ones).
   public var renderer: PayloadRenderer
   /// Times in UTC instead of the local zone.
   public var utc = false
-  /// Colours for the message header line; nil for plain text.
+  /// The topic's colour in the pretty layout's header line; nil for plain text.
   public var topicColor: String?
+  /// The colour of times, flags, properties, events and file notes in the pretty layout; nil for plain text.
   public var dimColor: String?
+  /// Ends a coloured span: back to the terminal's default.
   public var reset = "\u{1B}[0m"
 
   /// The date-and-time text of the last second shown: most messages share it with the one before.
@@ -27,6 +37,7 @@ public struct MessagePrinter {
   }
   private var timeCache = TimeCache()
 
+  /// A printer of `layout` showing payloads with `renderer`; local times, no colours.
   public init(layout: Layout = .pretty, renderer: PayloadRenderer = PayloadRenderer()) {
     self.layout = layout
     self.renderer = renderer

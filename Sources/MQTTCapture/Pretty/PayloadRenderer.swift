@@ -1,15 +1,28 @@
 /// Shows a payload to a person: JSON pretty-printed (literals untouched), other UTF-8 as text with
 /// control characters made visible, anything else as a hex dump with its size.
 public struct PayloadRenderer: Sendable {
-  public enum Kind: Sendable, Equatable { case json, text, binary, empty }
+  /// What a payload was shown as.
+  public enum Kind: Sendable, Equatable {
+    /// JSON, pretty-printed.
+    case json
+    /// UTF-8 that is not JSON (or was cut by `maxBytes`), shown as text.
+    case text
+    /// Not UTF-8: a hex dump.
+    case binary
+    /// No bytes at all: `(empty)`.
+    case empty
+  }
 
+  /// How JSON payloads are laid out (indent, colours, redacted paths).
   public var formatter: JSONFormatter
   /// Show at most this many bytes of a payload, then how many were left out.
   public var maxBytes: Int?
   /// Dim colour for hex offsets, escapes and notes; nil for plain text.
   public var dim: String?
+  /// Ends a dim span: back to the terminal's default.
   public var reset: String = "\u{1B}[0m"
 
+  /// A renderer; by default whole payloads, no colours.
   public init(formatter: JSONFormatter = JSONFormatter(), maxBytes: Int? = nil, dim: String? = nil) {
     self.formatter = formatter
     self.maxBytes = maxBytes

@@ -3,8 +3,11 @@
 public struct SampleDocument {
   /// What was seen on one topic.
   public struct TopicSamples {
+    /// The topic.
     public var topic: String
+    /// Its family and description, from the catalog.
     public var info: TopicDescription
+    /// Messages seen on it.
     public var messages = 0
     /// Distinct payloads in the order first seen (at most `SampleDocument.maxDistinct`).
     public var distinct: [[UInt8]] = []
@@ -14,10 +17,14 @@ public struct SampleDocument {
   /// How many distinct payloads are kept per topic to choose variants from: bounds the memory.
   public static let maxDistinct = 200
 
+  /// Every topic seen, in order of first appearance.
   public var topics: [TopicSamples] = []
   private var byTopic: [String: Int] = [:]
+  /// Messages added, all topics together.
   public private(set) var messages = 0
+  /// The first message's time; nil until a message is added.
   public private(set) var first: Timestamp?
+  /// The last message's time; nil until a message is added.
   public private(set) var last: Timestamp?
   /// Families, descriptions and order of the topics.
   public let catalog: any TopicCatalog
@@ -70,8 +77,9 @@ public struct SampleDocument {
   }
 
   /// Up to `count` payloads of a topic that show how it varies: the first one seen, then each time the
-  /// one that differs most from those chosen, in the fields that take several values. Fields that
-  /// differ in every message (timestamps, counters) do not count, so they don't decide.
+  /// one that differs most from those chosen, in the top-level fields of JSON objects that take several
+  /// values. Fields with a different value in every payload kept (timestamps, counters) do not count, so
+  /// they don't decide.
   public static func variants(of samples: TopicSamples, count: Int) -> [[UInt8]] {
     let candidates = samples.distinct
     guard count > 1, candidates.count > 1 else { return Array(candidates.prefix(1)) }
@@ -93,7 +101,7 @@ public struct SampleDocument {
       for (k, v) in f { distinctValues[k, default: []].insert(v) }
     }
     let objects = fields.compactMap { $0 }.count
-    // Weight: how many values a field takes, unless it takes a new one in (nearly) every message.
+    // Weight: how many values a field takes, unless every JSON object payload has a value of its own.
     let weight: [String: Int] = distinctValues.mapValues { values in
       values.count >= max(2, objects) ? 0 : values.count - 1
     }
@@ -120,11 +128,17 @@ public struct SampleDocument {
 
   /// Options for `markdown`.
   public struct Style {
+    /// A level-1 heading at the top; nil for none.
     public var title: String?
+    /// A paragraph under the title; nil for none.
     public var intro: String?
+    /// Each topic's description before its name; false for the name alone.
     public var descriptions = true
+    /// Up to how many distinct payloads to show per topic (see `variants(of:count:)`); 1 by default.
     public var variants = 1
+    /// Rewrite absolute paths in JSON strings as `"/.../name.gcode"`, as the 2017 document does.
     public var redactPaths = false
+    /// The default style: no title, descriptions, one sample per topic, paths as they are.
     public init() {}
   }
 

@@ -11,8 +11,9 @@ public struct TopicDescription: Sendable, Equatable {
     self.description = description
   }
 
-  /// What the name alone says: the family is the first two levels (`home/printer/power` → `home/printer`),
-  /// the description the last level in words (`Power`).
+  /// What the name alone says: the family is the first two levels of a topic with three or more
+  /// (`home/printer/power` → `home/printer`), else the first level; the description is the last level in
+  /// words (`Power`).
   public static func derived(from topic: String) -> TopicDescription {
     let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
     let family = levels.count > 2 ? levels.prefix(2).joined(separator: "/") : (levels.first.map(String.init) ?? topic)

@@ -1,37 +1,52 @@
 /// The MQTT protocol version spoken to the broker.
 public enum MQTTProtocolVersion: String, Sendable, CaseIterable {
+  /// MQTT 5: reason codes in acknowledgements, properties, subscription identifiers (`mqttv5`).
   case v5 = "mqttv5"
+  /// MQTT 3.1.1, for brokers that do not speak v5 (`mqttv311`).
   case v311 = "mqttv311"
 }
 
 /// TLS settings, as mosquitto_sub names them.
 public struct TLSOptions: Sendable, Equatable {
+  /// A file of CA certificates that must sign the broker's (`--cafile`); with no `caPath` either, the
+  /// system's CAs are used.
   public var caFile: String?
+  /// A directory of CA certificates (`--capath`).
   public var caPath: String?
+  /// The client certificate, for brokers that authenticate clients by certificate (`--cert`); goes with `keyFile`.
   public var certFile: String?
+  /// The private key of `certFile` (`--key`).
   public var keyFile: String?
   /// `tlsv1.2` or `tlsv1.3`; nil lets OpenSSL choose.
   public var version: String?
   /// Skip the check that the certificate names the host. Never the default.
   public var insecure = false
+  /// TLS with the system's CAs, no client certificate, the host name checked.
   public init() {}
 }
 
 /// Where and how to connect: shared by every command that talks to a broker.
 public struct ConnectionOptions: Sendable, Equatable {
+  /// The broker's host name or address; `localhost` by default.
   public var host = "localhost"
-  /// nil: 1883, or 8883 with TLS.
+  /// The broker's port; nil for 1883, or 8883 with TLS.
   public var port: Int?
-  /// nil: a generated `mqtt-dumper-<pid>` id.
+  /// The client id; nil for a generated `mqtt-dumper-<pid>-<random>`, new for every client.
   public var clientID: String?
+  /// MQTT keepalive in seconds: how long the link may stay silent before a ping; 60 by default.
   public var keepalive = 60
+  /// The user name to log in with; nil for none.
   public var username: String?
+  /// The password; sent only with a `username`, nil for none.
   public var password: String?
+  /// The MQTT version spoken; v5 by default.
   public var protocolVersion = MQTTProtocolVersion.v5
+  /// TLS settings; nil for plain TCP.
   public var tls: TLSOptions?
   /// How long to wait for the broker to accept the connection.
   public var connectTimeout: Duration = .seconds(10)
 
+  /// `localhost:1883` over MQTT v5: no credentials, no TLS, a generated client id.
   public init() {}
 
   /// The port that will be used.

@@ -3,7 +3,7 @@ import Glibc
 import MQTTCapture
 
 // libmosquitto calls plain C functions; they find their `MQTTClient` through the userdata pointer,
-// which `configure` set to an unretained reference (the client outlives its handle).
+// which `installCallbacks` sets to an unretained reference (the client outlives its handle).
 //
 // These callbacks touch the client's (non-Sendable) state, so they may only run on the caller's thread:
 // inside `runOnce` and the calls built on it. `startBackgroundLoop` swaps them for the ones in

@@ -8,9 +8,13 @@ public struct ReceivedMessage: ~Copyable {
   public let timestamp: Timestamp
   /// The topic's UTF-8.
   public let topic: UnsafeRawBufferPointer
+  /// The payload's bytes, untouched.
   public let payload: UnsafeRawBufferPointer
+  /// The QoS it was delivered with: the publisher's, at most the subscription's.
   public let qos: MQTTQoS
+  /// Whether it was delivered as retained (a v5 subscription with retain-as-published: as the publisher set it).
   public let retain: Bool
+  /// Its MQTT v5 properties; empty over MQTT 3.1.1.
   public let properties: MQTTProperties
   /// The smallest MQTT v5 subscription identifier on the message, used to record overlapping
   /// subscriptions once.
@@ -167,7 +171,9 @@ public final class MQTTClient {
     if tls.insecure { mosquitto_tls_insecure_set(handle, true) }
   }
 
-  /// Sets the message the broker publishes for us if we go away without saying goodbye.
+  /// Sets the message the broker publishes for us if we go away without saying goodbye; takes effect at the
+  /// next connect.
+  /// - Throws: `MQTTError.invalidTopic` when libmosquitto does not take the will; the previous will stays.
   public func setWill(topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool) throws {
     let previous = will
     will = Will(topic: topic, payload: payload, qos: qos, retain: retain)
@@ -209,6 +215,7 @@ public final class MQTTClient {
   /// awaiting PUBREL across reconnects, and in a new session their packet ids are given to new messages,
   /// whose PUBREL would then deliver the stale message in place of the new one. A handle with messages of
   /// its own still unacknowledged keeps them instead, so that libmosquitto sends them again.
+  /// - Throws: `MQTTError`, as `connect()` does.
   public func reconnect() throws {
     requireCallerLoop()
     connackCode = nil
@@ -258,6 +265,7 @@ public final class MQTTClient {
   /// - Parameters:
   ///   - retainAsPublished: MQTT v5: deliver the retain flag the publisher set (else only retained-on-subscribe).
   ///   - identifier: MQTT v5 subscription identifier (1…268,435,455), echoed on matching messages.
+  /// - Throws: `MQTTError.invalidTopicFilter`, or `MQTTError.connectionLost` when the SUBSCRIBE cannot be sent.
   public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = true, identifier: UInt32? = nil)
     throws
   {
@@ -284,7 +292,8 @@ public final class MQTTClient {
     pendingSubscriptions[mid] = filter
   }
 
-  /// Queues a message for the broker; `runOnce` or `drain` send it.
+  /// Queues a message for the broker; `runOnce` or `drain` send it. Properties are sent over MQTT v5 only.
+  /// - Throws: `MQTTError.invalidTopic`, or `MQTTError.publishFailed` when libmosquitto does not take it.
   public func publish(
     topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false,
     properties: MQTTProperties = MQTTProperties()
@@ -334,6 +343,7 @@ public final class MQTTClient {
   }
 
   /// Runs the loop until every queued message has left and every QoS 1/2 handshake has finished.
+  /// - Throws: `MQTTError.connectionLost`, or `MQTTError.timedOut` after `timeout`.
   public func drain(timeout: Duration = .seconds(30)) throws {
     let deadline = ContinuousClock.now + timeout
     while outstandingPublishes > 0 || mosquitto_want_write(handle) {
@@ -348,7 +358,9 @@ public final class MQTTClient {
 
   /// What one turn of the loop found.
   public enum LoopResult: Equatable {
+    /// The connection is still up.
     case ok
+    /// The connection went away; the reason, as a clause (`the broker closed the connection`).
     case connectionLost(String)
   }
 

@@ -3,6 +3,7 @@ import MQTTCapture
 
 /// Everything `mqtt-dumper capture` needs to know.
 public struct CaptureConfiguration: Sendable {
+  /// The broker and how to reach it.
   public var connection = ConnectionOptions()
   /// Topic filters, recorded once each even where they overlap.
   public var filters = ["#"]
@@ -10,37 +11,48 @@ public struct CaptureConfiguration: Sendable {
   public var qos = MQTTQoS.exactlyOnce
   /// The capture file, or `-` for plain JSON Lines on standard output.
   public var output = "-"
+  /// What to do when the capture file exists; refuse by default.
   public var mode = CaptureWriter.Mode.createNew
+  /// When to continue into the next numbered file; never by default.
   public var rotation = CaptureRotation()
   /// Stop after this many messages.
   public var maxMessages: Int?
   /// Stop after this long.
   public var duration: Duration?
-  /// A persistent session under this client id: with QoS ≥ 1 the broker keeps messages while we are away.
+  /// A persistent session under this client id (expiring after 7 days away): with QoS ≥ 1 the broker keeps
+  /// messages while we are away. nil for a clean session.
   public var sessionName: String?
   /// zlib level, 1–9.
   public var compressionLevel: Int32 = 6
 
+  /// Every topic (`#`) at QoS 2 to standard output, until stopped.
   public init() {}
 }
 
 /// How a capture is going, for the status line and the final summary.
 public struct CaptureProgress: Sendable {
+  /// Messages recorded so far.
   public var messages = 0
+  /// Bytes written to the capture files, after compression.
   public var fileBytes: UInt64 = 0
+  /// Bytes of JSON Lines written, before compression.
   public var uncompressedBytes: UInt64 = 0
+  /// Time since recording started (once the broker had accepted the connection and the file was open).
   public var elapsed: Duration = .zero
+  /// Whether the connection is up now.
   public var connected = false
   /// Times the connection was lost.
   public var disconnections = 0
   /// Why the connection was last lost, while it is down.
   public var lastProblem: String?
+  /// The files written so far, the current one last (`-` for standard output).
   public var paths: [String] = []
 }
 
 /// Subscribes to a broker and records every message it delivers into a capture (file or stdout),
 /// reconnecting when the broker goes away, until stopped.
 public final class CaptureSession {
+  /// What the session records, from where, to where.
   public let configuration: CaptureConfiguration
   private var writer: (any CaptureSink)?
   private var failure: Error?

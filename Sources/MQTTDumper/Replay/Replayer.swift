@@ -15,11 +15,14 @@ public struct CaptureFileSource: MessageSource {
   /// The readers' cut-off sentences, for the caller to show.
   public private(set) var truncations: [String] = []
 
+  /// The messages of the files at `paths`, read one after the other, that `filter` keeps.
   public init(paths: [String], filter: MessageFilter = MessageFilter()) {
     self.paths = paths
     self.filter = filter
   }
 
+  /// The next message the filter keeps, or nil once every file is read or the filter is exhausted.
+  /// - Throws: `CaptureError` when a file cannot be read, is not a capture, or is corrupt.
   public mutating func next() throws -> CapturedMessage? {
     while true {
       if filter.isExhausted { return nil }
@@ -41,7 +44,9 @@ public struct CaptureFileSource: MessageSource {
 public struct ArraySource: MessageSource {
   private let messages: [CapturedMessage]
   private var index = 0
+  /// A source of `messages`, in the order given.
   public init(_ messages: [CapturedMessage]) { self.messages = messages }
+  /// The next message, or nil after the last; never throws.
   public mutating func next() throws -> CapturedMessage? {
     guard index < messages.count else { return nil }
     defer { index += 1 }
@@ -55,21 +60,29 @@ public struct ReplayOptions: Sendable {
   public var speed = 1.0
   /// Publish as fast as the broker takes them, keeping at most `window` messages in flight.
   public var maxRate = false
+  /// With `maxRate`: how many messages may be queued or unacknowledged before publishing waits.
   public var window = 1000
   /// Passes over the messages; nil for forever.
   public var loops: Int? = 1
+  /// Publish every message with this QoS; nil keeps each message's.
   public var qos: MQTTQoS?
+  /// Set (true) or clear (false) every message's retain flag; nil keeps each message's.
   public var retain: Bool?
+  /// How topics are rewritten (`--map`, `--prefix`); by default they are not.
   public var topics = TopicMap()
+  /// One pass at the recorded pace, every message as recorded.
   public init() {}
 }
 
 /// How far a replay got.
 public struct ReplayProgress: Sendable {
+  /// Messages handed to the broker so far, all passes together.
   public var sent = 0
   /// Messages in one pass, when known in advance.
   public var total: Int?
+  /// The pass under way, from 1.
   public var pass = 1
+  /// Time since the first message was in hand.
   public var elapsed: Duration = .zero
   /// Schedule time of the last message sent, relative to the start (at speed 1: the capture's clock).
   public var scheduled: Duration = .zero
@@ -82,18 +95,28 @@ public struct ReplayProgress: Sendable {
 /// Publishes messages on an absolute schedule: message k is due at start + (ts_k − ts_0) / speed, so
 /// waiting errors never add up, across loops too.
 public final class Replayer {
+  /// The connection messages are published on; the caller connects it.
   public let client: MQTTClient
+  /// How the replay publishes.
   public let options: ReplayOptions
   private var backoff = ReconnectBackoff()
 
+  /// A replayer that publishes on `client`, already connected, as `options` say.
   public init(client: MQTTClient, options: ReplayOptions) {
     self.client = client
     self.options = options
   }
 
-  /// Replays what `makeSource` yields (called once per pass).
-  /// - Throws: `MQTTError` when the broker goes away for good (with how far the replay got).
-  /// - Parameter published: told of every message when it was handed to the broker.
+  /// Replays what `makeSource` yields (called once per pass), then waits until the broker has every message.
+  /// - Parameters:
+  ///   - total: messages in one pass, when known in advance, for `report`.
+  ///   - span: schedule length of one pass, when known in advance, for `report`.
+  ///   - shouldStop: polled before each message and while waiting; true ends the replay where it is.
+  ///   - report: called at most four times a second with the progress.
+  ///   - published: told of every message when it was handed to the broker, and when.
+  /// - Returns: how far the replay got.
+  /// - Throws: `MQTTError` when the broker goes away for good (with how far the replay got) or refused QoS 1/2
+  ///   messages; what the source throws (`CaptureError` for a capture that cannot be read).
   public func run(
     makeSource: @escaping () throws -> any MessageSource, total: Int? = nil, span: Duration? = nil, shouldStop: () -> Bool,
     report: ((ReplayProgress) -> Void)? = nil, published: ((CapturedMessage, Timestamp) -> Void)? = nil
@@ -169,8 +192,9 @@ public final class Replayer {
     }
   }
 
-  /// Sleeps until `due`, serving the connection (acks, keepalive) meanwhile: poll for the bulk of the
-  /// wait, then an absolute nanosleep for the last 2 ms, which is what keeps the error under a millisecond.
+  /// Sleeps until `due`, serving the connection (acks, keepalive) meanwhile: `runOnce` polls the socket until
+  /// about 2 ms are left, then a relative `nanosleep` covers the rest. The clock is read again after every
+  /// wake-up, so a sleep cut short (by a signal) just sleeps again.
   private func wait(until due: ContinuousClock.Instant, shouldStop: () -> Bool) throws {
     while true {
       let remaining = due - ContinuousClock.now
@@ -209,8 +233,8 @@ public final class Replayer {
         return
       }
     }
-    let where_ = progress.map { " after sending \($0.sent) messages" } ?? ""
+    let howFar = progress.map { " after sending \($0.sent) messages" } ?? ""
     throw MQTTError.connectionLost(
-      broker: client.options.brokerDescription, reason: "\(reason); gave up reconnecting\(where_)")
+      broker: client.options.brokerDescription, reason: "\(reason); gave up reconnecting\(howFar)")
   }
 }

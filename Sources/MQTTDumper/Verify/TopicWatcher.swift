@@ -15,7 +15,8 @@ public final class TopicWatcher {
     let messages = Mutex<[CapturedMessage]>([])
   }
 
-  /// - Throws: `MQTTError.invalidTopicFilter`, or a setup error.
+  /// A watcher of `filters` on the broker of `options`; nothing is connected until `start()`.
+  /// - Throws: `MQTTError` when libmosquitto cannot create the client or rejects an option (TLS files).
   public init(options: ConnectionOptions, filters: [String]) throws {
     client = try MQTTClient(options: options)
     self.filters = filters
@@ -27,7 +28,8 @@ public final class TopicWatcher {
   }
 
   /// Connects, subscribes, waits until the broker confirmed every subscription, then listens in the background.
-  /// - Throws: `MQTTError` when the broker cannot be reached or refuses.
+  /// - Throws: `MQTTError` when the broker cannot be reached or refuses, a filter is not valid
+  ///   (`invalidTopicFilter`), or the subscriptions are not confirmed within 10 s.
   public func start() throws {
     try client.connect()
     for filter in filters { try client.subscribe(filter, qos: .exactlyOnce) }

@@ -6,8 +6,8 @@ struct Diff: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare two captures: missing, extra and changed messages per topic.",
     discussion: """
-      Messages on different topics may interleave; order within a topic matters. JSON payloads are \\
-      compared as values — key order and number spelling (9.0 and 9) do not matter — unless --exact. \\
+      Messages on different topics may interleave; order within a topic matters. JSON payloads are \
+      compared as values — key order and number spelling (9.0 and 9) do not matter — unless --exact. \
       Exit status: 0 when they match, 1 when they differ, 2 when a file cannot be read.
 
       Example:

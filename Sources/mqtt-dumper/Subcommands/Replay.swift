@@ -7,7 +7,7 @@ struct Replay: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Publish recorded messages again, with their topic, payload, QoS, retain, properties and timing.",
     discussion: """
-      Message k is published at start + (ts_k - ts_0) / speed on an absolute schedule, so timing errors do \\
+      Message k is published at start + (ts_k - ts_0) / speed on an absolute schedule, so timing errors do \
       not add up over long replays. QoS 1/2 messages the broker refuses (MQTT v5 acknowledgements with a \
       failure reason, an ACL for example) are counted; the replay then names the first and exits with 1.
 

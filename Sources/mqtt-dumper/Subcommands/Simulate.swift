@@ -20,8 +20,8 @@ struct PrintJob: ParsableCommand {
     commandName: "print-job",
     abstract: "Publish (or write) one or more OctoPrint print jobs as the OctoPrint MQTT plugin publishes them.",
     discussion: """
-      Same topics, keys in the same order, QoS and retain flags, and events in the order OctoPrint emits \\
-      them: connection, file selection, start, homing, heat-up, progress, a Z change per layer with timelapse \\
+      Same topics, keys in the same order, QoS and retain flags, and events in the order OctoPrint emits \
+      them: connection, file selection, start, homing, heat-up, progress, a Z change per layer with timelapse \
       frames, and the outcome. See docs/simulation.md.
 
       Examples:

@@ -7,9 +7,9 @@ struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Regression-test an MQTT consumer: play a stimulus, record what the consumer publishes, compare.",
     discussion: """
-      Subscribes to the --watch filters, replays the --stimulus captures (or --simulate print-job), waits \\
-      up to --timeout for the consumer, and compares what it published with --expect (JSON as values, per \\
-      topic in order; see `mqtt-dumper diff`). Exit status: 0 when it matches, 1 with a report when it does \\
+      Subscribes to the --watch filters, replays the --stimulus captures (or --simulate print-job), waits \
+      up to --timeout for the consumer, and compares what it published with --expect (JSON as values, per \
+      topic in order; see `mqtt-dumper diff`). Exit status: 0 when it matches, 1 with a report when it does \
       not, 2 on usage, file or broker errors.
 
       Examples:
