@@ -1,5 +1,5 @@
 """Shared pieces of the benchmarks: a private mosquitto, process accounting, BENCHMARKS.md sections."""
-import os, re, signal, socket, subprocess, tempfile, time
+import os, re, signal, socket, subprocess, tempfile, threading, time
 
 
 class Broker:
@@ -53,21 +53,40 @@ def peak_rss_kib(pid):
     return 0
 
 
+def watch_rss(proc):
+    """Samples a just-started child's peak RSS every 10 ms until it exits, in a thread: a child that finishes
+    before `wait_usage` is called has no /proc entry left to read."""
+    proc.peak_rss_kib = 0
+
+    def sample():
+        while True:
+            kib = peak_rss_kib(proc.pid)
+            if kib == 0:  # exited (a zombie has no memory) or reaped
+                return
+            proc.peak_rss_kib = max(proc.peak_rss_kib, kib)
+            time.sleep(0.01)
+
+    threading.Thread(target=sample, daemon=True).start()
+    return proc
+
+
 def wait_usage(proc, timeout, stop=signal.SIGKILL):
     """Waits for a Popen child, sending it `stop` after `timeout` seconds (SIGKILL 10 s later if it is still there).
     Returns its exit status, user and system CPU seconds, peak RSS in MiB, voluntary context switches and
     whether it had to be stopped.
 
-    Peak RSS is sampled from /proc every 10 ms, not taken from wait4: the kernel's ru_maxrss of a child
-    includes the memory of the Python process it was forked from (a `true` started from here "peaks" at 14 MiB)."""
+    Peak RSS is sampled from /proc every 10 ms (from the start with `watch_rss`), not taken from wait4: the
+    kernel's ru_maxrss of a child includes the memory of the Python process it was forked from (a `true` started
+    from here "peaks" at 14 MiB)."""
     deadline = time.time() + timeout
     stopped = False
-    peak = 0
+    peak = getattr(proc, "peak_rss_kib", 0)
     while True:
         peak = max(peak, peak_rss_kib(proc.pid))
         pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
+            peak = max(peak, getattr(proc, "peak_rss_kib", 0))
             return dict(status=proc.returncode, user=ru.ru_utime, sys=ru.ru_stime, cpu=ru.ru_utime + ru.ru_stime,
                         rss=(peak or ru.ru_maxrss) / 1024, wakeups=ru.ru_nvcsw, stopped=stopped)
         if time.time() > deadline:
