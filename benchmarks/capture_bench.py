@@ -383,6 +383,7 @@ cpu_text = f"""- Where the CPU goes: into receiving{", mostly in the kernel" if 
   rounds differ: the highest ratio of a QoS was up to {spread:.0%} above its lowest in this run.{missed_text}"""
 stamps = ", ".join(f"{pairs[q][1]['timestamps'] / max(N - pairs[q][1]['lost'], 1):.2f}" for q in (0, 1, 2))
 all_zero = all(d["lost"] == 0 for _, d in all_runs)
+disconnections = sum(d["disconnected"] for _, d in all_runs)
 pipe_lost_qos = any(p["lost"] for q in (1, 2) for p, _ in rounds[q])
 stall_text = f"""- Falling behind: with both recorders paused (`SIGSTOP`) on one broker while {stall['n']:,} QoS {stall['qos']} messages
   were published, then resumed, mqtt-dumper received **{stall['dumper']:,}** and mosquitto_sub **{stall['sub']:,}**{
@@ -418,6 +419,7 @@ so compare CPU time, not wall time.
 
 Targets: no message lost by mqtt-dumper at any QoS — **{'met' if all_zero else 'missed'}**; mqtt-dumper's CPU ≤ 0.7× the
 pipeline's at every QoS (median round) — **{'met' if all_cpu else 'missed at QoS ' + ', '.join(map(str, missed))}**.
+mqtt-dumper's {len(all_runs)} capture files hold {disconnections} `disconnected` events{"" if disconnections else " (no reconnects)"}.
 
 {chr(10).join(bullets)}
 {cpu_text}
