@@ -30,6 +30,9 @@ demo: release
 	bash scripts/demo.sh $(BIN_RELEASE)
 
 bench benchmarks: release
+	@# The capture benchmark publishes QoS 1 and 2 with paho-mqtt 2 (Debian 12 packages only 1.6).
+	@python3 -c 'import paho.mqtt.enums' 2>/dev/null || python3 -m pip install -q -r benchmarks/requirements.txt \
+	  || python3 -m pip install -q --break-system-packages -r benchmarks/requirements.txt
 	bash benchmarks/capture.sh $(BIN_RELEASE)
 	bash benchmarks/format.sh $(BIN_RELEASE)
 	bash benchmarks/replay.sh $(BIN_RELEASE)

@@ -1,9 +1,9 @@
 """Shared pieces of the benchmarks: a private mosquitto, process accounting, BENCHMARKS.md sections."""
-import os, re, socket, subprocess, tempfile, time
+import os, re, signal, socket, subprocess, tempfile, threading, time
 
 
 class Broker:
-    """mosquitto on a free loopback port, config in a temp dir, stopped by PID."""
+    """mosquitto on a free loopback port, config and log in a temp dir, stopped by PID."""
 
     def __init__(self, extra=""):
         self.dir = tempfile.mkdtemp(prefix="mqtt-dumper-bench-")
@@ -14,7 +14,9 @@ class Broker:
         conf = os.path.join(self.dir, "mosquitto.conf")
         with open(conf, "w") as f:
             f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n{extra}")
-        self.proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.log_path = os.path.join(self.dir, "mosquitto.log")
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=log, stderr=subprocess.STDOUT)
         for _ in range(200):
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
@@ -27,17 +29,71 @@ class Broker:
         self.proc.terminate()
         self.proc.wait()
 
+    def log(self):
+        """What mosquitto logged (errors, warnings, notices, connections)."""
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
 
 def wait_rusage(proc, timeout):
     """Waits for a Popen child and returns (exit status, CPU seconds, peak RSS in MiB)."""
+    u = wait_usage(proc, timeout)
+    return u["status"], u["cpu"], u["rss"]
+
+
+def peak_rss_kib(pid):
+    """VmHWM of a running process: the peak resident memory of the program it runs now."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def watch_rss(proc):
+    """Samples a just-started child's peak RSS every 10 ms until it exits, in a thread: a child that finishes
+    before `wait_usage` is called has no /proc entry left to read."""
+    proc.peak_rss_kib = 0
+
+    def sample():
+        while True:
+            kib = peak_rss_kib(proc.pid)
+            if kib == 0:  # exited (a zombie has no memory) or reaped
+                return
+            proc.peak_rss_kib = max(proc.peak_rss_kib, kib)
+            time.sleep(0.01)
+
+    threading.Thread(target=sample, daemon=True).start()
+    return proc
+
+
+def wait_usage(proc, timeout, stop=signal.SIGKILL):
+    """Waits for a Popen child, sending it `stop` after `timeout` seconds (SIGKILL 10 s later if it is still there).
+    Returns its exit status, user and system CPU seconds, peak RSS in MiB, voluntary context switches and
+    whether it had to be stopped.
+
+    Peak RSS is sampled from /proc every 10 ms (from the start with `watch_rss`), not taken from wait4: the
+    kernel's ru_maxrss of a child includes the memory of the Python process it was forked from (a `true` started
+    from here "peaks" at 14 MiB)."""
     deadline = time.time() + timeout
+    stopped = False
+    peak = getattr(proc, "peak_rss_kib", 0)
     while True:
+        peak = max(peak, peak_rss_kib(proc.pid))
         pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
-            return proc.returncode, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
+            peak = max(peak, getattr(proc, "peak_rss_kib", 0))
+            return dict(status=proc.returncode, user=ru.ru_utime, sys=ru.ru_stime, cpu=ru.ru_utime + ru.ru_stime,
+                        rss=(peak or ru.ru_maxrss) / 1024, wakeups=ru.ru_nvcsw, stopped=stopped)
         if time.time() > deadline:
-            proc.kill()
+            proc.send_signal(stop if not stopped else signal.SIGKILL)
+            if not stopped:
+                stopped = True
+                deadline = time.time() + 10
         time.sleep(0.01)
 
 
