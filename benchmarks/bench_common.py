@@ -1,5 +1,5 @@
 """Shared pieces of the benchmarks: a private mosquitto, process accounting, BENCHMARKS.md sections."""
-import os, re, signal, socket, subprocess, tempfile, threading, time
+import atexit, os, re, shutil, signal, socket, subprocess, tempfile, threading, time
 
 
 class Broker:
@@ -7,6 +7,7 @@ class Broker:
 
     def __init__(self, extra=""):
         self.dir = tempfile.mkdtemp(prefix="mqtt-dumper-bench-")
+        atexit.register(shutil.rmtree, self.dir, True)  # after the run: the log is read once stopped
         s = socket.socket()
         s.bind(("127.0.0.1", 0))
         self.port = s.getsockname()[1]

@@ -1,4 +1,5 @@
 """mqtt-dumper capture against mosquitto_sub -v | gzip, recording the same burst in the same run, at QoS 0, 1 and 2."""
+import atexit, shutil
 import gzip, json, os, random, re, shutil, signal, subprocess, sys, tempfile, time
 from bench_common import Broker, wait_usage, watch_rss, write_section, machine
 
@@ -12,6 +13,7 @@ QUIET, GRACE = 3, 30
 # CPU ratio can be off by a third (a busy machine makes recorders wake less often and read bigger batches).
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 work = tempfile.mkdtemp(prefix="mqtt-dumper-bench-")
+atexit.register(shutil.rmtree, work, True)  # the inputs and outputs are large
 rng = random.Random(42)
 lines_path = os.path.join(work, "lines.txt")
 with open(lines_path, "w") as f:

@@ -1,9 +1,11 @@
 """Pretty-printing throughput: mqtt-dumper's formatter against jq on the same JSON lines."""
+import atexit, shutil
 import gzip, json, os, random, subprocess, sys, tempfile, time
 from bench_common import write_section, machine
 
 BIN, N = sys.argv[1], int(sys.argv[2])
 work = tempfile.mkdtemp(prefix="mqtt-dumper-bench-")
+atexit.register(shutil.rmtree, work, True)  # the inputs and outputs are large
 rng = random.Random(7)
 lines_path = os.path.join(work, "lines.jsonl")
 capture_path = os.path.join(work, "capture.jsonl.gz")

@@ -1,9 +1,11 @@
 """Replay: throughput against mosquitto_pub -l, timing accuracy, and 1,000 simulated printers."""
+import atexit, shutil
 import gzip, json, os, random, signal, statistics, subprocess, sys, tempfile, time
 from bench_common import Broker, wait_rusage, write_section, machine
 
 BIN, N, TIMING_SECONDS, SIM_SECONDS = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 work = tempfile.mkdtemp(prefix="mqtt-dumper-bench-")
+atexit.register(shutil.rmtree, work, True)  # the inputs and outputs are large
 rng = random.Random(11)
 HEADER = json.dumps({"mqtt_dumper_capture": 1, "created": "2025-11-25T11:07:36.000000Z", "tool": "bench",
                      "broker": "localhost:1883", "protocol": "mqttv5", "subscriptions": []}) + "\n"
