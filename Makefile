@@ -1,7 +1,8 @@
 # mqtt-dumper: `make demo` and `make test` install what is missing, build, and run.
 SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
-DEBS := libmosquitto-dev zlib1g-dev mosquitto mosquitto-clients jq openssl
+DEBS := libmosquitto-dev zlib1g-dev mosquitto mosquitto-clients jq openssl strace python3 python3-pip
+PYTHON ?= python3
 BIN_DEBUG := .build/debug/mqtt-dumper
 BIN_RELEASE := .build/release/mqtt-dumper
 
@@ -15,6 +16,13 @@ deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@# paho-mqtt for the stress tests' publishers, into the python3 the tests run (first on PATH). Debian's own
+	@# python refuses pip without --break-system-packages (PEP 668); older pips do not know that flag.
+	@$(PYTHON) -c 'import paho.mqtt' 2>/dev/null || { \
+	  echo "Installing: paho-mqtt (pip)"; \
+	  $(PYTHON) -m pip install -q paho-mqtt 2>/dev/null \
+	  || $(PYTHON) -m pip install -q --break-system-packages paho-mqtt; \
+	}
 
 build: deps
 	$(SWIFT) build

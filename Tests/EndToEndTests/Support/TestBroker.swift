@@ -7,6 +7,8 @@ final class TestBroker {
   let directory: URL
   private var process: Process?
   private let extraConfig: String
+  /// mosquitto's own limits (20 messages in flight, 1,000 queued per client) instead of none.
+  private let defaults: Bool
 
   /// Starts `mosquitto -c <tmp>/mosquitto.conf` listening on 127.0.0.1:<free port>.
   init(extraConfig: String = "allow_anonymous true\n") throws {
@@ -14,6 +16,22 @@ final class TestBroker {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     port = try freeLoopbackPort()
     self.extraConfig = extraConfig
+    self.defaults = false
+    try start()
+  }
+
+  /// Starts a broker as mosquitto is installed: its config holds only the listener, the persistence
+  /// location, the log and `allow_anonymous true`, then `extraConfig` (`persistence true`, `acl_file …`).
+  /// The directory is world-writable: mosquitto started as root runs as user mosquitto, and must be able to
+  /// write its log and persistence database there.
+  init(defaults: Bool, extraConfig: String = "") throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-dumper-broker-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(
+      at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+    try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory.path)
+    port = try freeLoopbackPort()
+    self.extraConfig = defaults ? "allow_anonymous true\n" + extraConfig : extraConfig
+    self.defaults = defaults
     try start()
   }
 
@@ -24,7 +42,15 @@ final class TestBroker {
 
   /// (Re)starts the broker on the same port.
   func start() throws {
-    let config = """
+    let config =
+      defaults
+      ? """
+      listener \(port) 127.0.0.1
+      persistence_location \(directory.path)/
+      log_dest file \(directory.path)/mosquitto.log
+      \(extraConfig)
+      """
+      : """
       listener \(port) 127.0.0.1
       max_queued_messages 0
       max_inflight_messages 0
@@ -64,6 +90,11 @@ final class TestBroker {
   }
 
   var url: String { "mqtt://127.0.0.1:\(port)" }
+
+  /// What the broker logged so far (readable when it could write it: `init(defaults:)` brokers).
+  var log: String {
+    (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? ""
+  }
 }
 
 struct TestFailure: Error, CustomStringConvertible {
