@@ -109,7 +109,7 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
     case .subscriptionRejected(let filter, let broker, let reason):
       return "the broker at \(broker) refused the subscription to '\(filter)' (\(reason))"
     case .sessionTakenOver(let broker, let clientID):
-      return "the broker at \(broker) closed the connection because another client connected as \(clientID)"
+      return "the broker at \(broker) keeps closing the connection right after accepting it: another client connected as \(clientID)"
     case .publishesRefused(let broker, let refused, let sent, let topic, let reason):
       return "the broker at \(broker) refused \(formatCount(refused)) of \(formatCount(sent)) messages, the first to "
         + "'\(topic)' (\(reason))"

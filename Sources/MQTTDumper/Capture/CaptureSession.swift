@@ -271,39 +271,10 @@ public final class CaptureSession {
         try client.reconnect()
         return
       } catch {
+        takeover.attemptFailed()
         progress.lastProblem = "\(error)"
         report?(snapshot(since: start))
       }
-    }
-  }
-}
-
-/// Recognises another client taking over our session (two recorders with one client id).
-///
-/// An MQTT v5 broker may say so (DISCONNECT 0x8E); mosquitto (2.0.11 at least) just closes the socket of
-/// the older connection. Two such closes in a row, each soon after a connection was accepted, are the
-/// pattern of two clients taking the id from each other; a broker restart does not look like that.
-struct SessionTakeoverDetector {
-  /// How soon after CONNACK a close counts as quick.
-  var window: Duration = .seconds(2)
-  private var quickCloses = 0
-  private var connectedAt: ContinuousClock.Instant?
-
-  /// Tells the detector that a connection was accepted.
-  mutating func connected(at now: ContinuousClock.Instant = .now) { connectedAt = now }
-
-  /// Whether the way the connection ended means another client now holds the session.
-  mutating func isTakeover(_ end: ConnectionEnd?, at now: ContinuousClock.Instant = .now) -> Bool {
-    defer { connectedAt = nil }
-    switch end {
-    case .disconnectedByBroker(ConnectionEnd.sessionTakenOverCode):
-      return true
-    case .closedByBroker:
-      if let since = connectedAt, now - since < window { quickCloses += 1 } else { quickCloses = 0 }
-      return quickCloses >= 2
-    default:
-      quickCloses = 0
-      return false
     }
   }
 }
