@@ -27,7 +27,7 @@ struct MQTTErrorTests {
       .timedOut(broker: "b:1"), .connectionLost(broker: "b:1", reason: "x"),
       .publishFailed(topic: "t", code: 4, reason: "x"), .subscriptionRejected(filter: "f", broker: "b:1", reason: "x"),
       .sessionTakenOver(broker: "b:1", clientID: "c"),
-      .publishesRefused(broker: "b:1", refused: 1, sent: 2, firstTopic: "t", reason: "x"),
+      .publishesRefused(broker: "b:1", refused: 1, answered: 2, unanswered: 3, firstTopic: "t", reason: "x"),
     ]
   }
 

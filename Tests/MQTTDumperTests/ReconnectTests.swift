@@ -31,6 +31,16 @@ struct ReconnectTests {
     #expect(afterStableMinute == .milliseconds(50))
   }
 
+  @Test("while nothing listens at the broker's address, pauses stay under 2 s so a restart is noticed soon")
+  func unreachable() {
+    var backoff = ReconnectBackoff()
+    let pauses = (0..<8).map { _ in backoff.nextPause(at: t0, unreachable: true, random: 0.999_999) }
+    #expect(pauses.map { ($0 / .milliseconds(1)).rounded() } == [100, 200, 400, 800, 1600, 2000, 2000, 2000])
+    // A broker that answers and then drops us again gets the long pauses back.
+    let afterAnswer = backoff.nextPause(at: t0, random: 0.999_999)
+    #expect((afterAnswer / .milliseconds(1)).rounded() == 25_600)
+  }
+
   @Test("a v5 DISCONNECT 0x8E is a takeover at once")
   func reasonCode() {
     var detector = SessionTakeoverDetector()

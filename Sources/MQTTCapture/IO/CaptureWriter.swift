@@ -62,12 +62,19 @@ public final class CaptureWriter {
       if let existing = try CaptureWriter.checkAppendable(path) { gzip = existing }
     }
     self.path = path
+    let existed = access(path, F_OK) == 0
     self.file = try OutputFile(path: path, mode: fileMode)
     self.isCompressed = gzip
     self.deflater = gzip ? Deflater(level: level) : nil
     pending.reserveCapacity(256 * 1024)
-    try write(.header(header))
-    try flush()
+    do {
+      try write(.header(header))
+      try flush()
+    } catch {
+      // A file this call made and could not even start (a full disk) is not left behind to block the next try.
+      if mode != .append || !existed { unlink(path) }
+      throw error
+    }
   }
 
   /// Writes plain JSON Lines to standard output.

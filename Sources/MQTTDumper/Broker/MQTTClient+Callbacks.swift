@@ -36,6 +36,7 @@ extension MQTTClient {
       let client = MQTTClient.from(userdata)
       client.outstandingPublishes -= 1
       let topic = client.unacknowledgedTopics.removeValue(forKey: mid)
+      if topic != nil { client.answeredPublishes += 1 }
       if reasonCode >= 128 {
         client.refusedPublishes += 1
         if client.firstRefusal == nil {

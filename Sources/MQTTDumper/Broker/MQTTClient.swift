@@ -54,6 +54,9 @@ public final class MQTTClient {
   public internal(set) var lastEnd: ConnectionEnd?
   /// QoS 1/2 messages the broker refused (MQTT v5 PUBACK/PUBREC reason code 0x80 or above).
   public internal(set) var refusedPublishes = 0
+  /// QoS 1/2 messages whose MQTT v5 acknowledgement (with its verdict) came; QoS 0 messages and MQTT 3.1.1
+  /// acknowledgements carry none.
+  public internal(set) var answeredPublishes = 0
   /// The first refused message's topic and the broker's reason.
   public internal(set) var firstRefusal: (topic: String, reason: String)?
   /// Topics of QoS 1/2 messages awaiting their acknowledgement (v5 only), to name a refused one.

@@ -36,7 +36,10 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The broker dropped us because another client connected with our client id.
   case sessionTakenOver(broker: String, clientID: String)
   /// The broker refused QoS 1/2 messages (PUBACK/PUBREC reason code 0x80 or above).
-  case publishesRefused(broker: String, refused: Int, sent: Int, firstTopic: String, reason: String)
+  ///
+  /// `answered` messages carried a verdict; `unanswered` ones (QoS 0, or MQTT 3.1.1) could not say.
+  case publishesRefused(
+    broker: String, refused: Int, answered: Int, unanswered: Int, firstTopic: String, reason: String)
 
   /// Why a broker URL was not taken.
   public enum URLProblem: Equatable, Sendable, CustomStringConvertible {
@@ -110,9 +113,12 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
       return "the broker at \(broker) refused the subscription to '\(filter)' (\(reason))"
     case .sessionTakenOver(let broker, let clientID):
       return "the broker at \(broker) keeps closing the connection right after accepting it: another client connected as \(clientID)"
-    case .publishesRefused(let broker, let refused, let sent, let topic, let reason):
-      return "the broker at \(broker) refused \(formatCount(refused)) of \(formatCount(sent)) messages, the first to "
-        + "'\(topic)' (\(reason))"
+    case .publishesRefused(let broker, let refused, let answered, let unanswered, let topic, let reason):
+      let rest =
+        unanswered == 0
+        ? "" : ", and \(formatCount(unanswered)) sent at QoS 0 get no answer that could say so"
+      return "the broker at \(broker) refused \(formatCount(refused)) of \(formatCount(answered)) messages it "
+        + "answered, the first to '\(topic)' (\(reason))\(rest)"
     }
   }
 
@@ -176,5 +182,11 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The words for a SUBACK, PUBACK or PUBREC failure code.
   static func reasonText(_ code: Int32, protocolVersion: MQTTProtocolVersion) -> String {
     protocolVersion == .v5 ? String(cString: mosquitto_reason_string(code)).lowercased() : "MQTT 3.1.1 gives no reason"
+  }
+
+  /// Whether nothing listened at the broker's address (connection refused): the broker is down or restarting.
+  public var isUnreachable: Bool {
+    if case .connectFailed(_, _, .system(let code)) = self { return code == ECONNREFUSED }
+    return false
   }
 }

@@ -12,6 +12,9 @@ public struct ReconnectBackoff: Sendable {
   public var maximum: Duration = .seconds(30)
   /// How long a connection must last for the next loss to start again from `initial`.
   public var stableAfter: Duration = .seconds(60)
+  /// The longest pause while nothing listens at the broker's address (connection refused): such an attempt
+  /// costs the broker nothing, and coming back soon after it restarts is what keeps its queue from overflowing.
+  public var unreachableMaximum: Duration = .seconds(2)
 
   private var attempt = 0
   private var connectedAt: ContinuousClock.Instant?
@@ -27,15 +30,18 @@ public struct ReconnectBackoff: Sendable {
   /// Tells the back-off that a connection or an attempt failed, and returns the pause before the next try:
   /// `initial · 2ⁿ` capped at `maximum`, scaled by a random factor in [0.5, 1) so that clients that lost the
   /// same broker do not come back in step.
-  /// - Parameter random: a value in [0, 1); injectable for tests.
+  /// - Parameters:
+  ///   - unreachable: the last attempt found nothing listening (connection refused): pauses stay under
+  ///     `unreachableMaximum`.
+  ///   - random: a value in [0, 1); injectable for tests.
   public mutating func nextPause(
-    at now: ContinuousClock.Instant = .now, random: Double = Double.random(in: 0..<1)
+    at now: ContinuousClock.Instant = .now, unreachable: Bool = false, random: Double = Double.random(in: 0..<1)
   ) -> Duration {
     if let since = connectedAt, now - since >= stableAfter { attempt = 0 }
     connectedAt = nil
     let doubled = initial * Double(1 << min(attempt, 20))
     attempt += 1
-    let capped = min(doubled, maximum)
+    let capped = min(doubled, unreachable ? unreachableMaximum : maximum)
     return capped * (0.5 + random / 2)
   }
 }

@@ -125,6 +125,15 @@ public final class CaptureSession {
       self.connected(client)
     }
     try client.connect()
+    // Open the file only once the broker took the subscriptions too, so a refused one leaves nothing behind.
+    let deadline = ContinuousClock.now + connection.connectTimeout
+    while failure == nil && client.subscriptionsAcknowledged < filters.count {
+      if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: 20) {
+        throw MQTTError.connectionLost(broker: connection.brokerDescription, reason: reason)
+      }
+      if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: connection.brokerDescription) }
+    }
+    if let failure { throw failure }
     writer =
       try openSink?(header)
       ?? RotatingCaptureWriter(
@@ -260,8 +269,9 @@ public final class CaptureSession {
     _ client: MQTTClient, since start: ContinuousClock.Instant, shouldStop: () -> Bool,
     report: ((CaptureProgress) -> Void)?
   ) {
+    var unreachable = false
     while !shouldStop() && !reachedLimit(since: start) {
-      let until = ContinuousClock.now + backoff.nextPause()
+      let until = ContinuousClock.now + backoff.nextPause(unreachable: unreachable)
       while ContinuousClock.now < until && !shouldStop() && !reachedLimit(since: start) {
         try? writer?.flushIfDue()
         usleep(UInt32(max(min(until - ContinuousClock.now, .milliseconds(20)), .zero) / .microseconds(1)))
@@ -272,6 +282,7 @@ public final class CaptureSession {
         return
       } catch {
         takeover.attemptFailed()
+        unreachable = (error as? MQTTError)?.isUnreachable ?? false
         progress.lastProblem = "\(error)"
         report?(snapshot(since: start))
       }

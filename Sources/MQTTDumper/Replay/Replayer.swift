@@ -166,7 +166,8 @@ public final class Replayer {
     // MQTT v5 acknowledgements say when the broker refused a QoS 1/2 message (an ACL, a quota).
     if client.refusedPublishes > 0, let first = client.firstRefusal {
       throw MQTTError.publishesRefused(
-        broker: client.options.brokerDescription, refused: client.refusedPublishes, sent: progress.sent,
+        broker: client.options.brokerDescription, refused: client.refusedPublishes,
+        answered: client.answeredPublishes, unanswered: progress.sent - client.answeredPublishes,
         firstTopic: first.topic, reason: first.reason)
     }
     return finish(progress, start)

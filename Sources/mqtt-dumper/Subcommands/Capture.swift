@@ -106,19 +106,22 @@ struct Capture: ParsableCommand {
     var status = StatusLine()
     var lastMessages = 0
     var lastElapsed = Duration.zero
+    var notices = ConnectionNotices(broker: config.connection.brokerDescription)
     let progress: CaptureProgress
     do {
       let session = try CaptureSession(configuration: config)
       progress = try session.run(
         shouldStop: { stopRequested.load(ordering: .relaxed) },
-        report: showStatus
-          ? { p in
+        report: quiet
+          ? nil
+          : { p in
+            guard showStatus else { return notices.update(p) }
             let window = (p.elapsed - lastElapsed) / .seconds(1)
             let rate = window > 0 ? Double(p.messages - lastMessages) / window : 0
             lastMessages = p.messages
             lastElapsed = p.elapsed
             status.show(statusText(p, rate: rate))
-          } : nil,
+          },
         warn: quiet
           ? nil
           : { loss in
@@ -155,5 +158,31 @@ struct Capture: ParsableCommand {
   private func fileTimestamp() -> String {
     let t = Timestamp.now().rfc3339  // 2025-11-25T11:47:36.123456Z
     return t.prefix(19).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
+  }
+}
+
+/// Without a terminal for the status line, losing and regaining the connection is said in a line each, so
+/// that a log shows the gap (the file records it as events too).
+private struct ConnectionNotices {
+  let broker: String
+  private var disconnections = 0
+  private var lostAt: Duration?
+
+  init(broker: String) { self.broker = broker }
+
+  mutating func update(_ p: CaptureProgress) {
+    if p.disconnections > disconnections {
+      disconnections = p.disconnections
+      if lostAt == nil {
+        lostAt = p.elapsed
+        printWarning(
+          "lost the connection to \(broker) (\(p.lastProblem ?? "connection lost")); reconnecting, "
+            + "the gap is recorded as a 'disconnected' event.")
+      }
+    }
+    if p.connected, let since = lostAt {
+      lostAt = nil
+      printWarning("reconnected to \(broker) after \(formatDuration(seconds: (p.elapsed - since) / .seconds(1))).")
+    }
   }
 }
