@@ -259,7 +259,7 @@ public final class CaptureSession {
         try client.reconnect()
         return
       } catch {
-        progress.lastProblem = "\(error)"
+        progress.lastProblem = (error as? MQTTError)?.problem ?? "\(error)"
         report?(snapshot(since: start))
       }
     }
