@@ -5,7 +5,7 @@ import Testing
 /// Bad input gets one clear sentence and a non-zero exit; never a crash, never a lost file.
 @Suite("errors are one sentence and a non-zero exit", .serialized)
 struct ErrorEndToEndTests {
-  private func expectOneSentence(_ result: Finished, contains text: String, status: Int32 = 1) {
+  private func expectOneSentence(_ result: Finished, contains text: String, status: Int32 = 2) {
     #expect(result.status == status, "exit status; stderr: \(result.stderr)")
     #expect(result.stderr.contains(text), "stderr: \(result.stderr)")
     #expect(!result.stderr.contains("Fatal error"))
@@ -77,12 +77,12 @@ struct ErrorEndToEndTests {
       (["capture", "--force", "--append"], "--force and --append contradict each other"),
       (["capture", "-V", "mqttv4"], "-V/--protocol must be mqttv5 or mqttv311"),
       (["capture", "-t", "a/#/b", "-o", "-"], "'a/#/b' is not a valid topic filter"),
-      (["capture", "--frobnicate"], "Unknown option '--frobnicate'"),
+      (["capture", "--frobnicate"], "mqtt-dumper: error: unknown option '--frobnicate'."),
       (["capture", "-L", "http://x"], "http://x is not a broker URL"),
     ])
   func badFlags(arguments: [String], message: String) throws {
     let result = try mqttDumper(arguments)
-    #expect(result.status != 0)
+    #expect(result.status == 2)
     #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
     #expect(!result.stderr.contains("Fatal error"))
   }
