@@ -113,7 +113,7 @@ struct ReplayEndToEndTests {
     ], in: dir)
     let r = try mqttDumper(["replay", path, "--dry-run", "--speed", "2", "--prefix", "x/"])
     #expect(r.status == 0)
-    #expect(r.stdoutText == "+0.000s  x/d/a  (qos 1, retained, 1 bytes)\n+0.750s  x/d/b  (qos 0, 2 bytes)\n")
+    #expect(r.stdoutText == "+0.000s  x/d/a  (qos 1, retained, 1 byte)\n+0.750s  x/d/b  (qos 0, 2 bytes)\n")
   }
 
   @Test("an unreachable broker and bad rules are one sentence each")
@@ -122,12 +122,13 @@ struct ReplayEndToEndTests {
     let path = try writeCapture([CapturedMessage(timestamp: at(0), topic: "e", payload: [])], in: dir)
     let port = try freeLoopbackPort()
     let r = try mqttDumper(["replay", path, "-p", "\(port)", "-h", "127.0.0.1"])
-    #expect(r.status == 1)
+    #expect(r.status == 2)
     #expect(r.stderr.contains("cannot connect to 127.0.0.1:\(port): connection refused"))
     let bad = try mqttDumper(["replay", path, "--map", "a/#=b/+"])
-    #expect(bad.status != 0)
+    #expect(bad.status == 2)
     #expect(bad.stderr.contains("--map 'a/#=b/+' is not a rule"))
     let speed = try mqttDumper(["replay", path, "--speed", "0"])
+    #expect(speed.status == 2)
     #expect(speed.stderr.contains("--speed must be a positive number"))
   }
 }

@@ -161,7 +161,7 @@ struct StressEndToEndTests {
 
     #expect(running.filter { !$0 }.count == 1, "exactly one recorder gives up by itself:\n\(report)")
     if let quitter = running.firstIndex(of: false), let stayer = running.firstIndex(of: true) {
-      #expect(finished[quitter].status == 1, "\(report)")
+      #expect(finished[quitter].status == 2, "\(report)")
       #expect(
         finished[quitter].stderr.contains("another client connected as same; give each recorder its own id"),
         "\(report)")
@@ -175,7 +175,7 @@ struct StressEndToEndTests {
 
   // MARK: 5. ACL refusal for replay
 
-  @Test("replay into a broker that refuses the topic says so and exits 1")
+  @Test("replay into a broker that refuses the topic says so and exits 2")
   func replayRefused() throws {
     let processes = Processes()
     defer { processes.expectAllGone() }
@@ -208,7 +208,7 @@ struct StressEndToEndTests {
       try toolPath(), ["replay", capture, "-h", "127.0.0.1", "-p", "\(broker.port)", "--max-rate"], timeout: 30)
     let denied = broker.log.components(separatedBy: "\n").filter { $0.contains("Denied PUBLISH") }.count
     #expect(denied == 20, "the broker denied every message (the premise): \(denied)")
-    #expect(replay.status == 1, "replay exit status; stderr: \(replay.stderr.debugDescription)")
+    #expect(replay.status == 2, "replay exit status; stderr: \(replay.stderr.debugDescription)")
     #expect(replay.stderr.contains("refused 20 of 20 messages it answered"), "stderr: \(replay.stderr.debugDescription)")
     #expect(replay.stderr.contains("not authorized"), "stderr: \(replay.stderr.debugDescription)")
   }
@@ -218,7 +218,7 @@ struct StressEndToEndTests {
   /// mosquitto 2.0's `acl_file` never refuses a subscription (it grants it and filters what it delivers), so the
   /// refusal comes from the dynamic security plugin, which answers SUBACK 0x87 for a filter the role may not
   /// subscribe to.
-  @Test("capture refused one of its filters: exits 1 naming that filter only")
+  @Test("capture refused one of its filters: exits 2 naming that filter only")
   func captureRefused() throws {
     let processes = Processes()
     defer { processes.expectAllGone() }
@@ -247,7 +247,7 @@ struct StressEndToEndTests {
       ["capture", "-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "ok/#", "-t", "secret/#", "-o", capture, "--quiet"],
       timeout: 10)
     #expect(
-      result.status == 1,
+      result.status == 2,
       "capture exit status (killed after 10 s if still running); stderr: \(result.stderr.debugDescription)")
     #expect(result.stderr.contains("'secret/#'"), "stderr: \(result.stderr.debugDescription)")
     // ok/# was granted: the refusal must not name it.

@@ -54,7 +54,7 @@ struct VerifyEndToEndTests {
     let junit = try temporaryDirectory().appendingPathComponent("report.xml").path
     let result = try verify(broker, ["--expect", expected, "--junit", junit])
     #expect(result.status == 0, "\(result.stdoutText) \(result.stderr)")
-    #expect(result.stdoutText == "no differences: 1 messages match\n")
+    #expect(result.stdoutText == "no differences: 1 message matches\n")
     let xml = try String(contentsOfFile: junit, encoding: .utf8)
     #expect(xml.contains(#"<testsuite name="mqtt-dumper verify" tests="1" failures="0">"#))
     #expect(xml.contains(#"<testcase classname="mqtt-dumper.verify" name="home/printer/power"/>"#))

@@ -130,7 +130,7 @@ struct ExpectationTests {
     let once = expectation.verdict(
       received: [message(power, "off", at: 101)], stimulusStart: ts(100), windowStart: ts(100))
     #expect(once.passed)
-    #expect(once.description == "no differences: 1 messages match\n")
+    #expect(once.description == "no differences: 1 message matches\n")
   }
 
   @Test("--exact and ignored fields apply to the recorded run")

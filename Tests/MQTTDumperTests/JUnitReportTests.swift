@@ -81,7 +81,7 @@ struct JUnitReportTests {
     #expect(
       document.cases == [
         .init(
-          name: power, className: "mqtt-dumper.verify", failureMessage: "1 difference(s) on home/printer/power",
+          name: power, className: "mqtt-dumper.verify", failureMessage: "1 difference on home/printer/power",
           failureText: """
             home/printer/power: 1 extra
               + #2 came, not expected: off

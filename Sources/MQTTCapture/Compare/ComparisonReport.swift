@@ -25,7 +25,7 @@ public struct ComparisonReport: CustomStringConvertible, Sendable {
   /// The report, newline-terminated: `no differences: N messages match` when there are none.
   public var description: String {
     guard !differences.isEmpty else {
-      return "no differences: \(formatCount(expectedCount)) messages match\n"
+      return "no differences: \(expectedCount == 1 ? "1 message matches" : "\(formatCount(expectedCount)) messages match")\n"
     }
     var out = ""
     var topics: [String] = []
@@ -34,13 +34,13 @@ public struct ComparisonReport: CustomStringConvertible, Sendable {
       let mine = differences.filter { $0.topic == topic }
       let counts = MessageDifference.Kind.allCases.compactMap { kind -> String? in
         let n = mine.filter { $0.kind == kind }.count
-        return n > 0 ? "\(n) \(kind.rawValue)" : nil
+        return n > 0 ? "\(formatCount(n)) \(kind.rawValue)" : nil
       }
       out += "\(topic): \(counts.joined(separator: ", "))\n"
       for d in mine { out += Self.lines(d) }
     }
     let summary = MessageDifference.Kind.allCases.map { kind in
-      "\(differences.filter { $0.kind == kind }.count) \(kind.rawValue)"
+      "\(formatCount(differences.filter { $0.kind == kind }.count)) \(kind.rawValue)"
     }
     out +=
       "\(summary.joined(separator: ", ")) (\(formatCount(expectedCount)) expected, \(formatCount(actualCount)) came)\n"

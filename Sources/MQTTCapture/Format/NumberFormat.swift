@@ -9,6 +9,13 @@ public func formatCount<T: BinaryInteger>(_ n: T) -> String {
   return out
 }
 
+/// `1 message`, `12,345 messages`: a count with its noun, singular for one, as every message of the tool
+/// writes counts of things.
+/// - Parameter plural: the noun's plural when it is not `noun` + `s`.
+public func formatCount<T: BinaryInteger>(_ n: T, _ noun: String, plural: String? = nil) -> String {
+  "\(formatCount(n)) \(n == 1 ? noun : plural ?? noun + "s")"
+}
+
 /// `value` rounded to `places` decimals, written as Swift writes a `Double`: `3.2`, `5.31`, `12` (no `.0`
 /// when `places` is 0).
 public func formatDecimal(_ value: Double, places: Int) -> String {

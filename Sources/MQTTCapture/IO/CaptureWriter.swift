@@ -71,8 +71,9 @@ public final class CaptureWriter {
       try write(.header(header))
       try flush()
     } catch {
-      // A file this call made and could not even start (a full disk) is not left behind to block the next try.
-      if mode != .append || !existed { unlink(path) }
+      // A file this call created and could not even start (a full disk) is not left behind to block the next
+      // try. Anything that was there before (a file being replaced, /dev/full) is never removed.
+      if !existed { unlink(path) }
       throw error
     }
   }

@@ -21,6 +21,8 @@ public struct TLSOptions: Sendable, Equatable {
   public var version: String?
   /// Skip the check that the certificate names the host. Never the default.
   public var insecure = false
+  /// False only to find out whether a broker speaks TLS at all (no credentials are then sent).
+  var verifyPeer = true
   /// TLS with the system's CAs, no client certificate, the host name checked.
   public init() {}
 }
@@ -57,9 +59,11 @@ public struct ConnectionOptions: Sendable, Equatable {
     host.contains(":") ? "[\(host)]:\(effectivePort)" : "\(host):\(effectivePort)"
   }
 
-  /// Applies a URL of the form `mqtt://[user[:password]@]host[:port]` or `mqtts://…`.
-  /// - Throws: `MQTTError.invalidURL` for anything else.
+  /// Applies a URL of the form `mqtt://[user[:password]@]host[:port]` or `mqtts://…`; the user name and
+  /// password may be percent-encoded (`%40` for `@`, `%3A` for `:`).
+  /// - Throws: `MQTTError.invalidURL` for anything else, naming the URL without its password.
   public mutating func apply(url: String) throws {
+    let shown = Self.redactingPassword(url)
     let scheme: String
     var rest: Substring
     if url.hasPrefix("mqtt://") {
@@ -69,21 +73,29 @@ public struct ConnectionOptions: Sendable, Equatable {
       scheme = "mqtts"
       rest = url.dropFirst(8)
     } else {
-      throw MQTTError.invalidURL(url, .scheme)
+      throw MQTTError.invalidURL(shown, .scheme)
     }
     if let slash = rest.firstIndex(of: "/") {
       guard rest[slash...].allSatisfy({ $0 == "/" }) else {
-        throw MQTTError.invalidURL(url, .path)
+        throw MQTTError.invalidURL(shown, .path)
       }
       rest = rest[..<slash]
     }
     if let at = rest.lastIndex(of: "@") {
       let credentials = rest[..<at]
+      let user: Substring
+      var pass: Substring? = nil
       if let colon = credentials.firstIndex(of: ":") {
-        username = String(credentials[..<colon])
-        password = String(credentials[credentials.index(after: colon)...])
+        user = credentials[..<colon]
+        pass = credentials[credentials.index(after: colon)...]
       } else {
-        username = String(credentials)
+        user = credentials
+      }
+      guard let decodedUser = Self.percentDecoded(user) else { throw MQTTError.invalidURL(shown, .encoding) }
+      username = decodedUser
+      if let pass {
+        guard let decoded = Self.percentDecoded(pass) else { throw MQTTError.invalidURL(shown, .encoding) }
+        password = decoded
       }
       rest = rest[rest.index(after: at)...]
     }
@@ -93,20 +105,49 @@ public struct ConnectionOptions: Sendable, Equatable {
       hostPart = hostPart[hostPart.index(after: close)...]
       if hostPart.hasPrefix(":") {
         guard let p = Int(hostPart.dropFirst()), (1...65535).contains(p) else {
-          throw MQTTError.invalidURL(url, .port)
+          throw MQTTError.invalidURL(shown, .port)
         }
         port = p
       }
     } else if let colon = hostPart.lastIndex(of: ":") {
       guard let p = Int(hostPart[hostPart.index(after: colon)...]), (1...65535).contains(p) else {
-        throw MQTTError.invalidURL(url, .port)
+        throw MQTTError.invalidURL(shown, .port)
       }
       port = p
       host = String(hostPart[..<colon])
     } else {
       host = String(hostPart)
     }
-    guard !host.isEmpty else { throw MQTTError.invalidURL(url, .noHost) }
+    guard !host.isEmpty else { throw MQTTError.invalidURL(shown, .noHost) }
     if scheme == "mqtts", tls == nil { tls = TLSOptions() }
+  }
+
+  /// `url` with the password, if it has one, replaced by `***`, for messages: whatever follows the first `:`
+  /// between `scheme://` and the last `@` (a password may hold `/` or `@` that were not percent-encoded).
+  public static func redactingPassword(_ url: String) -> String {
+    let start = url.firstRange(of: "://")?.upperBound ?? url.startIndex
+    guard let at = url[start...].lastIndex(of: "@"), let colon = url[start..<at].firstIndex(of: ":") else {
+      return url
+    }
+    return String(url[...colon]) + "***" + String(url[at...])
+  }
+
+  /// `text` with `%XX` escapes decoded as UTF-8; nil for a malformed escape or bytes that are not UTF-8.
+  static func percentDecoded(_ text: Substring) -> String? {
+    var bytes: [UInt8] = []
+    var utf8 = text.utf8[...]
+    while let byte = utf8.first {
+      utf8 = utf8.dropFirst()
+      guard byte == UInt8(ascii: "%") else {
+        bytes.append(byte)
+        continue
+      }
+      guard utf8.count >= 2, let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) else {
+        return nil
+      }
+      bytes.append(value)
+      utf8 = utf8.dropFirst(2)
+    }
+    return String(validating: bytes, as: UTF8.self)
   }
 }

@@ -32,6 +32,7 @@ final class BackgroundLoop: Sendable {
     mosquitto_disconnect_v5_callback_set(handle) { _, userdata, _, _ in
       BackgroundLoop.from(userdata).connected.store(false, ordering: .relaxed)
     }
+    mosquitto_log_callback_set(handle, nil)
     mosquitto_publish_v5_callback_set(handle, nil)
     mosquitto_subscribe_v5_callback_set(handle, nil)
     mosquitto_message_v5_callback_set(handle) { _, userdata, message, props in
@@ -74,7 +75,7 @@ extension MQTTClient {
     guard rc == MOSQ_ERR_SUCCESS.rawValue else {
       backgroundLoop = nil
       installCallbacks()
-      throw MQTTError.networkThreadFailed(code: rc, text: String(cString: mosquitto_strerror(rc)))
+      throw MQTTError.networkThreadFailed(code: rc, text: MQTTError.clause(mosquitto_strerror(rc)))
     }
   }
 

@@ -13,6 +13,12 @@ extension MQTTClient {
   /// Points libmosquitto's callbacks and userdata at this client, for loops run on the caller's thread.
   func installCallbacks() {
     mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+    mosquitto_log_callback_set(handle) { _, userdata, level, text in
+      guard level == MOSQ_LOG_ERR, let text else { return }
+      let client = MQTTClient.from(userdata)
+      if client.errorLog.count >= 8 { client.errorLog.removeFirst() }
+      client.errorLog.append(String(cString: text))
+    }
     mosquitto_connect_v5_callback_set(handle) { _, userdata, rc, flags, _ in
       let client = MQTTClient.from(userdata)
       client.connackCode = rc
@@ -28,8 +34,7 @@ extension MQTTClient {
       client.connected = false
       if rc >= 128 { client.brokerDisconnectCode = rc }
       if rc != 0 && rc != Int32(MOSQ_ERR_CONN_LOST.rawValue) && rc != Int32(MOSQ_ERR_ERRNO.rawValue) {
-        let text = rc >= 128 ? String(cString: mosquitto_reason_string(rc)) : String(cString: mosquitto_strerror(rc))
-        client.lastDisconnectReason = text.lowercased()
+        client.lastDisconnectReason = MQTTError.clause(rc >= 128 ? mosquitto_reason_string(rc) : mosquitto_strerror(rc))
       }
     }
     mosquitto_publish_v5_callback_set(handle) { _, userdata, mid, reasonCode, _ in
@@ -40,7 +45,7 @@ extension MQTTClient {
       if reasonCode >= 128 {
         client.refusedPublishes += 1
         if client.firstRefusal == nil {
-          client.firstRefusal = (topic ?? "?", String(cString: mosquitto_reason_string(reasonCode)).lowercased())
+          client.firstRefusal = (topic ?? "?", MQTTError.clause(mosquitto_reason_string(reasonCode)))
         }
       }
     }

@@ -75,8 +75,12 @@ public final class MQTTClient {
   public internal(set) var subscriptionsAcknowledged = 0
   /// A generous size of recent incoming packets (the largest, decaying slowly), for reading bursts.
   var packetEstimate = 256
-  /// The libmosquitto code of the last loop failure.
+  /// The libmosquitto code of the last loop failure, and the `errno` of a system error.
   var lastErrorCode: Int32 = 0
+  var lastErrno: Int32 = 0
+  /// libmosquitto's error log lines since the last connection attempt began (OpenSSL's reasons, its host
+  /// name check), the last few only.
+  var errorLog: [String] = []
   /// The receive time given to messages: taken when the loop wakes up and renewed once it is 1 ms old,
   /// so messages that arrived together in one burst share it (and compress to almost nothing).
   var receiveTime = Timestamp(microseconds: 0)
@@ -165,13 +169,13 @@ public final class MQTTClient {
     } else {
       let rc = mosquitto_tls_set(handle, tls.caFile, tls.caPath, tls.certFile, tls.keyFile, nil)
       guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-        throw MQTTError.tlsFilesRejected(code: rc, text: String(cString: mosquitto_strerror(rc)))
+        throw MQTTError.tlsFilesRejected(code: rc, text: MQTTError.clause(mosquitto_strerror(rc)))
       }
     }
-    if tls.version != nil || tls.insecure {
-      mosquitto_tls_opts_set(handle, 1, tls.version, nil)
+    if tls.version != nil || tls.insecure || !tls.verifyPeer {
+      mosquitto_tls_opts_set(handle, tls.verifyPeer ? 1 : 0, tls.version, nil)
     }
-    if tls.insecure { mosquitto_tls_insecure_set(handle, true) }
+    if tls.insecure || !tls.verifyPeer { mosquitto_tls_insecure_set(handle, true) }
   }
 
   /// Sets the message the broker publishes for us if we go away without saying goodbye; takes effect at the
@@ -191,10 +195,28 @@ public final class MQTTClient {
   // MARK: - Connecting
 
   /// Connects and waits for the broker to accept.
+  ///
+  /// When the broker closes the connection or does not answer, asks it (with connections of its own that
+  /// carry no credentials) whether it speaks TLS, plain MQTT or MQTT 3.1.1 there, to say which.
   /// - Throws: `MQTTError` with the reason (refused, unknown host, TLS, credentials, protocol, timeout).
   public func connect() throws {
+    do {
+      try connectOnce()
+    } catch let error as MQTTError {
+      throw diagnosed(error)
+    }
+  }
+
+  /// `connect()` without the questions after a failure.
+  func connectOnce() throws {
     requireCallerLoop()
     connackCode = nil
+    errorLog = []
+    // With TLS, CONNECT is left for the loop to send: sent inside the connect call, it may meet the alert of
+    // a broker that wants a client certificate, and libmosquitto does not log OpenSSL's reason there; the
+    // loop reads before it writes, and logs it.
+    if options.tls != nil { mosquitto_threaded_set(handle, true) }
+    defer { if options.tls != nil { mosquitto_threaded_set(handle, false) } }
     var rc: Int32
     if options.protocolVersion == .v5 && sessionExpiry > 0 {
       var props: OpaquePointer? = nil
@@ -207,7 +229,7 @@ public final class MQTTClient {
     }
     let savedErrno = errno
     guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-      throw MQTTError.connect(rc: rc, errno: savedErrno, options: options)
+      throw MQTTError.connect(rc: rc, errno: savedErrno, options: options, log: errorLog)
     }
     try awaitConnack()
   }
@@ -225,12 +247,13 @@ public final class MQTTClient {
     if cleanSession && outstandingPublishes == 0 {
       mosquitto_reinitialise(handle, clientID, true, nil)
       try configure()
-      return try connect()
+      return try connectOnce()
     }
+    errorLog = []
     let rc = mosquitto_reconnect(handle)
     let savedErrno = errno
     guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-      throw MQTTError.connect(rc: rc, errno: savedErrno, options: options)
+      throw MQTTError.connect(rc: rc, errno: savedErrno, options: options, log: errorLog)
     }
     try awaitConnack()
   }
@@ -240,12 +263,17 @@ public final class MQTTClient {
     while connackCode == nil {
       if case .connectionLost(let reason) = runOnce(timeoutMilliseconds: 100) {
         if let code = connackCode, code != 0 { break }
-        if lastErrorCode == MOSQ_ERR_TLS.rawValue {
-          throw MQTTError.connect(rc: lastErrorCode, errno: 0, options: options)
+        // With TLS 1.3 the broker checks the client certificate after the handshake: its alert ends the
+        // connection here, and OpenSSL's reason is in the log.
+        if options.tls != nil, case .connectFailed(_, _, .tlsHandshakeFailed) = MQTTError.connect(
+          rc: lastErrorCode, errno: lastErrno, options: options, log: errorLog)
+        {
+          throw MQTTError.connect(rc: lastErrorCode, errno: lastErrno, options: options, log: errorLog)
         }
         throw MQTTError.connectFailed(
           broker: options.brokerDescription, code: lastErrorCode,
-          failure: .closedBeforeAnswer(reason: reason, protocolVersion: options.protocolVersion))
+          failure: .closedBeforeAnswer(
+            reason: reason, protocolVersion: options.protocolVersion, tls: options.tls != nil))
       }
       if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: options.brokerDescription) }
     }
@@ -290,7 +318,7 @@ public final class MQTTClient {
       rc = mosquitto_subscribe(handle, &mid, filter, Int32(qos.rawValue))
     }
     guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-      throw MQTTError.connectionLost(broker: options.brokerDescription, reason: String(cString: mosquitto_strerror(rc)))
+      throw MQTTError.connectionLost(broker: options.brokerDescription, reason: MQTTError.clause(mosquitto_strerror(rc)))
     }
     pendingSubscriptions[mid] = filter
   }
@@ -314,7 +342,7 @@ public final class MQTTClient {
       if rc == MOSQ_ERR_INVAL.rawValue || rc == MOSQ_ERR_MALFORMED_UTF8.rawValue {
         throw MQTTError.invalidTopic(topic)
       }
-      let reason = String(cString: mosquitto_strerror(rc)).lowercased()
+      let reason = MQTTError.clause(mosquitto_strerror(rc))
       throw MQTTError.publishFailed(topic: topic, code: rc, reason: reason)
     }
     outstandingPublishes += 1
@@ -418,13 +446,17 @@ public final class MQTTClient {
   private func lost(_ rc: Int32) -> LoopResult {
     connected = false
     lastErrorCode = rc
+    lastErrno = rc == MOSQ_ERR_ERRNO.rawValue ? errno : 0
     lastEnd = end(after: rc)
     var reason: String
     switch rc {
     case _ where lastDisconnectReason != nil: reason = lastDisconnectReason!
     case MOSQ_ERR_CONN_LOST.rawValue: reason = "the broker closed the connection"
-    case MOSQ_ERR_ERRNO.rawValue: reason = String(cString: strerror(errno)).lowercased()
-    default: reason = String(cString: mosquitto_strerror(rc)).lowercased()
+    case MOSQ_ERR_ERRNO.rawValue where errno == 0: reason = "the broker closed the connection"
+    case MOSQ_ERR_ERRNO.rawValue where errno == EPROTO && errorLog.contains(where: { $0.hasPrefix("OpenSSL") }):
+      reason = errorLog.lazy.compactMap(TLSFailure.openSSLReason).first ?? "a TLS error"
+    case MOSQ_ERR_ERRNO.rawValue: reason = MQTTError.clause(strerror(errno))
+    default: reason = MQTTError.clause(mosquitto_strerror(rc))
     }
     while reason.hasSuffix(".") { reason.removeLast() }
     lastDisconnectReason = nil

@@ -40,6 +40,10 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
   /// `answered` messages carried a verdict; `unanswered` ones (QoS 0, or MQTT 3.1.1) could not say.
   case publishesRefused(
     broker: String, refused: Int, answered: Int, unanswered: Int, firstTopic: String, reason: String)
+  /// A replay lost its connection for good: reconnecting failed for `Replayer.reconnectPatience`, or the
+  /// connection went while the broker acknowledged the last messages (`gaveUpReconnecting` false). `sent`
+  /// of `total` messages (all passes; nil when not known) were handed to the broker.
+  case replayStopped(broker: String, reason: String, sent: Int, total: Int?, gaveUpReconnecting: Bool)
 
   /// Why a broker URL was not taken.
   public enum URLProblem: Equatable, Sendable, CustomStringConvertible {
@@ -51,6 +55,8 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
     case port
     /// It names no host.
     case noHost
+    /// The user name or password has a `%` that is not followed by two hex digits, or is not UTF-8.
+    case encoding
 
     /// The problem, as a clause.
     public var description: String {
@@ -59,6 +65,7 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
       case .path: return "a path is not allowed"
       case .port: return "the port must be a number from 1 to 65535"
       case .noHost: return "it names no host"
+      case .encoding: return "the user name or password has a bad %-escape (write %25 for %)"
       }
     }
   }
@@ -113,11 +120,17 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
       return "the broker at \(broker) refused the subscription to '\(filter)' (\(reason))"
     case .sessionTakenOver(let broker, let clientID):
       return "the broker at \(broker) keeps closing the connection right after accepting it: another client connected as \(clientID)"
+    case .replayStopped(let broker, let reason, let sent, let total, let gaveUp):
+      let count = total.map { "\(formatCount(sent)) of \(formatCount($0, "message"))" } ?? formatCount(sent, "message")
+      return gaveUp
+        ? "lost the connection to \(broker) (\(reason)) and could not get it back, after sending \(count)"
+        : "lost the connection to \(broker) (\(reason)) while the broker acknowledged the last messages, after "
+          + "sending \(count) (the last ones may not have arrived)"
     case .publishesRefused(let broker, let refused, let answered, let unanswered, let topic, let reason):
       let rest =
         unanswered == 0
         ? "" : ", and \(formatCount(unanswered)) sent at QoS 0 get no answer that could say so"
-      return "the broker at \(broker) refused \(formatCount(refused)) of \(formatCount(answered)) messages it "
+      return "the broker at \(broker) refused \(formatCount(refused)) of \(formatCount(answered, "message")) it "
         + "answered, the first to '\(topic)' (\(reason))\(rest)"
     }
   }
@@ -140,6 +153,8 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
       return "check the user's access rights (ACL)"
     case .sessionTakenOver:
       return "give each client its own id"
+    case .replayStopped:
+      return "check the broker, then replay the rest"
     }
   }
 
@@ -151,13 +166,20 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
   // MARK: - From libmosquitto's codes
 
   /// The error for a libmosquitto return code from `mosquitto_connect*` or `mosquitto_reconnect`.
-  static func connect(rc: Int32, errno code: Int32, options: ConnectionOptions) -> MQTTError {
+  /// - Parameter log: libmosquitto's error log lines of the attempt, which hold OpenSSL's reason.
+  static func connect(rc: Int32, errno code: Int32, options: ConnectionOptions, log: [String] = []) -> MQTTError {
+    // The handshake is done, and CONNECT sent, inside the call: a failure there (an alert asking for a
+    // client certificate, for one) may reach us as a system error, with OpenSSL's reason in the log.
+    let tls = options.tls.flatMap { TLSFailure(log: log, host: options.host, clientCertificate: $0.certFile != nil) }
     let failure: ConnectFailure
-    switch rc {
-    case Int32(MOSQ_ERR_EAI.rawValue): failure = .unknownHost(options.host)
-    case Int32(MOSQ_ERR_TLS.rawValue): failure = .tlsHandshakeFailed
-    case Int32(MOSQ_ERR_ERRNO.rawValue): failure = .system(errno: code)
-    default: failure = .other(String(cString: mosquitto_strerror(rc)).lowercased())
+    switch (rc, tls) {
+    case (Int32(MOSQ_ERR_EAI.rawValue), _): failure = .unknownHost(options.host)
+    case (_, .some(let tls)): failure = .tlsHandshakeFailed(tls)
+    case (Int32(MOSQ_ERR_TLS.rawValue), nil): failure = .tlsHandshakeFailed(.other(reason: nil))
+    case (Int32(MOSQ_ERR_ERRNO.rawValue), nil) where code == EPROTO && options.tls != nil:
+      failure = .tlsHandshakeFailed(.endedAfterHandshake(clientCertificate: options.tls?.certFile != nil))
+    case (Int32(MOSQ_ERR_ERRNO.rawValue), nil): failure = .system(errno: code)
+    default: failure = .other(clause(mosquitto_strerror(rc)))
     }
     return .connectFailed(broker: options.brokerDescription, code: rc, failure: failure)
   }
@@ -172,16 +194,26 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
     case 5, 135: refusal = .notAuthorised
     case 3, 136, 137: refusal = .serverUnavailable
     default:
-      let text =
-        code < 128 ? String(cString: mosquitto_connack_string(code)) : String(cString: mosquitto_reason_string(code))
-      refusal = .other(text.lowercased())
+      refusal = .other(clause(code < 128 ? mosquitto_connack_string(code) : mosquitto_reason_string(code)))
     }
     return .refusedByBroker(broker: options.brokerDescription, code: code, refusal: refusal)
   }
 
   /// The words for a SUBACK, PUBACK or PUBREC failure code.
   static func reasonText(_ code: Int32, protocolVersion: MQTTProtocolVersion) -> String {
-    protocolVersion == .v5 ? String(cString: mosquitto_reason_string(code)).lowercased() : "MQTT 3.1.1 gives no reason"
+    protocolVersion == .v5 ? clause(mosquitto_reason_string(code)) : "MQTT 3.1.1 gives no reason"
+  }
+
+  /// libmosquitto's (or the C library's) text as a clause of a sentence: `the connection was lost`, not
+  /// `The connection was lost.`; acronyms keep their capitals.
+  static func clause(_ text: UnsafePointer<CChar>?) -> String {
+    var clause = text.map { String(cString: $0) } ?? ""
+    while clause.hasSuffix(".") || clause.hasSuffix(" ") { clause.removeLast() }
+    let start = Array(clause.prefix(2))
+    if start.count == 2, start[0].isUppercase, start[1].isLowercase {
+      clause = start[0].lowercased() + clause.dropFirst()
+    }
+    return clause
   }
 
   /// Whether nothing listened at the broker's address (connection refused): the broker is down or restarting.

@@ -283,7 +283,7 @@ public final class CaptureSession {
       } catch {
         takeover.attemptFailed()
         unreachable = (error as? MQTTError)?.isUnreachable ?? false
-        progress.lastProblem = "\(error)"
+        progress.lastProblem = (error as? MQTTError)?.problem ?? "\(error)"
         report?(snapshot(since: start))
       }
     }

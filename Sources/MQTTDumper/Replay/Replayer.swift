@@ -99,6 +99,8 @@ public final class Replayer {
   public let client: MQTTClient
   /// How the replay publishes.
   public let options: ReplayOptions
+  /// How long to try to get a lost connection back before giving up.
+  public var reconnectPatience: Duration = .seconds(30)
   private var backoff = ReconnectBackoff()
 
   /// A replayer that publishes on `client`, already connected, as `options` say.
@@ -139,7 +141,7 @@ public final class Replayer {
       if progress.span == nil { progress.span = schedule.passSpan }
       if !options.maxRate {
         let due = start + entry.offset / options.speed
-        try wait(until: due, shouldStop: shouldStop)
+        try wait(until: due, progress: progress, shouldStop: shouldStop)
         if shouldStop() { return finish(progress, start) }
         let late = ContinuousClock.now - due
         if late > progress.maxLateness { progress.maxLateness = late }
@@ -159,9 +161,9 @@ public final class Replayer {
     do {
       try client.drain()
     } catch {
-      throw MQTTError.connectionLost(
-        broker: client.options.brokerDescription,
-        reason: "\(error) — \(progress.sent) messages were handed to the broker, the last ones may not have arrived")
+      throw MQTTError.replayStopped(
+        broker: client.options.brokerDescription, reason: Self.reason(error), sent: progress.sent,
+        total: allPasses(progress), gaveUpReconnecting: false)
     }
     // MQTT v5 acknowledgements say when the broker refused a QoS 1/2 message (an ACL, a quota).
     if client.refusedPublishes > 0, let first = client.firstRefusal {
@@ -196,14 +198,14 @@ public final class Replayer {
   /// Sleeps until `due`, serving the connection (acks, keepalive) meanwhile: `runOnce` polls the socket until
   /// about 2 ms are left, then a relative `nanosleep` covers the rest. The clock is read again after every
   /// wake-up, so a sleep cut short (by a signal) just sleeps again.
-  private func wait(until due: ContinuousClock.Instant, shouldStop: () -> Bool) throws {
+  private func wait(until due: ContinuousClock.Instant, progress: ReplayProgress, shouldStop: () -> Bool) throws {
     while true {
       let remaining = due - ContinuousClock.now
       if remaining <= .zero { return }
       if remaining > .milliseconds(3) {
         let ms = Int32(min(remaining - .milliseconds(2), .milliseconds(100)) / .milliseconds(1))
         if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: max(ms, 1)) {
-          try reconnect(after: reason, progress: nil)
+          try reconnect(after: reason, progress: progress)
         }
         if shouldStop() { return }
       } else {
@@ -225,8 +227,8 @@ public final class Replayer {
 
   /// Tries to get the connection back for about 30 s, with growing pauses; then gives up saying how far
   /// the replay got.
-  private func reconnect(after reason: String, progress: ReplayProgress?) throws {
-    let deadline = ContinuousClock.now + .seconds(30)
+  private func reconnect(after reason: String, progress: ReplayProgress) throws {
+    let deadline = ContinuousClock.now + reconnectPatience
     while ContinuousClock.now < deadline {
       usleep(UInt32(max(min(backoff.nextPause(), deadline - ContinuousClock.now), .zero) / .microseconds(1)))
       if (try? client.reconnect()) != nil {
@@ -234,8 +236,23 @@ public final class Replayer {
         return
       }
     }
-    let howFar = progress.map { " after sending \($0.sent) messages" } ?? ""
-    throw MQTTError.connectionLost(
-      broker: client.options.brokerDescription, reason: "\(reason); gave up reconnecting\(howFar)")
+    throw MQTTError.replayStopped(
+      broker: client.options.brokerDescription, reason: reason, sent: progress.sent, total: allPasses(progress),
+      gaveUpReconnecting: true)
+  }
+
+  /// Messages of all passes, when the number of passes and of messages in one are known.
+  private func allPasses(_ progress: ReplayProgress) -> Int? {
+    guard let loops = options.loops, let total = progress.total else { return nil }
+    return loops * total
+  }
+
+  /// Why a connection went, as a clause.
+  private static func reason(_ error: any Error) -> String {
+    switch error {
+    case MQTTError.connectionLost(_, let reason): return reason
+    case let error as MQTTError: return error.problem
+    default: return "\(error)"
+    }
   }
 }

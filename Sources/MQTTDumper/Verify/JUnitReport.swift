@@ -51,7 +51,7 @@ public struct JUnitReport: Sendable {
       }
       let report = ComparisonReport(
         mine, expected: expected.filter { $0.topic == t }.count, actual: received.filter { $0.topic == t }.count)
-      xml += ">\n    <failure message=\"\(mine.count) difference(s) on \(Self.escape(t))\">"
+      xml += ">\n    <failure message=\"\(formatCount(mine.count, "difference")) on \(Self.escape(t))\">"
       xml += "\(Self.escape(report.description))</failure>\n  </testcase>\n"
     }
     xml += "</testsuite>\n"

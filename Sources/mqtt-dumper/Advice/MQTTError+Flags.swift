@@ -22,13 +22,20 @@ extension MQTTError {
     switch self {
     case .connectFailed(_, _, .unknownHost):
       return "check the spelling of -h"
-    case .connectFailed(_, _, .tlsHandshakeFailed):
-      return "check --cafile/--capath (the broker's certificate must be signed by them and name the host), "
-        + "--cert/--key and --tls-version"
+    case .connectFailed(_, _, .tlsHandshakeFailed(let failure)):
+      return failure.flagAdvice
     case .connectFailed(_, _, .system(let code)):
       return code == ECONNREFUSED ? "is a broker running there? Check -h and -p" : "check -h, -p and the network"
-    case .connectFailed(_, _, .closedBeforeAnswer(_, .v5)):
-      return "it may not speak MQTT v5 (try -V mqttv311) or may need TLS (mqtts://)"
+    case .connectFailed(_, _, .closedBeforeAnswer(_, .v5, let tls)):
+      return tls
+        ? "it may not speak MQTT v5 (try -V mqttv311); the broker's log says why"
+        : "it may not speak MQTT v5 (try -V mqttv311) or may need TLS (mqtts:// or --cafile)"
+    case .connectFailed(_, _, .closedBeforeAnswer(_, .v311, false)):
+      return "it may need TLS (mqtts:// or --cafile); the broker's log says why"
+    case .connectFailed(_, _, .expectsTLS):
+      return "connect with TLS: mqtts:// or --cafile (its port is usually 8883)"
+    case .connectFailed(_, _, .onlyMQTT311):
+      return "add -V mqttv311"
     case .refusedByBroker(_, _, .unsupportedProtocol(let version)):
       return version == .v5 ? "try -V mqttv311" : "try -V mqttv5"
     case .refusedByBroker(_, _, .clientIDRejected):
@@ -38,7 +45,7 @@ extension MQTTError {
     case .refusedByBroker(_, _, .notAuthorised):
       return "check -u and the password, or the broker's access rules"
     case .timedOut:
-      return "check that -h and -p name an MQTT broker"
+      return "check that -h and -p name an MQTT broker (an MQTT 3.1.1 one needs -V mqttv311)"
     case .tlsFilesRejected:
       return "check --cafile, --capath, --cert and --key"
     case .sessionTakenOver:
@@ -53,6 +60,26 @@ extension MQTTError {
     case .caFile: return "--cafile"
     case .certificate: return "--cert"
     case .privateKey: return "--key"
+    }
+  }
+}
+
+extension TLSFailure {
+  /// Advice naming the flags that fix the failure.
+  var flagAdvice: String {
+    switch self {
+    case .unknownCA:
+      return "give the CA certificate that signed the broker's certificate with --cafile or --capath"
+    case .hostNameMismatch:
+      return "connect with -h to a name the certificate gives (or, for testing only, --insecure)"
+    case .clientCertificateRequired, .endedAfterHandshake(clientCertificate: false):
+      return "give a client certificate with --cert and its key with --key"
+    case .clientCertificateRefused, .endedAfterHandshake(clientCertificate: true):
+      return "give with --cert a certificate signed by a CA the broker trusts, and its key with --key"
+    case .notTLS:
+      return "connect without TLS (mqtt://, port 1883, no --cafile/--capath/--cert/--key), or to the TLS port"
+    case .other:
+      return "check --cafile/--capath, --cert/--key and --tls-version"
     }
   }
 }

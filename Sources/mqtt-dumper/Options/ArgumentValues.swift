@@ -71,6 +71,25 @@ func parseTimeBound(_ text: String, flag: String) throws -> MessageFilter.TimeBo
       + "@UNIX-SECONDS, or a date and time like 2025-11-25T11:07:36Z.")
 }
 
+/// Checks that a time window can hold a message: a start after its end selects nothing.
+/// - Throws: `ValidationError` naming both flags when `since` is after `until` (both offsets or both times;
+///   an offset and a time can only be compared with the capture at hand).
+func checkTimeWindow(
+  since: MessageFilter.TimeBound?, until: MessageFilter.TimeBound?, sinceFlag: String, untilFlag: String,
+  texts: (String, String)
+) throws {
+  let empty: Bool
+  switch (since, until) {
+  case (.offset(let a)?, .offset(let b)?): empty = a > b
+  case (.absolute(let a)?, .absolute(let b)?): empty = a.microseconds > b.microseconds
+  default: empty = false
+  }
+  if empty {
+    throw ValidationError(
+      "\(sinceFlag) \(texts.0) is after \(untilFlag) \(texts.1), so no message can be in between; swap them.")
+  }
+}
+
 extension Timestamp {
   init(_ date: Date) {
     self.init(microseconds: Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))

@@ -5,8 +5,10 @@ import MQTTDumper
 
 /// The connection options every broker command shares, named as mosquitto_sub names them.
 struct ConnectionArguments: ParsableArguments {
-  @Option(name: [.customShort("h"), .long], help: "Broker host, or a URL mqtt://user@host:port (mqtts:// for TLS).")
-  var host = "localhost"
+  @Option(
+    name: [.customShort("h"), .long],
+    help: "Broker host (default localhost; [::1] for IPv6), or a URL mqtt://user@host:port (mqtts:// for TLS).")
+  var host: String?
 
   @Option(name: [.customShort("p"), .long], help: "Broker port (default 1883, or 8883 with TLS).")
   var port: Int?
@@ -28,7 +30,7 @@ struct ConnectionArguments: ParsableArguments {
     help: ArgumentHelp("Password (visible in `ps`: prefer MQTT_PASSWORD or --password-file).", visibility: .hidden))
   var password: String?
 
-  @Option(name: .long, help: "Read the password from the first line of this file.")
+  @Option(name: .long, help: "Read the password from the first line of this file (without its LF or CRLF).")
   var passwordFile: String?
 
   @Option(name: [.customShort("V"), .customLong("protocol")], help: "mqttv5 or mqttv311.")
@@ -53,6 +55,7 @@ struct ConnectionArguments: ParsableArguments {
   var insecure = false
 
   func validate() throws {
+    guard validating else { return }
     guard MQTTProtocolVersion(rawValue: protocolVersion) != nil else {
       throw ValidationError("-V/--protocol must be mqttv5 or mqttv311, not '\(protocolVersion)'.")
     }
@@ -67,16 +70,43 @@ struct ConnectionArguments: ParsableArguments {
     }
   }
 
+  /// Whether any connection option was given (for commands that use them only sometimes).
+  var isGiven: Bool {
+    host != nil || port != nil || url != nil || clientID != nil || username != nil || password != nil
+      || passwordFile != nil || cafile != nil || capath != nil || cert != nil || key != nil || tlsVersion != nil
+      || insecure
+  }
+
   /// The library's options; warns on stderr where a choice is unsafe.
+  ///
+  /// A password is used with a user name only: `-P` or `--password-file` without one is an error, and
+  /// `MQTT_PASSWORD` is ignored without one, so that an exported password does not break anonymous use.
+  /// - Throws: `ValidationError` when options contradict each other or the password file cannot be used;
+  ///   `MQTTError.invalidURL` for a URL that cannot be used (named without its password).
   func options() throws -> ConnectionOptions {
     var o = ConnectionOptions()
-    if let url = url ?? (host.contains("://") ? host : nil) {
+    let hostURL = host.flatMap { $0.contains("://") ? $0 : nil }
+    if let url = url ?? hostURL {
+      if self.url != nil, host != nil {
+        throw ValidationError("-L/--url and -h/--host both name the broker; give one.")
+      }
       try o.apply(url: url)
+      let flag = self.url != nil ? "-L" : "-h"
+      if o.port != nil, port != nil {
+        throw ValidationError("the URL given to \(flag) has a port, and so does -p; give one.")
+      }
+      if o.username != nil, username != nil {
+        throw ValidationError("the URL given to \(flag) has a user name, and so does -u; give one.")
+      }
+      if o.password != nil, password != nil || passwordFile != nil {
+        throw ValidationError(
+          "the URL given to \(flag) has a password, and so does \(password != nil ? "-P" : "--password-file"); give one.")
+      }
       if o.password != nil {
         warn("the password in the URL is visible to other users in `ps`; prefer MQTT_PASSWORD or --password-file.")
       }
-    } else {
-      o.host = host
+    } else if let host {
+      o.host = try Self.hostName(host)
     }
     if let port { o.port = port }
     o.clientID = clientID
@@ -84,14 +114,14 @@ struct ConnectionArguments: ParsableArguments {
     if let username { o.username = username }
     o.protocolVersion = MQTTProtocolVersion(rawValue: protocolVersion)!
     if let password {
+      if passwordFile != nil {
+        throw ValidationError("-P and --password-file both give the password; give one.")
+      }
       warn("-P shows the password to other users in `ps`; prefer MQTT_PASSWORD or --password-file.")
       o.password = password
     } else if let passwordFile {
-      guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-        throw ValidationError("cannot read the password file \(passwordFile); check its path and permissions.")
-      }
-      o.password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
-    } else if let env = ProcessInfo.processInfo.environment["MQTT_PASSWORD"] {
+      o.password = try Self.readPassword(passwordFile)
+    } else if o.password == nil, o.username != nil, let env = ProcessInfo.processInfo.environment["MQTT_PASSWORD"] {
       o.password = env
     }
     if o.password != nil && o.username == nil {
@@ -112,6 +142,36 @@ struct ConnectionArguments: ParsableArguments {
       throw ValidationError("--cert and --key go together; give both or neither.")
     }
     return o
+  }
+}
+
+extension ConnectionArguments {
+  /// The host `-h` names: `[::1]` is `::1`.
+  /// - Throws: `ValidationError` for a host with a user name in it (never echoed: it may hold a password).
+  static func hostName(_ text: String) throws -> String {
+    if text.contains("@") {
+      throw ValidationError(
+        "-h takes a host name or a URL; give the user name with -u, or write a URL like mqtt://user@host.")
+    }
+    if text.hasPrefix("[") && text.hasSuffix("]") { return String(text.dropFirst().dropLast()) }
+    return text
+  }
+
+  /// The password in `path`: its first line, without the LF or CRLF that ends it.
+  /// - Throws: `ValidationError` when the file cannot be read or the password is empty.
+  static func readPassword(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ValidationError("cannot read the password file \(path); check its path and permissions.")
+    }
+    var line = data.prefix { $0 != 0x0A }
+    if line.last == 0x0D { line = line.dropLast() }
+    guard !line.isEmpty else {
+      throw ValidationError("the password file \(path) holds no password on its first line; write the password there.")
+    }
+    guard let password = String(data: line, encoding: .utf8) else {
+      throw ValidationError("the password in \(path) is not UTF-8 text.")
+    }
+    return password
   }
 }
 

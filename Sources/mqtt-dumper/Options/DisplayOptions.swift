@@ -19,6 +19,7 @@ struct DisplayOptions: ParsableArguments {
   @OptionGroup var color: ColorOption
 
   func validate() throws {
+    guard validating else { return }
     if compact && format != nil && format != .compact {
       throw ValidationError("--compact and --format \(format!.rawValue) contradict each other; choose one.")
     }

@@ -31,8 +31,8 @@ struct ExpectationOptions: ParsableArguments {
     name: .long, help: "Timing is part of the expectation: each message's time after the stimulus starts must match.")
   var checkTiming = false
 
-  @Option(name: .long, help: "With --check-timing: how far a message's time may be off, e.g. 2s.")
-  var tolerance = "1s"
+  @Option(name: .long, help: "With --check-timing: how far a message's time may be off, e.g. 2s (default 1s).")
+  var tolerance: String?
 
   /// - Throws: `ValidationError` when there is nothing to compare with or save, or flags do not fit together.
   func check() throws {
@@ -50,24 +50,27 @@ struct ExpectationOptions: ParsableArguments {
       throw ValidationError("--within and --after go with --expect-message.")
     }
     if after != nil && within == nil { throw ValidationError("--after needs --within: how long after it.") }
-    guard parseDuration(tolerance) != nil else {
+    if let tolerance, parseDuration(tolerance) == nil {
       throw ValidationError("--tolerance '\(tolerance)' is not a duration, like 2s.")
     }
+    if tolerance != nil && !checkTiming { throw ValidationError("--tolerance goes with --check-timing.") }
     if checkTiming && expect == nil { throw ValidationError("--check-timing compares with an --expect file.") }
     if updateExpected && expect == nil { throw ValidationError("--update-expected needs --expect FILE.") }
   }
 
   /// The expectation, with the --expect file read (unless --update-expected is to create it).
+  /// - Parameter cutOff: set when the --expect file was cut off.
   /// - Throws: `CaptureError` when the file cannot be read.
-  func expectation(comparison: ComparisonOptions) throws -> Expectation {
+  func expectation(comparison: ComparisonOptions, cutOff: inout Bool) throws -> Expectation {
     let recorded = try expect.flatMap { path in
       updateExpected && access(path, F_OK) != 0 ? nil : try readCapture(path)
     }
+    if recorded?.cutOff == true { cutOff = true }
     let event = after.map { name in ExpectationWindow.Event(name: name) { OctoPrintEvent.matches($0, named: name) } }
     return Expectation(
       recorded: recorded.map { RecordedRun(messages: $0.messages, events: $0.events) },
       messages: expectMessage.compactMap(MessageExpectation.init),
       window: ExpectationWindow(length: within.flatMap(parseDuration), after: event),
-      comparison: comparison, timing: checkTiming ? TimingCheck(tolerance: parseDuration(tolerance)!) : nil)
+      comparison: comparison, timing: checkTiming ? TimingCheck(tolerance: parseDuration(tolerance ?? "1s")!) : nil)
   }
 }

@@ -22,6 +22,14 @@ struct FilterOptions: ParsableArguments {
   @Option(name: .long, help: "Keep messages whose payload matches this regular expression.")
   var grep: String?
 
+  func validate() throws {
+    guard validating else { return }
+    try checkTimeWindow(
+      since: try since.map { try parseTimeBound($0, flag: "--since") },
+      until: try until.map { try parseTimeBound($0, flag: "--until") }, sinceFlag: "--since", untilFlag: "--until",
+      texts: (since ?? "", until ?? ""))
+  }
+
   func filter() throws -> MessageFilter {
     var f = try selection.filter()
     f.since = try since.map { try parseTimeBound($0, flag: "--since") }

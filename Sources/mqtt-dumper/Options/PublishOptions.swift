@@ -25,6 +25,7 @@ struct PublishOptions: ParsableArguments {
   var retain: Bool?
 
   func validate() throws {
+    guard validating else { return }
     try playback.check()
     if loop != "forever" {
       guard let n = Int(loop), n >= 1 else {

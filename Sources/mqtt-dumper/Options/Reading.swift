@@ -1,9 +1,9 @@
 import MQTTCapture
 
 /// A whole capture in memory (for `diff` and `verify`, whose captures are small): its messages through
-/// `filter`, and its events. Warns when it was cut off.
+/// `filter`, and its events. Warns when it was cut off, and says so in `cutOff` (an input error: exit 2).
 func readCapture(_ path: String, filter: MessageFilter = MessageFilter()) throws
-  -> (messages: [CapturedMessage], events: [ConnectionEvent])
+  -> (messages: [CapturedMessage], events: [ConnectionEvent], cutOff: Bool)
 {
   let reader = try CaptureReader(path: path)
   var filter = filter
@@ -17,5 +17,5 @@ func readCapture(_ path: String, filter: MessageFilter = MessageFilter()) throws
     }
   }
   if let truncation = reader.truncation { printWarning(truncation) }
-  return (messages, events)
+  return (messages, events, reader.truncation != nil)
 }

@@ -13,9 +13,11 @@ struct Capture: ParsableCommand {
         mqtt-dumper capture --session rec1 -q 1 -o day.jsonl.gz --rotate-interval 1h
 
       Ctrl-C (SIGINT) or SIGTERM finishes the file properly. Even after a crash or kill -9 \
-      the file reads up to the last ~50 ms before it. Names ending in .gz are compressed. \
-      Exit status 1 when the broker cannot be reached, refuses a subscription, or another client \
-      takes over the client id (two recorders with one -i or --session stop fighting this way).
+      the file reads up to the last ~50 ms before it. Names ending in .gz are compressed.
+
+      Exit status: 0 when it stopped as asked (Ctrl-C, -C, -W); 2 on a usage error, an output it cannot \
+      write, or a broker that cannot be reached, refuses a subscription, or gives the client id to another \
+      client (two recorders with one -i or --session stop fighting this way).
       """,
     helpNames: [.long])
 
@@ -69,7 +71,9 @@ struct Capture: ParsableCommand {
   var quiet = false
 
   func validate() throws {
+    guard validating else { return }
     guard (0...2).contains(qos) else { throw ValidationError("-q/--qos must be 0, 1 or 2, not \(qos).") }
+    _ = try topicFilters(topics)
     if force && append { throw ValidationError("--force and --append contradict each other; choose one.") }
     if let rotateSize, parseSize(rotateSize) == nil {
       throw ValidationError("--rotate-size '\(rotateSize)' is not a size; write it like 100MB or 1GiB.")
@@ -77,8 +81,11 @@ struct Capture: ParsableCommand {
     if let rotateInterval, parseDuration(rotateInterval).map({ $0 > .zero }) != true {
       throw ValidationError("--rotate-interval '\(rotateInterval)' is not a duration; write it like 30m or 1h.")
     }
-    if let duration, parseDuration(duration) == nil {
-      throw ValidationError("-W/--duration '\(duration)' is not a duration; write it like 90s, 10m or 2h.")
+    if let duration, parseDuration(duration).map({ $0 > .zero }) != true {
+      throw ValidationError("-W/--duration '\(duration)' is not a duration longer than 0; write it like 90s, 10m or 2h.")
+    }
+    if session != nil && connection.clientID != nil {
+      throw ValidationError("--session NAME is the client id of a persistent session; give it or -i, not both.")
     }
     if let count, count < 1 { throw ValidationError("-C/--count must be at least 1.") }
     if output == "-" && (rotateSize != nil || rotateInterval != nil) {
@@ -131,7 +138,7 @@ struct Capture: ParsableCommand {
     } catch {
       status.clear()
       printError(error)
-      throw ExitCode.failure
+      throw ExitCode.error
     }
     status.clear()
     if !quiet {
@@ -139,9 +146,9 @@ struct Capture: ParsableCommand {
       let files = progress.paths == ["-"] ? "standard output" : progress.paths.joined(separator: ", ")
       FileHandle.standardError.write(
         Data(
-          ("mqtt-dumper: recorded \(formatCount(progress.messages)) messages in \(formatDuration(seconds: seconds)) "
+          ("mqtt-dumper: recorded \(formatCount(progress.messages, "message")) in \(formatDuration(seconds: seconds)) "
             + "to \(files) (\(formatBytes(progress.fileBytes))"
-            + (progress.disconnections > 0 ? ", \(progress.disconnections) disconnection(s)" : "") + ")\n").utf8))
+            + (progress.disconnections > 0 ? ", \(formatCount(progress.disconnections, "disconnection"))" : "") + ")\n").utf8))
     }
   }
 
@@ -151,7 +158,7 @@ struct Capture: ParsableCommand {
       p.fileBytes > 0 && p.paths != ["-"]
       ? ", \(formatDecimal(Double(p.uncompressedBytes) / Double(p.fileBytes), places: 1)):1" : ""
     let file = p.paths.last.map { $0 == "-" ? "stdout" : $0 } ?? ""
-    return "\(state) recording to \(file): \(formatCount(p.messages)) messages, \(formatCount(Int(rate.rounded())))/s, "
+    return "\(state) recording to \(file): \(formatCount(p.messages, "message")), \(formatCount(Int(rate.rounded())))/s, "
       + "\(formatBytes(p.fileBytes)) written\(ratio), \(formatDuration(seconds: p.elapsed / .seconds(1)))"
   }
 

@@ -8,7 +8,8 @@ struct Diff: ParsableCommand {
     discussion: """
       Messages on different topics may interleave; order within a topic matters. JSON payloads are \
       compared as values — key order and number spelling (9.0 and 9) do not matter — unless --exact. \
-      Exit status: 0 when they match, 1 when they differ, 2 when a file cannot be read.
+      Exit status: 0 when they match, 1 when they differ, 2 on a usage error or a file that cannot be \
+      read or is cut off.
 
       Example:
         mqtt-dumper diff expected.jsonl.gz actual.jsonl.gz --ignore-field _timestamp
@@ -32,16 +33,21 @@ struct Diff: ParsableCommand {
     let filter = try selection.filter()
     let e: [CapturedMessage]
     let a: [CapturedMessage]
+    var cutOff = false
     do {
-      e = try readCapture(expected, filter: filter).messages
-      a = try readCapture(actual, filter: filter).messages
+      let expectedCapture = try readCapture(expected, filter: filter)
+      let actualCapture = try readCapture(actual, filter: filter)
+      (e, a) = (expectedCapture.messages, actualCapture.messages)
+      cutOff = expectedCapture.cutOff || actualCapture.cutOff
     } catch {
       printError(error)
-      throw ExitCode(2)
+      throw ExitCode.error
     }
     let differences = CaptureComparison.compare(
       expected: e, actual: a, options: comparison.options(compareFlags: !ignoreFlags))
     print(ComparisonReport(differences, expected: e.count, actual: a.count), terminator: "")
-    if !differences.isEmpty { throw ExitCode(1) }
+    // A cut-off capture was compared as far as it goes; the comparison is then no verdict.
+    if cutOff { throw ExitCode.error }
+    if !differences.isEmpty { throw ExitCode.difference }
   }
 }

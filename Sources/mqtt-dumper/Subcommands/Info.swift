@@ -5,6 +5,10 @@ import MQTTCapture
 struct Info: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Summarise captures: header, messages, time span, topics, sizes, and whether a file was cut off.",
+    discussion: """
+      Exit status: 0 when every file is a complete capture; 2 on a usage error or a file that cannot be \
+      read, is not a capture, is corrupt or cut off (summarised up to the damage).
+      """,
     helpNames: [.long])
 
   @Argument(help: "Capture files (- for standard input).")
@@ -29,7 +33,7 @@ struct Info: ParsableCommand {
         failed = true
       }
     }
-    if failed { throw ExitCode.failure }
+    if failed { throw ExitCode.error }
   }
 
   private func render(_ s: CaptureSummary) -> String {
@@ -39,7 +43,7 @@ struct Info: ParsableCommand {
     let subs = h.subscriptions.map { "\($0.filter) (QoS \($0.qos.rawValue))" }.joined(separator: ", ")
     lines.append("  broker       \(h.broker), \(h.protocolName), subscribed to \(subs.isEmpty ? "nothing" : subs)")
     if s.sessions > 1 { lines.append("  sessions     \(s.sessions) (appended)") }
-    lines.append("  messages     \(formatCount(s.messages)) on \(formatCount(s.topics.count)) topics")
+    lines.append("  messages     \(formatCount(s.messages)) on \(formatCount(s.topics.count, "topic"))")
     if let first = s.first, let last = s.last {
       let span = Double(last.microseconds - first.microseconds) / 1e6
       lines.append("  time         \(first.rfc3339) → \(last.rfc3339) (\(formatDuration(seconds: span)))")
@@ -52,7 +56,7 @@ struct Info: ParsableCommand {
       "  flags        QoS 0/1/2: \(s.messagesByQoS.map { formatCount($0) }.joined(separator: "/")), "
         + "retained \(formatCount(s.retainedMessages)), with v5 properties \(formatCount(s.withProperties))")
     if s.disconnections > 0 {
-      lines.append("  connection   lost \(s.disconnections) time(s) during the capture (see the disconnected events)")
+      lines.append("  connection   lost \(formatCount(s.disconnections, "time")) during the capture (see the disconnected events)")
     }
     let ratio = s.fileBytes > 0 ? formatDecimal(Double(s.uncompressedBytes) / Double(s.fileBytes), places: 1) : "–"
     lines.append(
@@ -71,7 +75,7 @@ struct Info: ParsableCommand {
           "    \(String(repeating: " ", count: width - n.count))\(n)  \(t.topic)  (\(formatBytes(t.payloadBytes)))")
       }
       if shown.count < sorted.count {
-        lines.append("    … and \(sorted.count - shown.count) more (--topics 0 lists all)")
+        lines.append("    … and \(formatCount(sorted.count - shown.count)) more (--topics 0 lists all)")
       }
     }
     return lines.joined(separator: "\n")

@@ -9,6 +9,9 @@ struct JSONCommand: ParsableCommand {
     discussion: """
       Each line of the input is one JSON text. Keys keep their order and numbers their spelling \
       (9.0, 1e400 and 12345678901234567890 stay as written), unlike jq and most JSON libraries.
+
+      Exit status: 0 when every line was formatted; 2 on a usage error, a file that cannot be read, or a \
+      line that is not JSON (the lines before it are written).
       """,
     helpNames: [.long])
 
@@ -43,7 +46,7 @@ struct JSONCommand: ParsableCommand {
           if let failure {
             try output.flush()
             printError("\(path == "-" ? "standard input" : path), line \(lines.lineNumber): \(failure); fix or remove that line.")
-            throw ExitCode.failure
+            throw ExitCode.error
           }
         }
       }
@@ -52,7 +55,7 @@ struct JSONCommand: ParsableCommand {
       return
     } catch let error as CaptureError {
       printError(error)
-      throw ExitCode.failure
+      throw ExitCode.error
     }
   }
 }

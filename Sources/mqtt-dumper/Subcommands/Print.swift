@@ -16,6 +16,9 @@ struct Print: ParsableCommand {
         mqtt-dumper print print.jsonl.gz --compact | grep ZChange
         mqtt-dumper print print.jsonl.gz --format jsonl -t 'octoPrint/temperature/+' > temps.jsonl
         mqtt-dumper print --live -h printer.local -t 'octoPrint/#'
+
+      Exit status: 0 when every file was shown; 2 on a usage error, a file that cannot be read, is not a \
+      capture, is corrupt or cut off (shown up to the damage), or a broker error (--live).
       """,
     helpNames: [.long])
 
@@ -30,8 +33,12 @@ struct Print: ParsableCommand {
   @OptionGroup(title: "Connection (with --live)") var connection: ConnectionArguments
 
   func validate() throws {
+    guard validating else { return }
     if live && !files.isEmpty { throw ValidationError("--live shows a broker's traffic; give no files with it.") }
     if !live && files.isEmpty { throw ValidationError("name a capture file to print, or use --live to watch a broker.") }
+    if !live && connection.isGiven {
+      throw ValidationError("connection options go with --live; a capture file needs none.")
+    }
   }
 
   func run() throws {
@@ -55,7 +62,7 @@ struct Print: ParsableCommand {
           if filter.isExhausted { break }
         }
         try output.flush()
-        if failed { throw ExitCode.failure }
+        if failed { throw ExitCode.error }
       }
     } catch let error as CaptureError where error.isClosedPipe {
       return  // the reader went away (| head): not an error
@@ -105,7 +112,7 @@ struct Print: ParsableCommand {
     } catch {
       try? output.flush()
       printError(error)
-      throw ExitCode.failure
+      throw ExitCode.error
     }
   }
 }

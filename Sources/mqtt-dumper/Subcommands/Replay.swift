@@ -9,13 +9,17 @@ struct Replay: ParsableCommand {
     discussion: """
       Message k is published at start + (ts_k - ts_0) / speed on an absolute schedule, so timing errors do \
       not add up over long replays. QoS 1/2 messages the broker refuses (MQTT v5 acknowledgements with a \
-      failure reason, an ACL for example) are counted; the replay then names the first and exits with 1.
+      failure reason, an ACL for example) are counted; the replay then names the first and exits with 2.
 
       Examples:
         mqtt-dumper replay print.jsonl.gz -h localhost
         mqtt-dumper replay print.jsonl.gz --speed 10 --map 'octoPrint/#=lab/printer-2/#'
         mqtt-dumper replay print.jsonl.gz --from 10m --to 20m -t 'octoPrint/event/#' --loop forever
         mqtt-dumper replay print.jsonl.gz --dry-run
+
+      Exit status: 0 when every selected message went out; 2 on a usage error (options that select \
+      nothing included), a capture that cannot be read or is cut off, or a broker error (unreachable, \
+      refusing messages, gone for good).
       """,
     helpNames: [.long])
 
@@ -41,9 +45,17 @@ struct Replay: ParsableCommand {
   @OptionGroup(title: "Connection") var connection: ConnectionArguments
 
   func validate() throws {
+    guard validating else { return }
     if dryRun && publish.loop == "forever" {
       throw ValidationError("--dry-run with --loop forever would never end; give a number of loops.")
     }
+    if dryRun && connection.isGiven {
+      throw ValidationError("--dry-run publishes nothing, so it takes no connection options; leave them out.")
+    }
+    try checkTimeWindow(
+      since: try from.map { try parseTimeBound($0, flag: "--from") },
+      until: try to.map { try parseTimeBound($0, flag: "--to") }, sinceFlag: "--from", untilFlag: "--to",
+      texts: (from ?? "", to ?? ""))
   }
 
   func makeFilter() throws -> MessageFilter {
@@ -61,7 +73,8 @@ struct Replay: ParsableCommand {
     }
     do {
       if dryRun {
-        try printSchedule(filter: filter, options: options)
+        let shown = try printSchedule(filter: filter, options: options)
+        if shown == 0, let error = nothingSelected() { throw error }
         return
       }
       // On a terminal, count first so the progress line can say how much is left.
@@ -95,24 +108,35 @@ struct Replay: ParsableCommand {
         report: showProgress ? { p in status.show(progressText(p, options: options)) } : nil)
       status.clear()
       for t in Set(truncations) { printWarning(t) }
+      if progress.sent == 0 && !stopRequested.load(ordering: .relaxed), let error = nothingSelected() { throw error }
       if !quiet {
         let stopped = stopRequested.load(ordering: .relaxed) ? " (stopped)" : ""
         FileHandle.standardError.write(
           Data(
-            ("mqtt-dumper: replayed \(formatCount(progress.sent)) messages in "
+            ("mqtt-dumper: replayed \(formatCount(progress.sent, "message")) in "
               + "\(formatDuration(seconds: progress.elapsed / .seconds(1)))\(stopped)"
               + (options.maxRate
                 ? "" : ", each at most \(formatDecimal(progress.maxLateness / .milliseconds(1), places: 2)) ms late")
               + "\n").utf8))
       }
-      if !truncations.isEmpty { throw ExitCode.failure }
+      if !truncations.isEmpty { throw ExitCode.error }
     } catch let error as ExitCode {
       throw error
     } catch let error as ValidationError {
       throw error
+    } catch MQTTError.replayStopped(let broker, let reason, let sent, nil, let gaveUp) where !files.contains("-") {
+      // How far it got, out of how many: count them now, as the progress line does before it starts.
+      var source = CaptureFileSource(paths: files, filter: filter)
+      var perPass = 0
+      while (try? source.next()) != nil { perPass += 1 }
+      printError(
+        MQTTError.replayStopped(
+          broker: broker, reason: reason, sent: sent, total: options.loops.map { $0 * perPass },
+          gaveUpReconnecting: gaveUp))
+      throw ExitCode.error
     } catch {
       printError(error)
-      throw ExitCode.failure
+      throw ExitCode.error
     }
   }
 
@@ -127,9 +151,37 @@ struct Replay: ParsableCommand {
     return text
   }
 
+  /// A usage error when the captures hold messages and the options selected none of them (a `--from`
+  /// past the end, a `-t` that matches no topic); nil when they hold none, or are standard input.
+  private func nothingSelected() -> ValidationError? {
+    guard !files.contains("-") else { return nil }
+    var all = CaptureFileSource(paths: files)
+    var count = 0
+    var first: Timestamp?
+    var last: Timestamp?
+    while let m = try? all.next() {
+      count += 1
+      if first == nil { first = m.timestamp }
+      last = m.timestamp
+    }
+    guard count > 0, let first, let last else { return nil }
+    let messages = formatCount(count, "message")
+    if from != nil || to != nil {
+      let window = [from.map { "--from \($0)" }, to.map { "--to \($0)" }].compactMap { $0 }.joined(separator: " ")
+      let span = formatDuration(seconds: Double(last.microseconds - first.microseconds) / 1e6)
+      return ValidationError(
+        "\(window) selects none of the \(messages): they run from \(first.rfc3339) to \(last.rfc3339) (\(span)).")
+    }
+    return ValidationError(
+      "-t/--exclude select none of the \(messages); `mqtt-dumper info` lists the capture's topics.")
+  }
+
   /// `--dry-run`: when each message would go out and where.
-  private func printSchedule(filter: MessageFilter, options: ReplayOptions) throws {
+  /// - Returns: how many messages were shown.
+  @discardableResult
+  private func printSchedule(filter: MessageFilter, options: ReplayOptions) throws -> Int {
     let output = BufferedOutput()
+    var shown = 0
     do {
       var schedule = ReplaySchedule(loops: options.loops) { CaptureFileSource(paths: files, filter: filter) }
       var pass = 1
@@ -143,12 +195,14 @@ struct Replay: ParsableCommand {
         let topic = options.topics.rewrite(m.topic)
         let qos = (options.qos ?? m.qos).rawValue
         let retain = (options.retain ?? m.retain) ? ", retained" : ""
-        try output.write(Array("\(at)  \(topic)  (qos \(qos)\(retain), \(m.payload.count) bytes)\n".utf8))
+        try output.write(Array("\(at)  \(topic)  (qos \(qos)\(retain), \(formatCount(m.payload.count, "byte")))\n".utf8))
+        shown += 1
       }
       try output.flush()
     } catch let error as CaptureError where error.isClosedPipe {
-      return
+      return shown
     }
+    return shown
   }
 }
 

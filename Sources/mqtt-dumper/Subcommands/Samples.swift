@@ -13,6 +13,9 @@ struct Samples: ParsableCommand {
 
       Example:
         mqtt-dumper samples print.jsonl.gz --variants 2 --redact-paths > EVENTS.md
+
+      Exit status: 0 when the document was written; 2 on a usage error or a capture that cannot be read, \
+      is not a capture, is corrupt or cut off.
       """,
     helpNames: [.long])
 
@@ -39,6 +42,7 @@ struct Samples: ParsableCommand {
   enum SampleFormat: String, ExpressibleByArgument, CaseIterable { case markdown, json }
 
   func validate() throws {
+    guard validating else { return }
     guard (1...50).contains(variants) else { throw ValidationError("--variants must be from 1 to 50.") }
   }
 
@@ -58,7 +62,7 @@ struct Samples: ParsableCommand {
         }
       } catch {
         printError(error)
-        throw ExitCode.failure
+        throw ExitCode.error
       }
     }
     let text: String
@@ -80,6 +84,6 @@ struct Samples: ParsableCommand {
     } catch let error as CaptureError where error.isClosedPipe {
       return
     }
-    if cutOff { throw ExitCode.failure }
+    if cutOff { throw ExitCode.error }
   }
 }

@@ -28,6 +28,9 @@ struct PrintJob: ParsableCommand {
         mqtt-dumper simulate print-job -h localhost --speed 60            (a 30-minute job in 30 s)
         mqtt-dumper simulate print-job --outcome cancelled --output cancelled.jsonl.gz
         mqtt-dumper simulate print-job --plugin 2017 --printers 3 --seed 7 --output lab.jsonl.gz
+
+      Exit status: 0 when the job was published or written; 2 on a usage error, an output file that \
+      exists or cannot be written, or a broker error.
       """,
     helpNames: [.long])
 
@@ -90,6 +93,7 @@ struct PrintJob: ParsableCommand {
   @OptionGroup(title: "Connection (when publishing)") var connection: ConnectionArguments
 
   func validate() throws {
+    guard validating else { return }
     guard let d = parseDuration(duration), d >= .seconds(30) else {
       throw ValidationError("--duration '\(duration)' must be a duration of at least 30s, like 90m.")
     }
@@ -101,6 +105,10 @@ struct PrintJob: ParsableCommand {
     guard ["zchange", "off"].contains(timelapse) else { throw ValidationError("--timelapse must be zchange or off.") }
     guard (1...10_000).contains(printers) else { throw ValidationError("--printers must be from 1 to 10000.") }
     guard size > 0 else { throw ValidationError("--size must be a positive number of bytes.") }
+    if force && output == nil { throw ValidationError("--force replaces the --output file; give --output FILE with it.") }
+    if output != nil && connection.isGiven {
+      throw ValidationError("--output writes a file instead of publishing, so it takes no connection options.")
+    }
     try playback.check()
   }
 
@@ -148,7 +156,7 @@ struct PrintJob: ParsableCommand {
         try writer.close()
         if !quiet && output != "-" {
           FileHandle.standardError.write(
-            Data("mqtt-dumper: wrote \(formatCount(messages.count)) messages of a simulated \(outcome.rawValue) print to \(output)\n".utf8))
+            Data("mqtt-dumper: wrote \(formatCount(messages.count, "message")) of a simulated \(outcome.rawValue) print to \(output)\n".utf8))
         }
         return
       }
@@ -180,13 +188,13 @@ struct PrintJob: ParsableCommand {
       status.clear()
       if !quiet {
         FileHandle.standardError.write(
-          Data("mqtt-dumper: published \(formatCount(progress.sent)) messages of a simulated \(outcome.rawValue) print in \(formatDuration(seconds: progress.elapsed / .seconds(1)))\n".utf8))
+          Data("mqtt-dumper: published \(formatCount(progress.sent, "message")) of a simulated \(outcome.rawValue) print in \(formatDuration(seconds: progress.elapsed / .seconds(1)))\n".utf8))
       }
     } catch let error as ValidationError {
       throw error
     } catch {
       printError(error)
-      throw ExitCode.failure
+      throw ExitCode.error
     }
   }
 }

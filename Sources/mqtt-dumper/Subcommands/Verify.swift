@@ -10,7 +10,7 @@ struct Verify: ParsableCommand {
       Subscribes to the --watch filters, replays the --stimulus captures (or --simulate print-job), waits \
       up to --timeout for the consumer, and compares what it published with --expect (JSON as values, per \
       topic in order; see `mqtt-dumper diff`). Exit status: 0 when it matches, 1 with a report when it does \
-      not, 2 on usage, file or broker errors.
+      not, 2 on a usage error, a file that cannot be read or is cut off, or a broker error.
 
       Examples:
         mqtt-dumper verify --stimulus captures/print-done.jsonl.gz --speed 60 --watch 'home/#' --expect expected.jsonl
@@ -35,36 +35,38 @@ struct Verify: ParsableCommand {
 
   @OptionGroup(title: "Connection") var connection: ConnectionArguments
 
-  /// Usage, file and broker errors exit with 2, as documented for CI (argument-parser's own parse errors
-  /// keep their 64). The checks run here rather than in `validate()`, which argument-parser also calls
-  /// for `--help`.
+  func validate() throws {
+    guard validating else { return }
+    try stimulus.check()
+    if watch.isEmpty { throw ValidationError("name what the consumer publishes on with --watch FILTER.") }
+    try expectations.check()
+    if parseDuration(timeout) == nil { throw ValidationError("--timeout '\(timeout)' is not a duration, like 10s.") }
+  }
+
+  /// File and broker errors exit with 2, a failed check with 1, as the table in the README says.
   func run() throws {
     do {
       try verify()
     } catch let error as ExitCode {
       throw error
     } catch let error as ValidationError {
-      printError(error.message)
-      throw ExitCode(2)
+      throw error
     } catch VerifyError.eventNotInStimulus(let name) {
       printError("the stimulus has no \(name) event, so --after \(name) cannot be checked.")
-      throw ExitCode(2)
+      throw ExitCode.error
     } catch {
       printError(error)
-      throw ExitCode(2)
+      throw ExitCode.error
     }
   }
 
   private func verify() throws {
-    try stimulus.check()
-    if watch.isEmpty { throw ValidationError("name what the consumer publishes on with --watch FILTER.") }
-    try expectations.check()
-    guard let timeout = parseDuration(timeout) else {
-      throw ValidationError("--timeout '\(self.timeout)' is not a duration, like 10s.")
-    }
+    let timeout = parseDuration(timeout)!
+    var cutOff = false
     let check = ConsumerCheck(
-      connection: try connection.options(), watch: watch, stimulus: try stimulus.messages(),
-      speed: stimulus.playback.speed, expectation: try expectations.expectation(comparison: comparison.options()),
+      connection: try connection.options(), watch: watch, stimulus: try stimulus.messages(cutOff: &cutOff),
+      speed: stimulus.playback.speed,
+      expectation: try expectations.expectation(comparison: comparison.options(), cutOff: &cutOff),
       timeout: timeout)
     installStopHandlers()
     let run = try check.run(shouldStop: { stopRequested.load(ordering: .relaxed) })
@@ -73,12 +75,15 @@ struct Verify: ParsableCommand {
     }
     if expectations.updateExpected, let expect = expectations.expect {
       try run.recording.save(to: expect, header: check.recordingHeader(), replace: true)
-      print("updated \(expect) with \(formatCount(run.recording.messages.count)) messages")
+      print("updated \(expect) with \(formatCount(run.recording.messages.count, "message"))")
+      if cutOff { throw ExitCode.error }
       return
     }
     let verdict = check.verdict(on: run)
     print(verdict, terminator: "")
     if let junit { try JUnitReport(verdict).write(to: junit) }
-    if !verdict.passed { throw ExitCode(1) }
+    // A cut-off stimulus or expectation was used as far as it goes; the verdict is then no verdict.
+    if cutOff { throw ExitCode.error }
+    if !verdict.passed { throw ExitCode.difference }
   }
 }
