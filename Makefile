@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN_DEBUG := .build/debug/mqtt-dumper
 BIN_RELEASE := .build/release/mqtt-dumper
 
-.PHONY: deps build release test demo bench benchmarks captures format lint clean install uninstall man completions
+.PHONY: deps build release test demo bench benchmarks captures format lint clean install uninstall man completions check-install
 
 # Installs the Debian packages that are not there yet (root, or sudo).
 deps:
@@ -95,6 +95,10 @@ uninstall:
 	@dirs=$$(sort -r $(DIRLIST) 2>/dev/null); \
 	echo rm -f $(INSTALLED); rm -f $(INSTALLED); \
 	for d in $$dirs; do rmdir "$(DESTDIR)$$d" 2>/dev/null && echo "rmdir $(DESTDIR)$$d"; done; true
+
+# Installs into a temporary PREFIX, checks what is there, uninstalls and checks that nothing is left.
+check-install:
+	MAKE="$(MAKE)" bash scripts/check_install.sh
 
 # The shipped captures, made deterministically.
 captures: build
