@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN_DEBUG := .build/debug/mqtt-dumper
 BIN_RELEASE := .build/release/mqtt-dumper
 
-.PHONY: deps build release test demo bench benchmarks captures format lint clean
+.PHONY: deps build release test demo bench benchmarks captures format lint clean install uninstall man completions check-install
 
 # Installs the Debian packages that are not there yet (root, or sudo).
 deps:
@@ -48,6 +48,57 @@ bench benchmarks: release
 	bash benchmarks/format.sh $(BIN_RELEASE)
 	bash benchmarks/replay.sh $(BIN_RELEASE)
 	bash benchmarks/durability.sh $(BIN_RELEASE)
+
+# Installing: the release binary, its man page and bash/zsh/fish completions under $(DESTDIR)$(PREFIX).
+# The man page and completions are generated into .build/share (ignored), never into the repository.
+PREFIX ?= /usr/local
+DESTDIR ?=
+GEN := .build/share
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+# The directories install had to create, so that uninstall removes those and no others (Debian ships an empty
+# /usr/local/share/man, for one).
+DIRLIST := $(DESTDIR)$(PREFIX)/share/mqtt-dumper/created-directories
+INSTALLED := $(BINDIR)/mqtt-dumper $(MANDIR)/mqtt-dumper.1 $(BASHDIR)/mqtt-dumper $(ZSHDIR)/_mqtt-dumper \
+  $(FISHDIR)/mqtt-dumper.fish $(DIRLIST)
+
+# One page, mqtt-dumper.1, with every subcommand in it: `man mqtt-dumper` then finds all of it, the way the
+# README reads (--multi-page would name the others mqtt-dumper.capture.1 …, which `man mqtt-dumper-capture` misses).
+man: release
+	@mkdir -p $(GEN)/man
+	$(SWIFT) package --allow-writing-to-directory $(GEN)/man generate-manual --output-directory $(GEN)/man
+
+completions: release
+	@mkdir -p $(GEN)/completions
+	$(BIN_RELEASE) --generate-completion-script bash > $(GEN)/completions/mqtt-dumper
+	$(BIN_RELEASE) --generate-completion-script zsh > $(GEN)/completions/_mqtt-dumper
+	$(BIN_RELEASE) --generate-completion-script fish > $(GEN)/completions/mqtt-dumper.fish
+
+install: release man completions
+	@created=""; for d in $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR) $(dir $(DIRLIST)); do \
+	  d=$${d%/}; while [ -n "$$d" ] && [ "$$d" != "$(patsubst %/,%,$(DESTDIR))" ] && [ ! -e "$$d" ]; do created="$$created $${d#$(DESTDIR)}"; d=$$(dirname "$$d"); done; \
+	done; \
+	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR) $(dir $(DIRLIST)) && \
+	{ cat $(DIRLIST) 2>/dev/null; for d in $$created; do echo "$$d"; done; } | sort -u > $(DIRLIST).new && \
+	mv $(DIRLIST).new $(DIRLIST)
+	install -m 755 $(BIN_RELEASE) $(BINDIR)/mqtt-dumper
+	install -m 644 $(GEN)/man/mqtt-dumper.1 $(MANDIR)/mqtt-dumper.1
+	install -m 644 $(GEN)/completions/mqtt-dumper $(BASHDIR)/mqtt-dumper
+	install -m 644 $(GEN)/completions/_mqtt-dumper $(ZSHDIR)/_mqtt-dumper
+	install -m 644 $(GEN)/completions/mqtt-dumper.fish $(FISHDIR)/mqtt-dumper.fish
+
+# The files, then the directories install created (deepest first, and only when empty).
+uninstall:
+	@dirs=$$(sort -r $(DIRLIST) 2>/dev/null); \
+	echo rm -f $(INSTALLED); rm -f $(INSTALLED); \
+	for d in $$dirs; do rmdir "$(DESTDIR)$$d" 2>/dev/null && echo "rmdir $(DESTDIR)$$d"; done; true
+
+# Installs into a temporary PREFIX, checks what is there, uninstalls and checks that nothing is left.
+check-install:
+	MAKE="$(MAKE)" bash scripts/check_install.sh
 
 # The shipped captures, made deterministically.
 captures: build
