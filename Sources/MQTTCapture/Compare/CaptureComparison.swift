@@ -165,11 +165,11 @@ public enum CaptureComparison {
     return lines
   }
 
-  /// A short, printable rendering of a payload.
+  /// A short, printable rendering of a payload, on one line with controls made visible (`VisibleText`).
   public static func preview(_ payload: [UInt8], limit: Int = 80) -> String {
     guard isValidUTF8(payload) else { return "<\(payload.count) bytes of binary>" }
     let text = String(decoding: payload, as: UTF8.self)
-    return text.count > limit ? String(text.prefix(limit)) + "…" : text
+    return VisibleText.escape(text.count > limit ? String(text.prefix(limit)) + "…" : text, mode: .line)
   }
 }
 

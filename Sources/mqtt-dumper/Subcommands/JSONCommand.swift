@@ -8,7 +8,8 @@ struct JSONCommand: ParsableCommand {
     abstract: "Pretty-print JSON Lines like `jq .`, changing nothing but white space.",
     discussion: """
       Each line of the input is one JSON text. Keys keep their order and numbers their spelling \
-      (9.0, 1e400 and 12345678901234567890 stay as written), unlike jq and most JSON libraries. \
+      (9.0, 1e400 and 12345678901234567890 stay as written), unlike jq and most JSON libraries; DEL and C1 \
+      control characters in strings are written as \\u escapes, so that they cannot drive the terminal. \
       Gzip-compressed files (captures) are read like plain ones.
       """,
     helpNames: [.long])

@@ -140,7 +140,7 @@ struct Replay: ParsableCommand {
           try output.write(Array("-- pass \(pass) --\n".utf8))
         }
         let at = options.maxRate ? "asap" : "+" + formatDecimalFixed(entry.offset / .seconds(1) / options.speed) + "s"
-        let topic = options.topics.rewrite(m.topic)
+        let topic = VisibleText.escape(options.topics.rewrite(m.topic))
         let qos = (options.qos ?? m.qos).rawValue
         let retain = (options.retain ?? m.retain) ? ", retained" : ""
         try output.write(Array("\(at)  \(topic)  (qos \(qos)\(retain), \(m.payload.count) bytes)\n".utf8))
