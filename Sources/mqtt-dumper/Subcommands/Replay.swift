@@ -32,7 +32,7 @@ struct Replay: ParsableCommand {
   @Option(name: .long, help: "Stop here (same forms as --from).")
   var to: String?
 
-  @Flag(name: .long, help: "Print the schedule instead of publishing.")
+  @Flag(name: .long, help: "Print the schedule instead of publishing (a cut-off file still exits 1, as in a replay).")
   var dryRun = false
 
   @Flag(name: .long, help: "No progress line and no summary.")
@@ -61,7 +61,8 @@ struct Replay: ParsableCommand {
     }
     do {
       if dryRun {
-        try printSchedule(filter: filter, options: options)
+        // As a replay would: a cut-off file is warned about and exits 1, after the schedule of what it holds.
+        if try !printSchedule(filter: filter, options: options) { throw ExitCode.failure }
         return
       }
       // On a terminal, count first so the progress line can say how much is left.
@@ -127,13 +128,17 @@ struct Replay: ParsableCommand {
     return text
   }
 
-  /// `--dry-run`: when each message would go out and where.
-  private func printSchedule(filter: MessageFilter, options: ReplayOptions) throws {
+  /// `--dry-run`: when each message would go out and where. What was printed before a corrupt line stays.
+  /// - Returns: false when a file was cut off (after warning about it).
+  private func printSchedule(filter: MessageFilter, options: ReplayOptions) throws -> Bool {
     let output = BufferedOutput()
+    var truncations: [String] = []
     do {
-      var schedule = ReplaySchedule(loops: options.loops) { CaptureFileSource(paths: files, filter: filter) }
+      var schedule = ReplaySchedule(loops: options.loops) {
+        TrackingSource(inner: CaptureFileSource(paths: files, filter: filter)) { truncations = $0 }
+      }
       var pass = 1
-      while let entry = try schedule.next() {
+      while let entry = try nextEntry(&schedule, output: output) {
         let m = entry.message
         if entry.pass != pass {
           pass = entry.pass
@@ -147,7 +152,19 @@ struct Replay: ParsableCommand {
       }
       try output.flush()
     } catch let error as CaptureError where error.isClosedPipe {
-      return
+      return true
+    }
+    for t in Set(truncations) { printWarning(t) }
+    return truncations.isEmpty
+  }
+
+  /// The schedule's next entry; on a read error, what was printed before it is written out first.
+  private func nextEntry(_ schedule: inout ReplaySchedule, output: BufferedOutput) throws -> ReplaySchedule.Entry? {
+    do {
+      return try schedule.next()
+    } catch {
+      try output.flush()
+      throw error
     }
   }
 }
