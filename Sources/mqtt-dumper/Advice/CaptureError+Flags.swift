@@ -7,6 +7,8 @@ extension CaptureError {
     switch self {
     case .fileExists:
       return "\(problem); choose another file name, or pass --force to replace it or --append to add to it."
+    case .writeFailed("standard output", _):
+      return "\(problem); the output is incomplete."
     default:
       return description
     }

@@ -125,6 +125,9 @@ struct Capture: ParsableCommand {
             status.clear()
             printWarning(loss.userSentence)
           })
+    } catch let error as CaptureError where error.isClosedPipe {
+      status.clear()
+      return  // the reader of -o - went away (| head): not an error
     } catch {
       status.clear()
       printError(error)

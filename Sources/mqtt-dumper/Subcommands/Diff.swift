@@ -41,7 +41,7 @@ struct Diff: ParsableCommand {
     }
     let differences = CaptureComparison.compare(
       expected: e, actual: a, options: comparison.options(compareFlags: !ignoreFlags))
-    print(ComparisonReport(differences, expected: e.count, actual: a.count), terminator: "")
+    try writeOutput(ComparisonReport(differences, expected: e.count, actual: a.count).description, failureStatus: 2)
     if !differences.isEmpty { throw ExitCode(1) }
   }
 }

@@ -19,16 +19,17 @@ struct Info: ParsableCommand {
   func run() throws {
     var failed = false
     for (i, file) in files.enumerated() {
-      if i > 0 { print() }
+      let summary: CaptureSummary
       do {
-        let summary = try CaptureSummary(path: file)
-        print(render(summary))
-        if let truncation = summary.truncation {
-          printWarning(truncation)
-          failed = true
-        }
+        summary = try CaptureSummary(path: file)
       } catch {
         printError(error)
+        failed = true
+        continue
+      }
+      try writeOutput((i > 0 ? "\n" : "") + render(summary) + "\n")
+      if let truncation = summary.truncation {
+        printWarning(truncation)
         failed = true
       }
     }

@@ -49,7 +49,7 @@ struct Print: ParsableCommand {
           do {
             // A cut-off file is shown in full, then said, and the exit status says so too.
             if try !printFile(path, printer: &printer, filter: &filter, output: output) { failed = true }
-          } catch let error as CaptureError where !error.isClosedPipe {
+          } catch let error as CaptureError where !error.isWriteFailure {
             try output.flush()
             printError(error)
             failed = true
@@ -61,6 +61,9 @@ struct Print: ParsableCommand {
       }
     } catch let error as CaptureError where error.isClosedPipe {
       return  // the reader went away (| head): not an error
+    } catch let error as CaptureError where error.isWriteFailure {
+      printError(error)  // a full disk: the output is incomplete
+      throw ExitCode.failure
     }
   }
 

@@ -81,13 +81,7 @@ struct Samples: ParsableCommand {
       style.cutHint = " (--max-bytes 0 shows all)"
       text = document.markdown(style)
     }
-    let output = BufferedOutput()
-    do {
-      try output.write(Array(text.utf8))
-      try output.flush()
-    } catch let error as CaptureError where error.isClosedPipe {
-      return
-    }
+    try writeOutput(text)
     if cutOff { throw ExitCode.failure }
   }
 }

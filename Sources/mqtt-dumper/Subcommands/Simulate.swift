@@ -184,6 +184,8 @@ struct PrintJob: ParsableCommand {
       }
     } catch let error as ValidationError {
       throw error
+    } catch let error as CaptureError where error.isClosedPipe {
+      return  // the reader of -o - went away (| head): not an error
     } catch {
       printError(error)
       throw ExitCode.failure

@@ -73,11 +73,11 @@ struct Verify: ParsableCommand {
     }
     if expectations.updateExpected, let expect = expectations.expect {
       try run.recording.save(to: expect, header: check.recordingHeader(), replace: true)
-      print("updated \(expect) with \(formatCount(run.recording.messages.count)) messages")
+      try writeOutput("updated \(expect) with \(formatCount(run.recording.messages.count)) messages\n", failureStatus: 2)
       return
     }
     let verdict = check.verdict(on: run)
-    print(verdict, terminator: "")
+    try writeOutput(verdict.description, failureStatus: 2)
     if let junit { try JUnitReport(verdict).write(to: junit) }
     if !verdict.passed { throw ExitCode(1) }
   }
