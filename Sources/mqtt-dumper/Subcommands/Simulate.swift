@@ -133,7 +133,6 @@ struct PrintJob: ParsableCommand {
 
   func run() throws {
     let o = try options()
-    let messages = PrintJobSimulation.messages(o)
     do {
       if let output {
         let header = CaptureHeader(
@@ -144,6 +143,8 @@ struct PrintJob: ParsableCommand {
           output == "-"
           ? try CaptureWriter(standardOutputWithHeader: header)
           : try CaptureWriter(path: output, mode: force ? .replace : .createNew, header: header)
+        // The file is opened (or refused) first: an existing one is refused before any work.
+        let messages = PrintJobSimulation.messages(o)
         for m in messages { try writer.write(m) }
         try writer.close()
         if !quiet && output != "-" {
@@ -152,6 +153,7 @@ struct PrintJob: ParsableCommand {
         }
         return
       }
+      let messages = PrintJobSimulation.messages(o)
       installStopHandlers()
       let client = try MQTTClient(options: try connection.options(), lowLatency: true)
       if plugin == .current {

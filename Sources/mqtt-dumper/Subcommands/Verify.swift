@@ -69,7 +69,7 @@ struct Verify: ParsableCommand {
     installStopHandlers()
     let run = try check.run(shouldStop: { stopRequested.load(ordering: .relaxed) })
     if let record = expectations.record {
-      try run.recording.save(to: record, header: check.recordingHeader(), replace: false)
+      try run.recording.save(to: record, header: check.recordingHeader(), replace: expectations.force)
     }
     if expectations.updateExpected, let expect = expectations.expect {
       try run.recording.save(to: expect, header: check.recordingHeader(), replace: true)
