@@ -205,7 +205,7 @@ public struct JSONFormatter: Sendable {
       let c = b[i]
       if c == UInt8(ascii: "\"") { return i + 1 }
       if c < 0x20 { throw JSONFormatError.invalid(message: "control character in string", offset: i) }
-      if c == 0x7F || c == 0xC2 { controls = true }
+      if c >= 0x7F, c == 0x7F || c == 0xC2 { controls = true }
       if c == UInt8(ascii: "\\") {
         guard i + 1 < n else { break }
         switch b[i + 1] {

@@ -125,6 +125,10 @@ public enum VisibleText {
   }
 
   private static func needsEscaping(_ text: String, mode: Mode) -> Bool {
+    // Most topics are printable ASCII: one pass over the bytes answers for them.
+    if text.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }) == true {
+      return false
+    }
     for s in text.unicodeScalars {
       let v = s.value
       if v < 0x20 || (v >= 0x7F && v <= 0x9F) || (mode == .name && hidesOrReorders(v)) { return true }
