@@ -138,17 +138,22 @@ struct PrintEndToEndTests {
     let result = try mqttDumper(["print", capture, "--max-bytes", "64"], timeout: 120)
     #expect(result.status == 0, "\(result.stderr)")
     let text = result.stdoutText
-    #expect(text.contains("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n… 199936 more bytes (--max-bytes)"))
+    #expect(text.contains("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n… 199,936 more bytes not shown (--max-bytes 0 shows all)"))
     #expect(text.contains("(binary, 5 bytes)\n00000000  47 72 fc df 65"))
     #expect(text.contains("a\\x00b"))
-    #expect(text.contains("… 49999936 more bytes"))
+    #expect(text.contains("… 49,999,936 more bytes not shown"))
     // Without a limit the deep payload is shown as it was sent, not a crash.
-    let full = try mqttDumper(["print", capture, "-t", "deep", "--compact"])
+    let full = try mqttDumper(["print", capture, "-t", "deep", "--compact", "--max-bytes", "0"])
     #expect(full.status == 0)
     #expect(full.stdoutText == "deep \(deep)\n")
-    let whole = try mqttDumper(["print", capture, "-t", "big"], timeout: 120)
+    let whole = try mqttDumper(["print", capture, "-t", "big", "--max-bytes", "0"], timeout: 120)
     #expect(whole.status == 0)
     #expect(whole.stdout.count > 50_000_000)
+    // By default a payload is cut at 64 KiB, saying so: one screenful of output, not 50 MB of it.
+    let capped = try mqttDumper(["print", capture, "-t", "big"], timeout: 120)
+    #expect(capped.status == 0)
+    #expect(capped.stdout.count < 70_000)
+    #expect(capped.stdoutText.contains("\n… 49,934,464 more bytes not shown (--max-bytes 0 shows all)\n"))
   }
 
   @Test("print names a cut-off capture after showing it, and a foreign file at once")

@@ -180,12 +180,11 @@ public enum CaptureComparison {
     return lines
   }
 
-  /// A payload in one short line for reports: its text cut to `limit` characters with `…`, or
-  /// `<N bytes of binary>` when it is not UTF-8.
+  /// A short, printable rendering of a payload, on one line with controls made visible (`VisibleText`).
   public static func preview(_ payload: [UInt8], limit: Int = 80) -> String {
     guard isValidUTF8(payload) else { return "<\(payload.count) bytes of binary>" }
     let text = String(decoding: payload, as: UTF8.self)
-    return text.count > limit ? String(text.prefix(limit)) + "…" : text
+    return VisibleText.escape(text.count > limit ? String(text.prefix(limit)) + "…" : text, mode: .line)
   }
 }
 

@@ -1,6 +1,6 @@
 /// The report of a comparison for people, as `diff` and `verify` print it: per topic a line of counts and
 /// each difference (`-` missing, `+` extra, `~` changed), then a summary with how many messages were
-/// expected and how many came.
+/// expected and how many came. Topics and payloads are shown through `VisibleText`.
 ///
 /// ```
 /// home/printer/power: 1 extra
@@ -36,7 +36,7 @@ public struct ComparisonReport: CustomStringConvertible, Sendable {
         let n = mine.filter { $0.kind == kind }.count
         return n > 0 ? "\(formatCount(n)) \(kind.rawValue)" : nil
       }
-      out += "\(topic): \(counts.joined(separator: ", "))\n"
+      out += "\(VisibleText.escape(topic)): \(counts.joined(separator: ", "))\n"
       for d in mine { out += Self.lines(d) }
     }
     let summary = MessageDifference.Kind.allCases.map { kind in
@@ -56,7 +56,7 @@ public struct ComparisonReport: CustomStringConvertible, Sendable {
     case .extra:
       return "  + #\(d.index) came, not expected: \(d.actual.map { CaptureComparison.preview($0.payload) } ?? "")\n"
     case .changed:
-      return "  ~ #\(d.index) changed:\n" + d.details.map { "      \($0)\n" }.joined()
+      return "  ~ #\(d.index) changed:\n" + d.details.map { "      \(VisibleText.escape($0, mode: .line))\n" }.joined()
     }
   }
 }

@@ -2,6 +2,10 @@ extension RecordDecoder {
   /// The common case — a message line with `ts`, `topic`, `qos`, `retain` and `payload` or `payload_b64`,
   /// no escapes in keys — decoded without building a JSON tree. Anything else returns nil and goes
   /// through the general decoder, which also produces the error messages.
+  ///
+  /// It accepts only what the general decoder accepts, with the same result: a line's validity must not
+  /// depend on which path it takes (values are checked by JSON's grammar, a repeated key goes the general
+  /// way, where the first one counts).
   static func fastMessage(_ b: UnsafeRawBufferPointer) -> CapturedMessage? {
     let n = b.count
     var i = 0
@@ -12,6 +16,8 @@ extension RecordDecoder {
     var qos = MQTTQoS.atMostOnce
     var retain = false
     var payload: [UInt8]?
+    var seenQoS = false
+    var seenRetain = false
     while i < n {
       // "key":
       guard b[i] == UInt8(ascii: "\"") else { return nil }
@@ -23,28 +29,29 @@ extension RecordDecoder {
       i = k + 2
       guard i < n else { return nil }
       if equals(key, "ts") {
-        var e = i
-        while e < n, b[e] != UInt8(ascii: ","), b[e] != UInt8(ascii: "}") { e += 1 }
-        guard let t = Timestamp(decimal: String(decoding: UnsafeRawBufferPointer(rebasing: b[i..<e]), as: UTF8.self))
+        guard ts == nil, let e = jsonNumberEnd(b, from: i),
+          let t = Timestamp(decimal: String(decoding: UnsafeRawBufferPointer(rebasing: b[i..<e]), as: UTF8.self))
         else { return nil }
         ts = t
         i = e
       } else if equals(key, "topic") {
-        guard let (bytes, end) = string(b, i), isValidUTF8(bytes) else { return nil }
+        guard topic == nil, let (bytes, end) = string(b, i), isValidUTF8(bytes) else { return nil }
         topic = String(decoding: bytes, as: UTF8.self)
         i = end
       } else if equals(key, "qos") {
-        guard i + 1 < n, let q = MQTTQoS(rawValue: b[i] &- 0x30), b[i + 1] == UInt8(ascii: ",") || b[i + 1] == UInt8(ascii: "}")
+        guard !seenQoS, i + 1 < n, let q = MQTTQoS(rawValue: b[i] &- 0x30),
+          b[i + 1] == UInt8(ascii: ",") || b[i + 1] == UInt8(ascii: "}")
         else { return nil }
+        seenQoS = true
         qos = q
         i += 1
       } else if equals(key, "retain") {
-        if n - i >= 4, b[i] == UInt8(ascii: "t"), b[i + 1] == UInt8(ascii: "r"), b[i + 2] == UInt8(ascii: "u"),
-          b[i + 3] == UInt8(ascii: "e")
-        {
+        guard !seenRetain else { return nil }
+        seenRetain = true
+        if hasLiteral(b, i, "true") {
           retain = true
           i += 4
-        } else if n - i >= 5, b[i] == UInt8(ascii: "f"), b[i + 1] == UInt8(ascii: "a"), b[i + 4] == UInt8(ascii: "e") {
+        } else if hasLiteral(b, i, "false") {
           retain = false
           i += 5
         } else {
@@ -74,6 +81,12 @@ extension RecordDecoder {
       }
     }
     return nil
+  }
+
+  /// Whether `literal` stands at `i`.
+  private static func hasLiteral(_ b: UnsafeRawBufferPointer, _ i: Int, _ literal: StaticString) -> Bool {
+    guard b.count - i >= literal.utf8CodeUnitCount else { return false }
+    return equals(UnsafeRawBufferPointer(rebasing: b[i..<(i + literal.utf8CodeUnitCount)]), literal)
   }
 
   private static func equals(_ key: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {

@@ -40,4 +40,10 @@ extension CaptureError {
     if case .writeFailed(_, let code) = self { return code == EPIPE }
     return false
   }
+
+  /// Whether writing failed (a full disk, a closed pipe), as opposed to reading.
+  public var isWriteFailure: Bool {
+    if case .writeFailed = self { return true }
+    return false
+  }
 }

@@ -24,3 +24,27 @@ public func firstJSONSpecialByte(_ bytes: UnsafeRawBufferPointer, from start: In
   }
   return count
 }
+
+/// The index after the JSON number (RFC 8259: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) that starts
+/// at `start`, or nil when no valid number starts there. A number is not valid because a prefix of it
+/// is: the caller checks what follows.
+func jsonNumberEnd(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
+  let n = b.count
+  var i = start
+  func digit(_ k: Int) -> Bool { k < n && b[k] >= 0x30 && b[k] <= 0x39 }
+  if i < n, b[i] == UInt8(ascii: "-") { i += 1 }
+  guard digit(i) else { return nil }
+  if b[i] == UInt8(ascii: "0") { i += 1 } else { while digit(i) { i += 1 } }
+  if i < n, b[i] == UInt8(ascii: ".") {
+    i += 1
+    guard digit(i) else { return nil }
+    while digit(i) { i += 1 }
+  }
+  if i < n, b[i] | 0x20 == UInt8(ascii: "e") {
+    i += 1
+    if i < n, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+    guard digit(i) else { return nil }
+    while digit(i) { i += 1 }
+  }
+  return i
+}

@@ -32,7 +32,8 @@ public enum JSONFormatError: Error, Equatable, Sendable, CustomStringConvertible
 }
 
 /// Pretty-prints JSON changing nothing but white space: member order, number literals and strings
-/// stay exactly as sent; 2-space indent, `"key": value`, one member per line, `[]`/`{}` when empty —
+/// stay exactly as sent (but for DEL and C1 control characters in strings, which are written as `\u`
+/// escapes so that they cannot drive a terminal: the same value); 2-space indent, `"key": value`, one member per line, `[]`/`{}` when empty —
 /// the layout of the 2017 OctoPrint MQTT document.
 ///
 /// It is a single streaming pass with an explicit stack, so deep nesting costs memory, not call stack,
@@ -61,7 +62,9 @@ public struct JSONFormatter: Sendable {
   public func format(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
     let start = out.count
     do {
-      try run(input, &out)
+      var controls = false
+      try run(input, &out, controls: &controls)
+      if controls { VisibleText.escapeControlsInJSON(&out, from: start) }
     } catch {
       out.removeSubrange(start...)
       throw error
@@ -90,7 +93,8 @@ public struct JSONFormatter: Sendable {
 
   private enum State { case value, key, afterValue }
 
-  private func run(_ b: UnsafeRawBufferPointer, _ out: inout [UInt8]) throws {
+  /// - Parameter controls: set when a string holds a byte that may start DEL or a C1 control character.
+  private func run(_ b: UnsafeRawBufferPointer, _ out: inout [UInt8], controls: inout Bool) throws {
     let n = b.count
     var stack: [Bool] = []  // true: object, false: array
     var i = 0
@@ -127,7 +131,7 @@ public struct JSONFormatter: Sendable {
             state = c == UInt8(ascii: "{") ? .key : .value
           }
         case UInt8(ascii: "\""):
-          let end = try scanString(b, from: i)
+          let end = try scanString(b, from: i, controls: &controls)
           emitString(b, i, end, isKey: false, &out)
           i = end
           state = .afterValue
@@ -150,7 +154,7 @@ public struct JSONFormatter: Sendable {
         }
       case .key:
         guard i < n, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
-        let end = try scanString(b, from: i)
+        let end = try scanString(b, from: i, controls: &controls)
         emitString(b, i, end, isKey: true, &out)
         i = end
         skip()
@@ -210,13 +214,14 @@ public struct JSONFormatter: Sendable {
   }
 
   /// The index after the closing quote of the string that starts at `start`.
-  private func scanString(_ b: UnsafeRawBufferPointer, from start: Int) throws -> Int {
+  private func scanString(_ b: UnsafeRawBufferPointer, from start: Int, controls: inout Bool) throws -> Int {
     var i = start + 1
     let n = b.count
     while i < n {
       let c = b[i]
       if c == UInt8(ascii: "\"") { return i + 1 }
       if c < 0x20 { throw JSONFormatError.invalid(message: "control character in string", offset: i) }
+      if c >= 0x7F, c == 0x7F || c == 0xC2 { controls = true }
       if c == UInt8(ascii: "\\") {
         guard i + 1 < n else { break }
         switch b[i + 1] {

@@ -3,7 +3,9 @@
 #endif
 
 /// Renders capture records for people (`pretty`), for `mosquitto_sub -v` habits (`compact`), or
-/// back into capture lines for pipes (`jsonl`).
+/// back into capture lines for pipes (`jsonl`). What a capture holds is shown through `VisibleText`, and
+/// `jsonl` writes DEL, C1 controls and the characters that reorder or hide text as `\u` escapes: a capture
+/// cannot drive the terminal.
 public struct MessagePrinter {
   /// How messages are laid out: the values of `print --format`.
   public enum Layout: String, Sendable, CaseIterable {
@@ -47,35 +49,19 @@ public struct MessagePrinter {
   public mutating func append(_ m: CapturedMessage, to out: inout [UInt8]) {
     switch layout {
     case .jsonl:
+      let start = out.count
       RecordEncoder.append(m, to: &out)
+      VisibleText.escapeControlsInJSON(&out, from: start, hidden: true)
     case .compact:
-      out.append(contentsOf: m.topic.utf8)
+      // One line per message: line breaks and controls inside the payload are made visible.
+      out.append(contentsOf: VisibleText.escape(m.topic).utf8)
       out.append(0x20)
-      m.payload.withUnsafeBytes { payload in
-        if isValidUTF8(payload) {
-          // One line per message: newlines inside the payload become \n.
-          for b in payload {
-            if b == 0x0A {
-              out.append(contentsOf: "\\n".utf8)
-            } else if b == 0x0D {
-              out.append(contentsOf: "\\r".utf8)
-            } else {
-              out.append(b)
-            }
-          }
-        } else {
-          out.append(contentsOf: "<binary \(payload.count) bytes: ".utf8)
-          for b in payload.prefix(renderer.maxBytes ?? payload.count) {
-            out.append(contentsOf: String(b, radix: 16).count == 1 ? "0\(String(b, radix: 16))".utf8 : String(b, radix: 16).utf8)
-          }
-          out.append(UInt8(ascii: ">"))
-        }
-      }
+      m.payload.withUnsafeBytes { renderer.renderLine($0, into: &out) }
       out.append(0x0A)
     case .pretty:
       colored(formatTime(m.timestamp), dimColor, &out)
       out.append(0x20)
-      colored(m.topic, topicColor, &out)
+      colored(VisibleText.escape(m.topic), topicColor, &out)
       if let dimColor { out.append(contentsOf: dimColor.utf8) }
       out.append(contentsOf: "  (qos ".utf8)
       out.append(0x30 + m.qos.rawValue)
@@ -97,7 +83,7 @@ public struct MessagePrinter {
   /// Appends what the pretty layout shows for a connection event (nothing in the others).
   public mutating func append(_ event: ConnectionEvent, to out: inout [UInt8]) {
     guard layout == .pretty else { return }
-    let reason = event.reason.map { ": \($0)" } ?? ""
+    let reason = event.reason.map { ": \(VisibleText.escape($0))" } ?? ""
     let what = event.kind.summary
     colored("\(formatTime(event.timestamp)) -- \(what)\(reason) --", dimColor, &out)
     out.append(contentsOf: "\n\n".utf8)
@@ -106,12 +92,14 @@ public struct MessagePrinter {
   /// Appends a file's header: a note in the pretty layout, the header line itself for `jsonl`.
   public func append(_ header: CaptureHeader, path: String, to out: inout [UInt8]) {
     switch layout {
-    case .jsonl: RecordEncoder.append(header, to: &out)
+    case .jsonl:
+      let start = out.count
+      RecordEncoder.append(header, to: &out)
+      VisibleText.escapeControlsInJSON(&out, from: start, hidden: true)
     case .compact: break
     case .pretty:
-      colored(
-        "== \(path): recorded from \(header.broker) (\(header.protocolName)) starting \(header.created) ==", dimColor,
-        &out)
+      let text = "== \(path): recorded from \(header.broker) (\(header.protocolName)) starting \(header.created) =="
+      colored(VisibleText.escape(text), dimColor, &out)
       out.append(contentsOf: "\n\n".utf8)
     }
   }
@@ -124,7 +112,7 @@ public struct MessagePrinter {
     if let v = p.responseTopic { parts.append("response-topic: \(v)") }
     if let v = p.correlationData { parts.append("correlation-data: \(Base64.encode(v))") }
     for u in p.userProperties { parts.append("\(u.name)=\(u.value)") }
-    return "  [" + parts.joined(separator: ", ") + "]"
+    return "  [" + VisibleText.escape(parts.joined(separator: ", ")) + "]"
   }
 
   private func colored(_ text: String, _ color: String?, _ out: inout [UInt8]) {

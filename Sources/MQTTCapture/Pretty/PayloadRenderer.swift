@@ -1,5 +1,5 @@
 /// Shows a payload to a person: JSON pretty-printed (literals untouched), other UTF-8 as text with
-/// control characters made visible, anything else as a hex dump with its size.
+/// control characters made visible (`VisibleText`), anything else as a hex dump with its size.
 public struct PayloadRenderer: Sendable {
   /// What a payload was shown as.
   public enum Kind: Sendable, Equatable {
@@ -15,8 +15,10 @@ public struct PayloadRenderer: Sendable {
 
   /// How JSON payloads are laid out (indent, colours, redacted paths).
   public var formatter: JSONFormatter
-  /// Show at most this many bytes of a payload, then how many were left out.
+  /// Show at most this many bytes of a payload, then how many were left out; nil for all.
   public var maxBytes: Int?
+  /// Said after the count of bytes left out, to tell how to see them: ` (--max-bytes 0 shows all)`.
+  public var cutHint = ""
   /// Dim colour for hex offsets, escapes and notes; nil for plain text.
   public var dim: String?
   /// Ends a dim span: back to the terminal's default.
@@ -36,26 +38,51 @@ public struct PayloadRenderer: Sendable {
       note("(empty)", &out)
       return .empty
     }
-    var shown = payload
-    var cut = 0
-    if let maxBytes, payload.count > maxBytes {
-      shown = UnsafeRawBufferPointer(rebasing: payload[0..<maxBytes])
-      cut = payload.count - maxBytes
-    }
+    let (shown, cut) = limited(payload)
     let kind: Kind
-    if isValidUTF8(shown) || (cut > 0 && isValidUTF8Prefix(shown)) {
+    if isValidUTF8(shown) {
       if cut == 0, (try? formatter.format(shown, into: &out)) != nil {
         return .json
       }
       appendText(shown, &out)
       kind = .text
     } else {
-      note("(binary, \(payload.count) bytes)\n", &out)
+      note("(binary, \(formatCount(payload.count)) bytes)\n", &out)
       appendHexDump(shown, &out)
       kind = .binary
     }
-    if cut > 0 { note("\n… \(cut) more bytes (--max-bytes)", &out) }
+    if cut > 0 { note("\n\(cutNote(cut))", &out) }
     return kind
+  }
+
+  /// Appends `payload` on one line (`print --compact`): text with line breaks and controls made visible,
+  /// anything else as `<binary N bytes: 89504e47…>`.
+  public func renderLine(_ payload: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    let (shown, cut) = limited(payload)
+    if isValidUTF8(shown) {
+      VisibleText.append(shown, mode: .line, to: &out, highlight: dim.map { ($0, reset) })
+    } else {
+      out.append(contentsOf: "<binary \(formatCount(payload.count)) bytes: ".utf8)
+      for b in shown { out.append(contentsOf: hex(b).utf8) }
+      out.append(UInt8(ascii: ">"))
+    }
+    if cut > 0 { note(" \(cutNote(cut))", &out) }
+  }
+
+  /// `… 49,934,464 more bytes not shown (--max-bytes 0 shows all)`.
+  private func cutNote(_ cut: Int) -> String {
+    "… \(formatCount(cut)) more \(cut == 1 ? "byte" : "bytes") not shown\(cutHint)"
+  }
+
+  /// The part of `payload` shown under `maxBytes`, and how many bytes are left out. The cut does not split
+  /// a UTF-8 character.
+  private func limited(_ payload: UnsafeRawBufferPointer) -> (UnsafeRawBufferPointer, Int) {
+    guard let maxBytes, maxBytes > 0, payload.count > maxBytes else { return (payload, 0) }
+    var end = maxBytes
+    // Back up over continuation bytes (at most three) to the start of the character that was cut.
+    while end > 0, maxBytes - end < 3, payload[end] & 0xC0 == 0x80 { end -= 1 }
+    if end == 0 || !isValidUTF8(UnsafeRawBufferPointer(rebasing: payload[0..<end])) { end = maxBytes }
+    return (UnsafeRawBufferPointer(rebasing: payload[0..<end]), payload.count - end)
   }
 
   private func note(_ text: String, _ out: inout [UInt8]) {
@@ -64,26 +91,10 @@ public struct PayloadRenderer: Sendable {
     if dim != nil { out.append(contentsOf: reset.utf8) }
   }
 
-  /// UTF-8 that may end in the middle of a character (a payload cut by --max-bytes).
-  private func isValidUTF8Prefix(_ bytes: UnsafeRawBufferPointer) -> Bool {
-    for drop in 1...3 where bytes.count > drop {
-      if isValidUTF8(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - drop)])) { return true }
-    }
-    return false
-  }
-
-  /// Text as it is, but control characters (other than newline and tab) and DEL as `\xNN`, so a
-  /// payload cannot drive the terminal.
+  /// Text as it is, but control characters (other than newline and tab), DEL and C1 controls made
+  /// visible (`\x1b`, `\u{9B}`), so a payload cannot drive the terminal.
   func appendText(_ bytes: UnsafeRawBufferPointer, _ out: inout [UInt8]) {
-    var runStart = 0
-    for i in 0..<bytes.count {
-      let b = bytes[i]
-      guard (b < 0x20 && b != 0x0A && b != 0x09) || b == 0x7F else { continue }
-      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<i]))
-      note("\\x" + hex(b), &out)
-      runStart = i + 1
-    }
-    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+    VisibleText.append(bytes, mode: .text, to: &out, highlight: dim.map { ($0, reset) })
   }
 
   /// `00000010  89 50 4e 47 0d 0a 1a 0a  00 00 00 0d 49 48 44 52  |.PNG........IHDR|`

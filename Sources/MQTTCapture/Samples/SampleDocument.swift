@@ -138,21 +138,31 @@ public struct SampleDocument {
     public var variants = 1
     /// Rewrite absolute paths in JSON strings as `"/.../name.gcode"`, as the 2017 document does.
     public var redactPaths = false
+    /// Show at most this many bytes of a payload; nil for all.
+    public var maxBytes: Int? = 4096
+    /// Said after the count of bytes left out of a payload (see `PayloadRenderer.cutHint`).
+    public var cutHint = ""
     /// The default style: no title, descriptions, one sample per topic, paths as they are.
     public init() {}
   }
 
   /// The Markdown document: `## Family`, then per topic `Description: \`topic\`` and a fenced block.
+  ///
+  /// What the capture holds cannot change the document's structure: topics are code spans with enough
+  /// backticks, payloads sit in fences longer than any run of backticks in them, families and descriptions
+  /// have Markdown's and HTML's special characters escaped, and controls are made visible (`VisibleText`).
   public func markdown(_ style: Style) -> String {
     var out = ""
     if let title = style.title { out += "# \(title)\n\n" }
     if let intro = style.intro { out += "\(intro)\n\n" }
     let formatter = JSONFormatter(redactPaths: style.redactPaths)
-    let renderer = PayloadRenderer(formatter: formatter, maxBytes: 4096)
+    var renderer = PayloadRenderer(formatter: formatter, maxBytes: style.maxBytes)
+    renderer.cutHint = style.cutHint
     for (family, members) in families() {
-      out += "## \(family)\n"
+      out += "## \(Self.markdownText(family))\n"
       for t in members {
-        out += style.descriptions ? "\(t.info.description): `\(t.topic)`\n\n" : "`\(t.topic)`\n\n"
+        let topic = Self.codeSpan(t.topic)
+        out += style.descriptions ? "\(Self.markdownText(t.info.description)): \(topic)\n\n" : "\(topic)\n\n"
         let chosen = Self.variants(of: t, count: style.variants)
         var blocks: [String] = []
         var allJSON = true
@@ -162,14 +172,55 @@ public struct SampleDocument {
           if kind != .json { allJSON = false }
           blocks.append(String(decoding: bytes, as: UTF8.self))
         }
-        out += "```\(allJSON ? "json" : "")\n" + blocks.joined(separator: "\n\n") + "\n```\n\n"
+        let content = blocks.joined(separator: "\n\n")
+        let fence = String(repeating: "`", count: max(3, Self.longestBacktickRun(content) + 1))
+        out += "\(fence)\(allJSON ? "json" : "")\n" + content + "\n\(fence)\n\n"
       }
     }
     return out
   }
 
+  /// `text` as a Markdown code span, shown exactly: delimited by more backticks than it holds in a row, and
+  /// padded with a space where it starts or ends with a backtick (or with a space at both ends).
+  public static func codeSpan(_ text: String) -> String {
+    let visible = VisibleText.escape(text)
+    let delimiter = String(repeating: "`", count: longestBacktickRun(visible) + 1)
+    let pad =
+      visible.hasPrefix("`") || visible.hasSuffix("`")
+        || (visible.hasPrefix(" ") && visible.hasSuffix(" ") && visible.contains { $0 != " " })
+      ? " " : ""
+    return delimiter + pad + visible + pad + delimiter
+  }
+
+  /// `text` as Markdown text that shows exactly that: HTML's special characters as entities, and Markdown's
+  /// inline syntax (code, emphasis, links) escaped with backslashes.
+  public static func markdownText(_ text: String) -> String {
+    var out = ""
+    for c in VisibleText.escape(text) {
+      switch c {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\\", "`", "*", "_", "[", "]": out += "\\\(c)"
+      default: out.append(c)
+      }
+    }
+    return out
+  }
+
+  private static func longestBacktickRun(_ text: String) -> Int {
+    var longest = 0
+    var run = 0
+    for b in text.utf8 {
+      run = b == UInt8(ascii: "`") ? run + 1 : 0
+      longest = max(longest, run)
+    }
+    return longest
+  }
+
   /// The same content for tools: `[{"topic","family","description","messages","samples":[…]}]`, where a
   /// JSON payload is embedded as its JSON value (literals untouched) and any other as a string or base64.
+  /// DEL, C1 controls and the characters that reorder or hide text are written as `\u` escapes (`VisibleText`).
   public func json(variants: Int, descriptions: Bool = true) -> String {
     var out: [UInt8] = Array("[".utf8)
     var firstTopic = true
@@ -202,6 +253,7 @@ public struct SampleDocument {
       }
     }
     out.append(contentsOf: "\n]\n".utf8)
+    VisibleText.escapeControlsInJSON(&out, hidden: true)
     return String(decoding: out, as: UTF8.self)
   }
 }

@@ -52,7 +52,7 @@ public struct JUnitReport: Sendable {
       let report = ComparisonReport(
         mine, expected: expected.filter { $0.topic == t }.count, actual: received.filter { $0.topic == t }.count)
       xml += ">\n    <failure message=\"\(formatCount(mine.count, "difference")) on \(Self.escape(t))\">"
-      xml += "\(Self.escape(report.description))</failure>\n  </testcase>\n"
+      xml += "\(Self.escape(report.description, mode: .text))</failure>\n  </testcase>\n"
     }
     xml += "</testsuite>\n"
     return xml
@@ -78,10 +78,11 @@ public struct JUnitReport: Sendable {
     guard close(fd) == 0 else { throw VerifyError.cannotWriteReport(path: path, errno: errno) }
   }
 
-  /// `s` with XML's special characters as entities, for text and attribute values.
-  static func escape(_ s: String) -> String {
+  /// `s` with XML's special characters as entities, for text and attribute values, and controls made
+  /// visible (`VisibleText`, a name by default): XML cannot hold most of them.
+  static func escape(_ s: String, mode: VisibleText.Mode = .name) -> String {
     var out = ""
-    for c in s {
+    for c in VisibleText.escape(s, mode: mode) {
       switch c {
       case "&": out += "&amp;"
       case "<": out += "&lt;"

@@ -6,7 +6,10 @@ extension CaptureError {
   var userSentence: String {
     switch self {
     case .fileExists:
-      return "\(problem); choose another file name, or pass --force to replace it or --append to add to it."
+      // Every command that writes a file has --force; only `capture` can also --append (see there).
+      return "\(problem); choose another file name, or pass --force to replace it."
+    case .writeFailed("standard output", _):
+      return "\(problem); the output is incomplete."
     default:
       return description
     }

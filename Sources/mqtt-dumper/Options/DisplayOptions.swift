@@ -13,8 +13,13 @@ struct DisplayOptions: ParsableArguments {
   @Flag(name: .long, help: "Show times in UTC instead of local time.")
   var utc = false
 
-  @Option(name: .long, help: "Show at most this many bytes of each payload.")
-  var maxBytes: Int?
+  @Option(
+    name: .long,
+    help: "Show at most this many bytes of each payload (0: all), then how many were left out; not for jsonl.")
+  var maxBytes = DisplayOptions.defaultMaxBytes
+
+  /// 64 KiB: a screenful of hex dump many times over, and a 50 MB payload no longer floods the terminal.
+  static let defaultMaxBytes = 65_536
 
   @OptionGroup var color: ColorOption
 
@@ -23,14 +28,15 @@ struct DisplayOptions: ParsableArguments {
     if compact && format != nil && format != .compact {
       throw ValidationError("--compact and --format \(format!.rawValue) contradict each other; choose one.")
     }
-    if let maxBytes, maxBytes < 1 { throw ValidationError("--max-bytes must be at least 1.") }
+    if maxBytes < 0 { throw ValidationError("--max-bytes must be 0 (all) or more.") }
   }
 
   func printer() -> MessagePrinter {
     let colors = color.enabled && format != .jsonl
     var formatter = JSONFormatter()
     if colors { formatter.colors = JSONColors() }
-    var renderer = PayloadRenderer(formatter: formatter, maxBytes: maxBytes)
+    var renderer = PayloadRenderer(formatter: formatter, maxBytes: maxBytes == 0 ? nil : maxBytes)
+    renderer.cutHint = " (--max-bytes 0 shows all)"
     if colors { renderer.dim = "\u{1B}[2m" }
     var printer = MessagePrinter(layout: compact ? .compact : (format ?? .pretty), renderer: renderer)
     printer.utc = utc

@@ -14,6 +14,9 @@ struct ExpectationOptions: ParsableArguments {
   @Option(name: .long, help: "Save what the consumer published as a capture.")
   var record: String?
 
+  @Flag(name: .long, help: "Replace the --record file if it exists.")
+  var force = false
+
   @Flag(name: .long, help: "Write what the consumer published into the --expect file (snapshot testing).")
   var updateExpected = false
 
@@ -56,6 +59,11 @@ struct ExpectationOptions: ParsableArguments {
     if tolerance != nil && !checkTiming { throw ValidationError("--tolerance goes with --check-timing.") }
     if checkTiming && expect == nil { throw ValidationError("--check-timing compares with an --expect file.") }
     if updateExpected && expect == nil { throw ValidationError("--update-expected needs --expect FILE.") }
+    if force && record == nil { throw ValidationError("--force replaces the --record file; give --record FILE.") }
+    // Refused before the stimulus plays, not after.
+    if let record, !force, access(record, F_OK) == 0 {
+      throw ValidationError("\(record) already exists; choose another file name, or pass --force to replace it.")
+    }
   }
 
   /// The expectation, with the --expect file read (unless --update-expected is to create it).

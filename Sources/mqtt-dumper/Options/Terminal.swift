@@ -1,4 +1,5 @@
 import Foundation
+import MQTTCapture
 import Synchronization
 
 /// Set by SIGINT/SIGTERM; the loops poll it so that files are finished properly.
@@ -24,17 +25,18 @@ func installStopHandlers() {
 
 /// Prints `mqtt-dumper: error: …` on stderr.
 func printError(_ error: Error) {
-  FileHandle.standardError.write(Data("mqtt-dumper: error: \(userSentence(for: error))\n".utf8))
+  printError(userSentence(for: error))
 }
 
-/// Prints `mqtt-dumper: error: …` for a sentence.
+/// Prints `mqtt-dumper: error: …` for a sentence. Topics and file names in it are made visible
+/// (`VisibleText`), so an error cannot drive the terminal either.
 func printError(_ message: String) {
-  FileHandle.standardError.write(Data("mqtt-dumper: error: \(message)\n".utf8))
+  FileHandle.standardError.write(Data("mqtt-dumper: error: \(VisibleText.escape(message))\n".utf8))
 }
 
 /// Prints `mqtt-dumper: warning: …` for a sentence (a cut-off file, a connection that keeps failing).
 func printWarning(_ sentence: String) {
-  FileHandle.standardError.write(Data("mqtt-dumper: warning: \(sentence)\n".utf8))
+  FileHandle.standardError.write(Data("mqtt-dumper: warning: \(VisibleText.escape(sentence))\n".utf8))
 }
 
 /// Whether stderr is a terminal (for status lines).

@@ -135,6 +135,12 @@ struct Capture: ParsableCommand {
             status.clear()
             printWarning(loss.userSentence)
           })
+    } catch let error as CaptureError where error.isClosedPipe {
+      status.clear()
+      return  // the reader of -o - went away (| head): not an error
+    } catch CaptureError.fileExists(let path) {
+      printError("\(path) already exists; choose another file name, or pass --force to replace it or --append to add to it.")
+      throw ExitCode.error
     } catch {
       status.clear()
       printError(error)

@@ -45,7 +45,7 @@ struct Diff: ParsableCommand {
     }
     let differences = CaptureComparison.compare(
       expected: e, actual: a, options: comparison.options(compareFlags: !ignoreFlags))
-    print(ComparisonReport(differences, expected: e.count, actual: a.count), terminator: "")
+    try writeOutput(ComparisonReport(differences, expected: e.count, actual: a.count).description)
     // A cut-off capture was compared as far as it goes; the comparison is then no verdict.
     if cutOff { throw ExitCode.error }
     if !differences.isEmpty { throw ExitCode.difference }

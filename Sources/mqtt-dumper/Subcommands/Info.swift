@@ -17,19 +17,23 @@ struct Info: ParsableCommand {
   @Option(name: .long, help: "How many topics to list (most messages first); 0 for all.")
   var topics = 20
 
+  /// Longer names (a topic, a broker) are cut here, saying how much was left out.
+  static let nameLimit = 200
+
   func run() throws {
     var failed = false
     for (i, file) in files.enumerated() {
-      if i > 0 { print() }
+      let summary: CaptureSummary
       do {
-        let summary = try CaptureSummary(path: file)
-        print(render(summary))
-        if let truncation = summary.truncation {
-          printWarning(truncation)
-          failed = true
-        }
+        summary = try CaptureSummary(path: file)
       } catch {
         printError(error)
+        failed = true
+        continue
+      }
+      try writeOutput((i > 0 ? "\n" : "") + render(summary) + "\n")
+      if let truncation = summary.truncation {
+        printWarning(truncation)
         failed = true
       }
     }
@@ -37,11 +41,14 @@ struct Info: ParsableCommand {
   }
 
   private func render(_ s: CaptureSummary) -> String {
-    var lines: [String] = ["\(s.path)"]
+    // What the file says is shown through VisibleText: a capture cannot drive the terminal.
+    func name(_ text: String) -> String { VisibleText.name(text, limit: Self.nameLimit) }
+    var lines: [String] = ["\(name(s.path))"]
     let h = s.header
-    lines.append("  format       mqtt-dumper capture v\(h.version), created \(h.created) by \(h.tool)")
-    let subs = h.subscriptions.map { "\($0.filter) (QoS \($0.qos.rawValue))" }.joined(separator: ", ")
-    lines.append("  broker       \(h.broker), \(h.protocolName), subscribed to \(subs.isEmpty ? "nothing" : subs)")
+    lines.append("  format       mqtt-dumper capture v\(h.version), created \(name(h.created)) by \(name(h.tool))")
+    let subs = h.subscriptions.map { "\(name($0.filter)) (QoS \($0.qos.rawValue))" }.joined(separator: ", ")
+    lines.append(
+      "  broker       \(name(h.broker)), \(name(h.protocolName)), subscribed to \(subs.isEmpty ? "nothing" : subs)")
     if s.sessions > 1 { lines.append("  sessions     \(s.sessions) (appended)") }
     lines.append("  messages     \(formatCount(s.messages)) on \(formatCount(s.topics.count, "topic"))")
     if let first = s.first, let last = s.last {
@@ -72,7 +79,7 @@ struct Info: ParsableCommand {
       for t in shown {
         let n = formatCount(t.messages)
         lines.append(
-          "    \(String(repeating: " ", count: width - n.count))\(n)  \(t.topic)  (\(formatBytes(t.payloadBytes)))")
+          "    \(String(repeating: " ", count: width - n.count))\(n)  \(name(t.topic))  (\(formatBytes(t.payloadBytes)))")
       }
       if shown.count < sorted.count {
         lines.append("    … and \(formatCount(sorted.count - shown.count)) more (--topics 0 lists all)")

@@ -8,14 +8,16 @@ struct JSONCommand: ParsableCommand {
     abstract: "Pretty-print JSON Lines like `jq .`, changing nothing but white space.",
     discussion: """
       Each line of the input is one JSON text. Keys keep their order and numbers their spelling \
-      (9.0, 1e400 and 12345678901234567890 stay as written), unlike jq and most JSON libraries.
+      (9.0, 1e400 and 12345678901234567890 stay as written), unlike jq and most JSON libraries; DEL and C1 \
+      control characters in strings are written as \\u escapes, so that they cannot drive the terminal. \
+      Gzip-compressed files (captures) are read like plain ones.
 
-      Exit status: 0 when every line was formatted; 2 on a usage error, a file that cannot be read, or a \
-      line that is not JSON (the lines before it are written).
+      Exit status: 0 when every line was formatted; 2 on a usage error, a file that cannot be read or is cut \
+      off, or a line that is not JSON (the lines before it are written).
       """,
     helpNames: [.long])
 
-  @Argument(help: "Files of JSON Lines (default: standard input).")
+  @Argument(help: "Files of JSON Lines, plain or gzip-compressed like captures (default: standard input).")
   var files: [String] = []
 
   @OptionGroup var color: ColorOption
@@ -23,6 +25,7 @@ struct JSONCommand: ParsableCommand {
   func run() throws {
     let formatter = JSONFormatter(colors: color.enabled ? JSONColors() : nil)
     let output = BufferedOutput()
+    var cutOff = false
     do {
       for path in files.isEmpty ? ["-"] : files {
         let lines = try LineReader(path: path)
@@ -49,13 +52,20 @@ struct JSONCommand: ParsableCommand {
             throw ExitCode.error
           }
         }
+        if let truncation = lines.truncation {
+          try output.flush()
+          printWarning(truncation)
+          cutOff = true
+        }
       }
       try output.flush()
     } catch let error as CaptureError where error.isClosedPipe {
       return
     } catch let error as CaptureError {
+      try? output.flush()
       printError(error)
       throw ExitCode.error
     }
+    if cutOff { throw ExitCode.error }
   }
 }

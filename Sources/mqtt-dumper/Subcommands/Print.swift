@@ -9,7 +9,9 @@ struct Print: ParsableCommand {
     discussion: """
       JSON payloads are pretty-printed without changing anything but white space: keys keep their \
       order and numbers their spelling (9.0 stays 9.0). Other text is shown as text, binary payloads \
-      as a hex dump.
+      as a hex dump, each cut at 64 KiB unless --max-bytes says otherwise. Control characters are shown \
+      as \\x1b and C1 controls as \\u{9B}, and in topics also bidi and zero-width characters (\\u{202E}), so \
+      that a capture cannot drive the terminal.
 
       Examples:
         mqtt-dumper print print.jsonl.gz -t 'octoPrint/event/#' --since 10m --limit 20
@@ -54,7 +56,7 @@ struct Print: ParsableCommand {
           do {
             // A cut-off file is shown in full, then said, and the exit status says so too.
             if try !printFile(path, printer: &printer, filter: &filter, output: output) { failed = true }
-          } catch let error as CaptureError where !error.isClosedPipe {
+          } catch let error as CaptureError where !error.isWriteFailure {
             try output.flush()
             printError(error)
             failed = true
@@ -66,6 +68,9 @@ struct Print: ParsableCommand {
       }
     } catch let error as CaptureError where error.isClosedPipe {
       return  // the reader went away (| head): not an error
+    } catch let error as CaptureError where error.isWriteFailure {
+      printError(error)  // a full disk: the output is incomplete
+      throw ExitCode.error
     }
   }
 

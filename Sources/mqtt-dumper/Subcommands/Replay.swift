@@ -36,7 +36,7 @@ struct Replay: ParsableCommand {
   @Option(name: .long, help: "Stop here (same forms as --from).")
   var to: String?
 
-  @Flag(name: .long, help: "Print the schedule instead of publishing.")
+  @Flag(name: .long, help: "Print the schedule instead of publishing (a cut-off file still exits 2, as in a replay).")
   var dryRun = false
 
   @Flag(name: .long, help: "No progress line and no summary.")
@@ -73,7 +73,9 @@ struct Replay: ParsableCommand {
     }
     do {
       if dryRun {
-        let shown = try printSchedule(filter: filter, options: options)
+        let (shown, complete) = try printSchedule(filter: filter, options: options)
+        // As a replay would: a cut-off file is warned about and exits 2, after the schedule of what it holds.
+        if !complete { throw ExitCode.error }
         if shown == 0, let error = nothingSelected() { throw error }
         return
       }
@@ -176,23 +178,25 @@ struct Replay: ParsableCommand {
       "-t/--exclude select none of the \(messages); `mqtt-dumper info` lists the capture's topics.")
   }
 
-  /// `--dry-run`: when each message would go out and where.
-  /// - Returns: how many messages were shown.
-  @discardableResult
-  private func printSchedule(filter: MessageFilter, options: ReplayOptions) throws -> Int {
+  /// `--dry-run`: when each message would go out and where. What was printed before a corrupt line stays.
+  /// - Returns: how many messages were shown, and false when a file was cut off (after warning about it).
+  private func printSchedule(filter: MessageFilter, options: ReplayOptions) throws -> (shown: Int, complete: Bool) {
     let output = BufferedOutput()
     var shown = 0
+    var truncations: [String] = []
     do {
-      var schedule = ReplaySchedule(loops: options.loops) { CaptureFileSource(paths: files, filter: filter) }
+      var schedule = ReplaySchedule(loops: options.loops) {
+        TrackingSource(inner: CaptureFileSource(paths: files, filter: filter)) { truncations = $0 }
+      }
       var pass = 1
-      while let entry = try schedule.next() {
+      while let entry = try nextEntry(&schedule, output: output) {
         let m = entry.message
         if entry.pass != pass {
           pass = entry.pass
           try output.write(Array("-- pass \(pass) --\n".utf8))
         }
         let at = options.maxRate ? "asap" : "+" + formatDecimalFixed(entry.offset / .seconds(1) / options.speed) + "s"
-        let topic = options.topics.rewrite(m.topic)
+        let topic = VisibleText.escape(options.topics.rewrite(m.topic))
         let qos = (options.qos ?? m.qos).rawValue
         let retain = (options.retain ?? m.retain) ? ", retained" : ""
         try output.write(Array("\(at)  \(topic)  (qos \(qos)\(retain), \(formatCount(m.payload.count, "byte")))\n".utf8))
@@ -200,9 +204,20 @@ struct Replay: ParsableCommand {
       }
       try output.flush()
     } catch let error as CaptureError where error.isClosedPipe {
-      return shown
+      return (shown, true)
     }
-    return shown
+    for t in Set(truncations) { printWarning(t) }
+    return (shown, truncations.isEmpty)
+  }
+
+  /// The schedule's next entry; on a read error, what was printed before it is written out first.
+  private func nextEntry(_ schedule: inout ReplaySchedule, output: BufferedOutput) throws -> ReplaySchedule.Entry? {
+    do {
+      return try schedule.next()
+    } catch {
+      try output.flush()
+      throw error
+    }
   }
 }
 

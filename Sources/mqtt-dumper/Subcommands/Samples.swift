@@ -9,7 +9,9 @@ struct Samples: ParsableCommand {
     discussion: """
       The layout is that of the 2017 "OctoPrint MQTT Events" document: sections by topic family, \
       "Description: `topic`", then a ```json block with the payload formatted (2-space indent, keys in \
-      their original order, numbers as sent). OctoPrint topics get built-in descriptions.
+      their original order, numbers as sent). OctoPrint topics get built-in descriptions. What was \
+      captured cannot break the document: topics are code spans with enough backticks, payloads sit in \
+      fences longer than any run of backticks in them, and HTML in headings and descriptions is escaped.
 
       Example:
         mqtt-dumper samples print.jsonl.gz --variants 2 --redact-paths > EVENTS.md
@@ -37,6 +39,9 @@ struct Samples: ParsableCommand {
   @Option(name: .long, help: "markdown (default) or json.")
   var format: SampleFormat = .markdown
 
+  @Option(name: .long, help: "Show at most this many bytes of each payload in Markdown (0: all), then how many were left out.")
+  var maxBytes = 4096
+
   @OptionGroup(title: "Filters") var filters: FilterOptions
 
   enum SampleFormat: String, ExpressibleByArgument, CaseIterable { case markdown, json }
@@ -44,6 +49,7 @@ struct Samples: ParsableCommand {
   func validate() throws {
     guard validating else { return }
     guard (1...50).contains(variants) else { throw ValidationError("--variants must be from 1 to 50.") }
+    if maxBytes < 0 { throw ValidationError("--max-bytes must be 0 (all) or more.") }
   }
 
   func run() throws {
@@ -75,15 +81,11 @@ struct Samples: ParsableCommand {
       style.descriptions = !noDescriptions
       style.variants = variants
       style.redactPaths = redactPaths
+      style.maxBytes = maxBytes == 0 ? nil : maxBytes
+      style.cutHint = " (--max-bytes 0 shows all)"
       text = document.markdown(style)
     }
-    let output = BufferedOutput()
-    do {
-      try output.write(Array(text.utf8))
-      try output.flush()
-    } catch let error as CaptureError where error.isClosedPipe {
-      return
-    }
+    try writeOutput(text)
     if cutOff { throw ExitCode.error }
   }
 }

@@ -141,7 +141,6 @@ struct PrintJob: ParsableCommand {
 
   func run() throws {
     let o = try options()
-    let messages = PrintJobSimulation.messages(o)
     do {
       if let output {
         let header = CaptureHeader(
@@ -152,6 +151,8 @@ struct PrintJob: ParsableCommand {
           output == "-"
           ? try CaptureWriter(standardOutputWithHeader: header)
           : try CaptureWriter(path: output, mode: force ? .replace : .createNew, header: header)
+        // The file is opened (or refused) first: an existing one is refused before any work.
+        let messages = PrintJobSimulation.messages(o)
         for m in messages { try writer.write(m) }
         try writer.close()
         if !quiet && output != "-" {
@@ -160,6 +161,7 @@ struct PrintJob: ParsableCommand {
         }
         return
       }
+      let messages = PrintJobSimulation.messages(o)
       installStopHandlers()
       let client = try MQTTClient(options: try connection.options(), lowLatency: true)
       if plugin == .current {
@@ -192,6 +194,8 @@ struct PrintJob: ParsableCommand {
       }
     } catch let error as ValidationError {
       throw error
+    } catch let error as CaptureError where error.isClosedPipe {
+      return  // the reader of -o - went away (| head): not an error
     } catch {
       printError(error)
       throw ExitCode.error

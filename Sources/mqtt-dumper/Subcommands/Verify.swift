@@ -71,16 +71,16 @@ struct Verify: ParsableCommand {
     installStopHandlers()
     let run = try check.run(shouldStop: { stopRequested.load(ordering: .relaxed) })
     if let record = expectations.record {
-      try run.recording.save(to: record, header: check.recordingHeader(), replace: false)
+      try run.recording.save(to: record, header: check.recordingHeader(), replace: expectations.force)
     }
     if expectations.updateExpected, let expect = expectations.expect {
       try run.recording.save(to: expect, header: check.recordingHeader(), replace: true)
-      print("updated \(expect) with \(formatCount(run.recording.messages.count, "message"))")
+      try writeOutput("updated \(expect) with \(formatCount(run.recording.messages.count, "message"))\n")
       if cutOff { throw ExitCode.error }
       return
     }
     let verdict = check.verdict(on: run)
-    print(verdict, terminator: "")
+    try writeOutput(verdict.description)
     if let junit { try JUnitReport(verdict).write(to: junit) }
     // A cut-off stimulus or expectation was used as far as it goes; the verdict is then no verdict.
     if cutOff { throw ExitCode.error }

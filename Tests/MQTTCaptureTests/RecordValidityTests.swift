@@ -1,0 +1,83 @@
+import Foundation
+@testable import MQTTCapture
+import Testing
+
+/// A line's validity must not depend on which keys it has: the fast decoder (message lines without
+/// `properties`) and the general one (everything else) accept the same lines, with the same result.
+@Suite("record validity is the same on both decoding paths")
+struct RecordValidityTests {
+  /// Message lines the format rejects, as `{` + fields + `}`; each is also tried with `properties` added.
+  static let invalid: [String] = [
+    #""ts":01,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":1.,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":.5,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":-,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":1e,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":+1,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":0x10,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":1.5.5,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":"1","topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":1,"topic":"t","qos":0,"retain":faxxe,"payload":"p""#,
+    #""ts":1,"topic":"t","qos":0,"retain":tru,"payload":"p""#,
+    #""ts":1,"topic":"t","qos":0,"retain":trueish,"payload":"p""#,
+    #""ts":1,"topic":"t","qos":0,"retain":0,"payload":"p""#,
+    #""ts":1,"topic":"t","qos":3,"retain":false,"payload":"p""#,
+    #""ts":1,"topic":"t","qos":01,"retain":false,"payload":"p""#,
+    #""ts":1,"topic":"t","qos":1.0,"retain":false,"payload":"p""#,
+    #""ts":1,"topic":"t","qos":0,"retain":false,"payload":"p","payload_b64":"cA==""#,
+    #""ts":1,"topic":"t","qos":0,"retain":false,"payload":"a\qb""#,
+    #""ts":1,"topic":"t","qos":0,"retain":false,"payload_b64":"!!!!""#,
+    #""ts":1,"qos":0,"retain":false,"payload":"p""#,
+    #""ts":1,"topic":"t","qos":0,"retain":false"#,
+  ]
+
+  /// Valid message lines, including the forms the fast path hands to the general one.
+  static let valid: [String] = [
+    #""ts":1764068856.123456,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":0,"topic":"t","qos":2,"retain":true,"payload":"a\nb\"c\\u00e9""#,
+    #""ts":-1.5,"topic":"t","qos":1,"retain":false,"payload_b64":"AAEC/w==""#,
+    #""ts":1.7e9,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":1,"topic":"t","qos":0,"retain":false,"payload":"\u00e9\ud83d\ude00""#,
+    #""ts":1E+2,"topic":"t","qos":0,"retain":false,"payload":"p""#,
+    #""ts":1,"topic":"t","payload":"p""#,
+    #""ts":1,"topic":"t","qos":0,"retain":false,"payload":"p","future":[1]"#,
+    // A repeated key: the first one counts, on both paths.
+    #""ts":1,"topic":"first","topic":"second","qos":0,"qos":1,"retain":true,"retain":false,"payload":"p""#,
+    #""ts":1,"ts":2,"topic":"t","payload":"p""#,
+  ]
+
+  private static func withoutProperties(_ fields: String) -> String { "{\(fields)}" }
+  private static func withProperties(_ fields: String) -> String { "{\(fields),\"properties\":{}}" }
+
+  private static func decode(_ line: String) throws -> CaptureRecord { try RecordDecoder.decode(line) }
+
+  @Test("a line the format rejects is rejected with and without properties", arguments: invalid)
+  func rejected(fields: String) {
+    #expect(throws: RecordSyntaxError.self) { try Self.decode(Self.withoutProperties(fields)) }
+    #expect(throws: RecordSyntaxError.self) { try Self.decode(Self.withProperties(fields)) }
+    var line = Self.withoutProperties(fields)
+    #expect(line.withUTF8 { RecordDecoder.fastMessage(UnsafeRawBufferPointer($0)) } == nil)
+  }
+
+  @Test("a valid line decodes the same on the fast and the general path", arguments: valid)
+  func accepted(fields: String) throws {
+    var line = Self.withoutProperties(fields)
+    let general = try line.withUTF8 { try RecordDecoder.decodeGeneral(UnsafeRawBufferPointer($0)) }
+    #expect(try Self.decode(line) == general)
+    if let fast = line.withUTF8({ RecordDecoder.fastMessage(UnsafeRawBufferPointer($0)) }) {
+      #expect(.message(fast) == general)
+    }
+    // And with properties (the general path), the same message.
+    guard case .message(let m) = general, case .message(let p) = try Self.decode(Self.withProperties(fields)) else {
+      Issue.record("not a message")
+      return
+    }
+    #expect(p == m)
+  }
+
+  @Test("the common line still takes the fast path")
+  func fastPathTaken() {
+    var line = #"{"ts":1764068856.123456,"topic":"t","qos":1,"retain":true,"payload":"p"}"#
+    #expect(line.withUTF8 { RecordDecoder.fastMessage(UnsafeRawBufferPointer($0)) } != nil)
+  }
+}
