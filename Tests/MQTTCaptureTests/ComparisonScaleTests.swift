@@ -26,6 +26,23 @@ struct ComparisonScaleTests {
     #expect(classes(["not json", "not json", "\"\\u0041\"", "\"A\""]) == [0, 0, 1, 1])
   }
 
+  @Test("bytes numbers: equal exactly for equal bytes, nothing parsed; value classes asked for by those numbers")
+  func bytesClasses() {
+    var c = PayloadClasses(ComparisonOptions())
+    let numbers = ["{\"x\": 1}", "{\"x\":1.0}", "{\"x\": 1}", "b"].map { c.bytesClass(Array($0.utf8)) }
+    #expect(numbers == [0, 1, 0, 2])
+    #expect(c.count == 0)
+    #expect([1, 0, 2, 0].map { c.valueClass($0) } == [0, 0, 1, 0])
+    #expect(c.classify(Array("{ \"x\" : 1e0 }".utf8)) == 0)
+  }
+
+  @Test("a topic whose messages carry the same bytes is equal without parsing; others still compare values")
+  func oneBytesTopic() {
+    let big = "[" + Array(repeating: #"{"a": 1}"#, count: 1000).joined(separator: ",") + "]"
+    #expect(CaptureComparison.compare(expected: [m("x", big), m("y", "[1]")], actual: [m("x", big), m("y", "[1.0]")]).isEmpty)
+    #expect(CaptureComparison.compare(expected: [m("x", big)], actual: [m("x", big), m("x", big)]).map(\.kind) == [.extra])
+  }
+
   @Test("the value hash is the same for values compared equal, whatever the member order")
   func valueHash() throws {
     let x = try JSONParser.parse(#"{"a": {"b": 1, "c": [1, 2]}, "d": 0.5}"#)

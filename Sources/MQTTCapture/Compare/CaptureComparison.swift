@@ -87,8 +87,14 @@ public enum CaptureComparison {
   ) -> [MessageDifference] {
     // Messages are compared by small keys: the class of equal payloads and the flags. Payload value trees
     // are built only while a payload is classified, and again for the details of a changed pair.
-    let ek = e.map { MessageKey($0, options, &classes) }
-    let ak = a.map { MessageKey($0, options, &classes) }
+    // A topic whose messages all carry the same bytes needs no payload parsed (a capture of large payloads
+    // on their own topics compared with itself).
+    let eb = e.map { classes.bytesClass($0.payload) }
+    let ab = a.map { classes.bytesClass($0.payload) }
+    let first = eb.first ?? ab.first
+    let oneBytes = eb.allSatisfy { $0 == first } && ab.allSatisfy { $0 == first }
+    let ek = zip(e, eb).map { MessageKey($0, oneBytes ? $1 : classes.valueClass($1), options) }
+    let ak = zip(a, ab).map { MessageKey($0, oneBytes ? $1 : classes.valueClass($1), options) }
     // Longest common subsequence of equal messages; what is left over pairs up as "changed" where a
     // missing and an extra message stand at the same place, and is missing or extra otherwise.
     let pairs = alignment(ek, ak)
@@ -148,14 +154,14 @@ public enum CaptureComparison {
     return pairs
   }
 
-  /// What a message is compared by, small: the class of its payload (`PayloadClasses`) and the flags compared.
+  /// What a message is compared by, small: the number of its payload (`PayloadClasses`) and the flags compared.
   struct MessageKey: Equatable {
     var payload: Int
     var qos: UInt8?
     var retain: Bool?
 
-    init(_ m: CapturedMessage, _ options: ComparisonOptions, _ classes: inout PayloadClasses) {
-      payload = classes.classify(m.payload)
+    init(_ m: CapturedMessage, _ payload: Int, _ options: ComparisonOptions) {
+      self.payload = payload
       qos = options.compareFlags ? m.qos.rawValue : nil
       retain = options.compareFlags ? m.retain : nil
     }

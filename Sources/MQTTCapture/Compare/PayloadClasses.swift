@@ -2,15 +2,17 @@
 /// counts them equal: the same bytes, or (unless `exact`) JSON texts equal as values (`ComparableJSON`).
 ///
 /// It keeps no value trees: a payload's tree is built while it is classified and then dropped. Identical bytes
-/// are recognised without parsing (a capture compared with itself parses each distinct payload once), JSON
+/// are recognised without parsing (`bytesClass`; a payload is parsed once, when first classified), JSON
 /// values are bucketed by a hash that equal values share (`valueHash`), and only a payload whose bucket
 /// already holds a class is compared as a tree with that class's first payload.
 struct PayloadClasses {
   private let options: ComparisonOptions
-  /// Class of each payload seen, by its bytes (the arrays share the messages' storage).
-  private var byBytes: [[UInt8]: Int] = [:]
-  /// JSON classes by value hash: their number and first payload.
-  private var byValueHash: [Int: [(id: Int, payload: [UInt8])]] = [:]
+  /// Number of each distinct payload seen, by its bytes (the arrays share the messages' storage).
+  private var byBytes: [Bytes: Int] = [:]
+  /// The distinct payloads, by number, and their classes once asked for.
+  private var payloads: [(bytes: [UInt8], valueClass: Int?)] = []
+  /// JSON classes by value hash: their number and the number of their first payload.
+  private var byValueHash: [Int: [(id: Int, first: Int)]] = [:]
   /// How many classes there are.
   private(set) var count = 0
 
@@ -20,10 +22,33 @@ struct PayloadClasses {
 
   /// The class of `payload`, from 0.
   mutating func classify(_ payload: [UInt8]) -> Int {
-    if let id = byBytes[payload] { return id }
-    let id = jsonClass(payload) ?? newClass()
-    byBytes[payload] = id
+    valueClass(bytesClass(payload))
+  }
+
+  /// The number of `payload` among the distinct byte strings seen, from 0: equal numbers mean equal bytes
+  /// (so equal payloads), without parsing anything. Numbers of this kind and classes are not comparable.
+  mutating func bytesClass(_ payload: [UInt8]) -> Int {
+    let key = Bytes(array: payload)
+    if let n = byBytes[key] { return n }
+    byBytes[key] = payloads.count
+    payloads.append((payload, nil))
+    return payloads.count - 1
+  }
+
+  /// The class of the payload numbered `n` by `bytesClass`.
+  mutating func valueClass(_ n: Int) -> Int {
+    if let id = payloads[n].valueClass { return id }
+    let id = jsonClass(n) ?? newClass()
+    payloads[n].valueClass = id
     return id
+  }
+
+  /// A payload hashed as one block of memory (an array hashes byte by byte).
+  private struct Bytes: Hashable {
+    var array: [UInt8]
+    func hash(into hasher: inout Hasher) {
+      array.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
   }
 
   private mutating func newClass() -> Int {
@@ -31,15 +56,15 @@ struct PayloadClasses {
     return count - 1
   }
 
-  /// The class of a payload not seen before, when it is JSON and compared as a value; nil otherwise.
-  private mutating func jsonClass(_ payload: [UInt8]) -> Int? {
-    guard !options.exact, let value = Self.parse(payload) else { return nil }
+  /// The class of payload `n` when it is JSON and compared as a value; nil otherwise.
+  private mutating func jsonClass(_ n: Int) -> Int? {
+    guard !options.exact, let value = Self.parse(payloads[n].bytes) else { return nil }
     let hash = Self.valueHash(value, ignoring: options.ignoredFields)
     let candidates = byValueHash[hash, default: []]
     if !candidates.isEmpty {
       let mine = ComparableJSON(value, ignoring: options.ignoredFields)
       for candidate in candidates {
-        if let theirs = Self.parse(candidate.payload),
+        if let theirs = Self.parse(payloads[candidate.first].bytes),
           ComparableJSON(theirs, ignoring: options.ignoredFields) == mine
         {
           return candidate.id
@@ -47,7 +72,7 @@ struct PayloadClasses {
       }
     }
     let id = newClass()
-    byValueHash[hash, default: []].append((id, payload))
+    byValueHash[hash, default: []].append((id, n))
     return id
   }
 
