@@ -72,19 +72,29 @@ public enum CaptureComparison {
       if byTopic[m.topic] == nil { topics.append(m.topic) }
       byTopic[m.topic, default: ([], [])].1.append(m)
     }
+    var classes = PayloadClasses(options)
     var differences: [MessageDifference] = []
     for topic in topics {
       let (e, a) = byTopic[topic]!
-      differences += compareTopic(topic, e, a, options)
+      differences += compareTopic(topic, e, a, options, &classes)
     }
     return differences
   }
 
   private static func compareTopic(
-    _ topic: String, _ e: [CapturedMessage], _ a: [CapturedMessage], _ options: ComparisonOptions
+    _ topic: String, _ e: [CapturedMessage], _ a: [CapturedMessage], _ options: ComparisonOptions,
+    _ classes: inout PayloadClasses
   ) -> [MessageDifference] {
-    let ek = e.map { Key($0, options) }
-    let ak = a.map { Key($0, options) }
+    // Messages are compared by small keys: the class of equal payloads and the flags. Payload value trees
+    // are built only while a payload is classified, and again for the details of a changed pair.
+    // A topic whose messages all carry the same bytes needs no payload parsed (a capture of large payloads
+    // on their own topics compared with itself).
+    let eb = e.map { classes.bytesClass($0.payload) }
+    let ab = a.map { classes.bytesClass($0.payload) }
+    let first = eb.first ?? ab.first
+    let oneBytes = eb.allSatisfy { $0 == first } && ab.allSatisfy { $0 == first }
+    let ek = zip(e, eb).map { MessageKey($0, oneBytes ? $1 : classes.valueClass($1), options) }
+    let ak = zip(a, ab).map { MessageKey($0, oneBytes ? $1 : classes.valueClass($1), options) }
     // Longest common subsequence of equal messages; what is left over pairs up as "changed" where a
     // missing and an extra message stand at the same place, and is missing or extra otherwise.
     let pairs = alignment(ek, ak)
@@ -92,18 +102,21 @@ public enum CaptureComparison {
     var i = 0
     var j = 0
     for (pi, pj) in pairs + [(e.count, a.count)] {
-      var gapE = Array(i..<pi)
-      var gapA = Array(j..<pj)
-      while let x = gapE.first, let y = gapA.first {
+      let changed = min(pi - i, pj - j)
+      for k in 0..<changed {
+        let x = i + k
+        let y = j + k
         result.append(
           MessageDifference(
             kind: .changed, topic: topic, index: x + 1, expected: e[x], actual: a[y],
-            details: describe(ek[x], ak[y], e[x], a[y], options)))
-        gapE.removeFirst()
-        gapA.removeFirst()
+            details: describe(Key(e[x], options), Key(a[y], options), e[x], a[y], options)))
       }
-      for x in gapE { result.append(MessageDifference(kind: .missing, topic: topic, index: x + 1, expected: e[x])) }
-      for y in gapA { result.append(MessageDifference(kind: .extra, topic: topic, index: y + 1, actual: a[y])) }
+      for x in (i + changed)..<pi {
+        result.append(MessageDifference(kind: .missing, topic: topic, index: x + 1, expected: e[x]))
+      }
+      for y in (j + changed)..<pj {
+        result.append(MessageDifference(kind: .extra, topic: topic, index: y + 1, actual: a[y]))
+      }
       i = pi + 1
       j = pj + 1
     }
@@ -111,7 +124,7 @@ public enum CaptureComparison {
   }
 
   /// Index pairs of an LCS of `x` and `y` (for long topics, matching in order without look-back).
-  private static func alignment(_ x: [Key], _ y: [Key]) -> [(Int, Int)] {
+  static func alignment<K: Equatable>(_ x: [K], _ y: [K]) -> [(Int, Int)] {
     let n = x.count
     let m = y.count
     if n == 0 || m == 0 { return [] }
@@ -141,7 +154,20 @@ public enum CaptureComparison {
     return pairs
   }
 
-  /// What a message is compared by.
+  /// What a message is compared by, small: the number of its payload (`PayloadClasses`) and the flags compared.
+  struct MessageKey: Equatable {
+    var payload: Int
+    var qos: UInt8?
+    var retain: Bool?
+
+    init(_ m: CapturedMessage, _ payload: Int, _ options: ComparisonOptions) {
+      self.payload = payload
+      qos = options.compareFlags ? m.qos.rawValue : nil
+      retain = options.compareFlags ? m.retain : nil
+    }
+  }
+
+  /// What a message is compared by, in full (its payload's value tree); built for describing a changed pair.
   struct Key: Equatable {
     var payload: Payload
     var qos: UInt8?
@@ -184,7 +210,10 @@ public enum CaptureComparison {
   public static func preview(_ payload: [UInt8], limit: Int = 80) -> String {
     guard isValidUTF8(payload) else { return "<\(payload.count) bytes of binary>" }
     let text = String(decoding: payload, as: UTF8.self)
-    return VisibleText.escape(text.count > limit ? String(text.prefix(limit)) + "…" : text, mode: .line)
+    // Counting only up to `limit` characters: a long payload is not walked to its end.
+    guard let cut = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex), cut != text.endIndex
+    else { return VisibleText.escape(text, mode: .line) }
+    return VisibleText.escape(String(text[..<cut]) + "…", mode: .line)
   }
 }
 

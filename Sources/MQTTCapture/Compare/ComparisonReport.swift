@@ -27,21 +27,34 @@ public struct ComparisonReport: CustomStringConvertible, Sendable {
     guard !differences.isEmpty else {
       return "no differences: \(expectedCount == 1 ? "1 message matches" : "\(formatCount(expectedCount)) messages match")\n"
     }
-    var out = ""
-    var topics: [String] = []
-    for d in differences where !topics.contains(d.topic) { topics.append(d.topic) }
-    for topic in topics {
-      let mine = differences.filter { $0.topic == topic }
-      let counts = MessageDifference.Kind.allCases.compactMap { kind -> String? in
-        let n = mine.filter { $0.kind == kind }.count
-        return n > 0 ? "\(formatCount(n)) \(kind.rawValue)" : nil
+    // One pass: topics in the order they first appear, each with its differences and counts per kind (a
+    // search through all differences per topic made this quadratic in the number of differing topics).
+    let kinds = MessageDifference.Kind.allCases
+    var topicSlot: [String: Int] = [:]
+    var groups: [(topic: String, differences: [MessageDifference], counts: [Int])] = []
+    var totals = [Int](repeating: 0, count: kinds.count)
+    for d in differences {
+      let k = kinds.firstIndex(of: d.kind)!
+      totals[k] += 1
+      if let g = topicSlot[d.topic] {
+        groups[g].differences.append(d)
+        groups[g].counts[k] += 1
+      } else {
+        topicSlot[d.topic] = groups.count
+        var counts = [Int](repeating: 0, count: kinds.count)
+        counts[k] = 1
+        groups.append((d.topic, [d], counts))
       }
-      out += "\(VisibleText.escape(topic)): \(counts.joined(separator: ", "))\n"
-      for d in mine { out += Self.lines(d) }
     }
-    let summary = MessageDifference.Kind.allCases.map { kind in
-      "\(formatCount(differences.filter { $0.kind == kind }.count)) \(kind.rawValue)"
+    var out = ""
+    for group in groups {
+      let counts = zip(kinds, group.counts).compactMap { kind, n -> String? in
+        n > 0 ? "\(formatCount(n)) \(kind.rawValue)" : nil
+      }
+      out += "\(VisibleText.escape(group.topic)): \(counts.joined(separator: ", "))\n"
+      for d in group.differences { out += Self.lines(d) }
     }
+    let summary = zip(kinds, totals).map { kind, n in "\(formatCount(n)) \(kind.rawValue)" }
     out +=
       "\(summary.joined(separator: ", ")) (\(formatCount(expectedCount)) expected, \(formatCount(actualCount)) came)\n"
     return out
