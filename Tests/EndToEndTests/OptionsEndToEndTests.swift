@@ -1,0 +1,64 @@
+import Foundation
+import MQTTCapture
+import Testing
+
+// Issue 10, "One set of options": the same idea has the same flag in every command.
+
+/// A capture of `count` messages on `topic`, one a second, payloads `message 0`, `message 1`, ….
+private func capture(_ count: Int, topic: String = "t/x", in dir: URL, name: String = "c.jsonl.gz") throws -> String {
+  let path = dir.appendingPathComponent(name).path
+  let writer = try CaptureWriter(
+    path: path,
+    header: CaptureHeader(
+      created: "2025-11-25T11:07:36.000000Z", tool: "test", broker: "localhost:1883", protocolName: "mqttv5",
+      subscriptions: [CaptureSubscription(filter: "#", qos: .exactlyOnce)]))
+  for i in 0..<count {
+    try writer.write(
+      CapturedMessage(
+        timestamp: Timestamp(microseconds: 1_764_068_856_000_000 + Int64(i) * 1_000_000), topic: topic,
+        payload: Array("message \(i)".utf8), qos: .atLeastOnce))
+  }
+  try writer.close()
+  return path
+}
+
+/// The schedule lines of `replay --dry-run`.
+private func schedule(_ arguments: [String]) throws -> [String] {
+  let result = try mqttDumper(["replay"] + arguments + ["--dry-run"])
+  #expect(result.status == 0, "replay \(arguments): \(result.stderr)")
+  return result.stdoutText.split(separator: "\n").map(String.init)
+}
+
+@Suite("one set of options")
+struct OptionsEndToEndTests {
+  @Test("--since/--until select the same window in print and replay; --from/--to are hidden aliases")
+  func timeWindow() throws {
+    let dir = try temporaryDirectory()
+    let c = try capture(10, in: dir)
+    let printed = try mqttDumper(["print", c, "--compact", "--since", "2s", "--until", "4s"])
+    #expect(printed.status == 0, "\(printed.stderr)")
+    #expect(printed.stdoutText.split(separator: "\n").count == 3)
+    let replayed = try schedule([c, "--since", "2s", "--until", "4s"])
+    #expect(replayed.count == 3)
+    #expect(replayed.first?.hasPrefix("+0.000s  t/x") == true)
+    #expect(try schedule([c, "--from", "2s", "--to", "4s"]) == replayed)
+    #expect(try schedule([c, "--since", "2s", "--to", "4s"]) == replayed)
+    let samplesHelp = try mqttDumper(["samples", "--help"]).stdoutText
+    for help in [try mqttDumper(["replay", "--help"]).stdoutText, try mqttDumper(["print", "--help"]).stdoutText, samplesHelp] {
+      #expect(help.contains("--since") && help.contains("--until"))
+      #expect(!help.contains("--from") && !help.contains("--to "))
+    }
+    let both = try mqttDumper(["replay", c, "--dry-run", "--since", "1s", "--from", "2s"])
+    #expect(both.status == 2)
+    #expect(both.stderr.contains("--from is another name for --since; give only one."))
+    let bothEnds = try mqttDumper(["print", c, "--until", "1s", "--to", "2s"])
+    #expect(bothEnds.status == 2)
+    #expect(bothEnds.stderr.contains("--to is another name for --until"))
+    let swapped = try mqttDumper(["replay", c, "--dry-run", "--since", "5s", "--until", "1s"])
+    #expect(swapped.status == 2)
+    #expect(swapped.stderr.contains("--since 5s is after --until 1s"))
+    let none = try mqttDumper(["replay", c, "--dry-run", "--since", "1h"])
+    #expect(none.status == 2)
+    #expect(none.stderr.contains("--since 1h selects none of the 10 messages"))
+  }
+}
