@@ -61,4 +61,22 @@ struct OptionsEndToEndTests {
     #expect(none.status == 2)
     #expect(none.stderr.contains("--since 1h selects none of the 10 messages"))
   }
+
+  @Test("replay takes --grep and --limit, as print does")
+  func replayGrepAndLimit() throws {
+    let dir = try temporaryDirectory()
+    let c = try capture(10, in: dir)
+    #expect(try schedule([c, "--limit", "4"]).count == 4)
+    #expect(try schedule([c, "--grep", "message [37]"]).count == 2)
+    #expect(try schedule([c, "--grep", "message [1-9]", "--limit", "2", "--since", "3s"]).first?.hasPrefix("+0.000s") == true)
+    #expect(try schedule([c, "--limit", "2", "--loop", "2"]).count == 5)  // 2 + "-- pass 2 --" + 2
+    let help = try mqttDumper(["replay", "--help"]).stdoutText
+    #expect(help.contains("--grep <grep>") && help.contains("--limit <limit>"))
+    let none = try mqttDumper(["replay", c, "--dry-run", "--grep", "nothing like it"])
+    #expect(none.status == 2)
+    #expect(none.stderr.contains("-t/--exclude/--grep select none of the 10 messages"))
+    let zero = try mqttDumper(["replay", c, "--dry-run", "--limit", "0"])
+    #expect(zero.status == 2)
+    #expect(zero.stderr.contains("--limit must be at least 1"))
+  }
 }

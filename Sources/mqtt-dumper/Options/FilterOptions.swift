@@ -2,7 +2,7 @@ import ArgumentParser
 import MQTTCapture
 import MQTTDumper
 
-/// The message filters shared by `print` and `samples`.
+/// The message filters shared by `print`, `samples` and `replay`.
 struct FilterOptions: ParsableArguments {
   @OptionGroup var selection: TopicSelectionOptions
 

@@ -15,6 +15,7 @@ struct Replay: ParsableCommand {
         mqtt-dumper replay print.jsonl.gz -h localhost
         mqtt-dumper replay print.jsonl.gz --speed 10 --map 'octoPrint/#=lab/printer-2/#'
         mqtt-dumper replay print.jsonl.gz --since 10m --until 20m -t 'octoPrint/event/#' --loop forever
+        mqtt-dumper replay print.jsonl.gz --grep PrintDone --limit 1 --max-rate
         mqtt-dumper replay print.jsonl.gz --dry-run
 
       Exit status: 0 when every selected message went out; 2 on a usage error (options that select \
@@ -28,9 +29,7 @@ struct Replay: ParsableCommand {
 
   @OptionGroup(title: "Timing and rewriting") var publish: PublishOptions
 
-  @OptionGroup var selection: TopicSelectionOptions
-
-  @OptionGroup var window: TimeWindowOptions
+  @OptionGroup(title: "Filters") var filters: FilterOptions
 
   @Flag(name: .long, help: "Print the schedule instead of publishing (a cut-off file still exits 2, as in a replay).")
   var dryRun = false
@@ -51,9 +50,7 @@ struct Replay: ParsableCommand {
   }
 
   func makeFilter() throws -> MessageFilter {
-    var filter = try selection.filter()
-    try window.apply(to: &filter)
-    return filter
+    try filters.filter()
   }
 
   func run() throws {
@@ -159,13 +156,14 @@ struct Replay: ParsableCommand {
     }
     guard count > 0, let first, let last else { return nil }
     let messages = formatCount(count, "message")
-    if let window = window.given {
+    if let window = filters.window.given {
       let span = formatDuration(seconds: Double(last.microseconds - first.microseconds) / 1e6)
       return ValidationError(
         "\(window) selects none of the \(messages): they run from \(first.rfc3339) to \(last.rfc3339) (\(span)).")
     }
+    let flags = filters.grep == nil ? "-t/--exclude" : "-t/--exclude/--grep"
     return ValidationError(
-      "-t/--exclude select none of the \(messages); `mqtt-dumper info` lists the capture's topics.")
+      "\(flags) select none of the \(messages); `mqtt-dumper info` lists the capture's topics.")
   }
 
   /// `--dry-run`: when each message would go out and where. What was printed before a corrupt line stays.
