@@ -79,4 +79,32 @@ struct OptionsEndToEndTests {
     #expect(zero.status == 2)
     #expect(zero.stderr.contains("--limit must be at least 1"))
   }
+
+  @Test("info --format json: one valid JSON object per file with what the text shows")
+  func infoJSON() throws {
+    let dir = try temporaryDirectory()
+    let a = try capture(3, topic: "odd/\u{1b}[2J\u{202E}\"q\"", in: dir, name: "a.jsonl.gz")
+    let b = try capture(5, in: dir, name: "b.jsonl.gz")
+    let result = try mqttDumper(["info", a, b, "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(!result.stdout.contains(0x1B))
+    let check = """
+      import json, sys
+      docs = [json.loads(line) for line in sys.stdin]
+      assert len(docs) == 2, docs
+      a, b = docs
+      assert a["messages"] == 3 and a["topic_count"] == 1 and a["complete"] is True, a
+      assert a["topics"] == [{"topic": "odd/\\u001b[2J\\u202e\\"q\\"", "messages": 3, "payload_bytes": 27}], a["topics"]
+      assert a["subscriptions"] == [{"filter": "#", "qos": 2}] and a["protocol"] == "mqttv5", a
+      assert b["messages"] == 5 and b["span_seconds"] == 4 and b["messages_by_qos"] == [0, 5, 0], b
+      assert b["first"] == "2025-11-25T11:07:36.000000Z" and b["compressed"] is True, b
+      print("ok")
+      """
+    let python = try Running(try which("python3"), ["-c", check], stdin: result.stdout).wait(timeout: 30)
+    #expect(python.stdoutText == "ok\n", "\(python.stderr)\n\(result.stdoutText)")
+    let text = try mqttDumper(["info", b]).stdoutText
+    #expect(text.contains("messages     5 on 1 topic"))
+    let help = try mqttDumper(["info", "--help"]).stdoutText
+    #expect(help.contains("--format <format>"))
+  }
 }
