@@ -88,8 +88,9 @@ struct ReplayEndToEndTests {
     let broker = try TestBroker()
     let dir = try temporaryDirectory()
     let path = try writeCapture(
-      (0..<6).map { CapturedMessage(timestamp: at(Double($0) * 0.01), topic: "g/\($0)", payload: Array("n\($0 % 2)".utf8)) },
-      in: dir)
+      (0..<6).map {
+        CapturedMessage(timestamp: at(Double($0) * 0.01), topic: "g/\($0)", payload: Array("n\($0 % 2)".utf8))
+      }, in: dir)
     let got = try recording(broker, "g/#") {
       let r = try mqttDumper(["replay", path, "-p", "\(broker.port)", "--quiet", "--grep", "n1", "--limit", "2"])
       #expect(r.status == 0, "\(r.stderr)")
