@@ -57,6 +57,27 @@ struct CaptureEndToEndTests {
       zcat.stdoutText.contains(#""topic":"rt/json","qos":2,"retain":false,"payload":"{\"new\": 9.0, \"old\": 8.8}"}"#))
   }
 
+  @Test("-T/--exclude leaves matching topics out, and -C does not count them")
+  func exclude() throws {
+    let broker = try TestBroker()
+    let dir = try temporaryDirectory()
+    let capture = dir.appendingPathComponent("x.jsonl.gz").path
+    let run = try startMQTTDumper([
+      "capture", "-p", "\(broker.port)", "-h", "127.0.0.1", "-t", "x/#", "-T", "x/skip/#", "--exclude", "x/+/noise",
+      "-C", "2", "-o", capture, "--quiet",
+    ])
+    try waitUntilRecording(capture)
+    for topic in ["x/skip/a", "x/skip", "x/a/noise", "x/keep", "x/b/noise", "x/also"] {
+      try mosquittoPub(broker, ["-t", topic, "-m", topic, "-q", "1"])
+    }
+    let finished = run.wait(timeout: 20)
+    #expect(finished.status == 0, "capture did not stop after 2 recorded messages: \(finished.stderr)")
+    #expect(messages(try readAll(capture).records).map(\.topic) == ["x/keep", "x/also"])
+    let bad = try mqttDumper(["capture", "-T", "a/#/b", "-o", dir.appendingPathComponent("y.jsonl.gz").path])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("a/#/b"))
+  }
+
   @Test("retain is recorded as the publisher set it, for retained-on-subscribe and live messages")
   func retainAsPublished() throws {
     let broker = try TestBroker()

@@ -83,6 +83,21 @@ struct ReplayEndToEndTests {
     #expect(got.allSatisfy { $0.qos == .atLeastOnce && !$0.retain })
   }
 
+  @Test("--grep and --limit select as in print: --limit N publishes N messages and stops")
+  func grepAndLimit() throws {
+    let broker = try TestBroker()
+    let dir = try temporaryDirectory()
+    let path = try writeCapture(
+      (0..<6).map {
+        CapturedMessage(timestamp: at(Double($0) * 0.01), topic: "g/\($0)", payload: Array("n\($0 % 2)".utf8))
+      }, in: dir)
+    let got = try recording(broker, "g/#") {
+      let r = try mqttDumper(["replay", path, "-p", "\(broker.port)", "--quiet", "--grep", "n1", "--limit", "2"])
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    #expect(got.map(\.topic) == ["g/1", "g/3"])
+  }
+
   @Test("--loop repeats with time running forward; --speed scales the gaps")
   func loopAndSpeed() throws {
     let broker = try TestBroker()

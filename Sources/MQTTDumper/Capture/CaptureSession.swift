@@ -7,6 +7,8 @@ public struct CaptureConfiguration: Sendable {
   public var connection = ConnectionOptions()
   /// Topic filters, recorded once each even where they overlap.
   public var filters = ["#"]
+  /// Messages on topics matching any of these are not recorded (mosquitto_sub's `-T`); empty records all.
+  public var excludes: [TopicFilter] = []
   /// Maximum QoS asked for; 2 so that the recorded QoS is the publisher's.
   public var qos = MQTTQoS.exactlyOnce
   /// The capture file, or `-` for plain JSON Lines on standard output.
@@ -59,6 +61,8 @@ public final class CaptureSession {
   private var early: [CapturedMessage] = []
   private var progress = CaptureProgress()
   private var filters: [TopicFilter]
+  /// `configuration.excludes`; with none, a message costs nothing more.
+  private let excludes: [TopicFilter]
   /// The last time written: records never go back in time, even where the wall clock or the order of
   /// callbacks would have them.
   private var lastTimestamp = Timestamp(microseconds: 0)
@@ -78,6 +82,7 @@ public final class CaptureSession {
       unique.append(filter)
     }
     filters = unique
+    excludes = configuration.excludes
     if configuration.output != "-", configuration.mode == .createNew, access(configuration.output, F_OK) == 0 {
       throw CaptureError.fileExists(path: configuration.output)
     }
@@ -213,6 +218,7 @@ public final class CaptureSession {
 
   private func received(_ message: borrowing ReceivedMessage) {
     guard failure == nil else { return }
+    if !excludes.isEmpty && isExcluded(message.topic) { return }
     if let id = message.subscriptionID, filters.count > 1, id != firstMatchingFilter(message.topic) {
       return  // a second copy for an overlapping filter: the first one was recorded
     }
@@ -233,6 +239,12 @@ public final class CaptureSession {
     } catch {
       failure = error
     }
+  }
+
+  /// Whether a message on `topic` is left out by `excludes`.
+  private func isExcluded(_ topic: UnsafeRawBufferPointer) -> Bool {
+    let name = String(decoding: topic, as: UTF8.self)
+    return excludes.contains { $0.matches(name) }
   }
 
   /// The subscription identifier (1-based filter index) under which a message is recorded.

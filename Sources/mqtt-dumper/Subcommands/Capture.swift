@@ -10,6 +10,7 @@ struct Capture: ParsableCommand {
       Examples:
         mqtt-dumper capture -h printer.local -t 'octoPrint/#' -o print.jsonl.gz
         mqtt-dumper capture -t '#' -o - | jq .            (plain JSON Lines on stdout)
+        mqtt-dumper capture -t 'octoPrint/#' -T 'octoPrint/camera/#' -o print.jsonl.gz
         mqtt-dumper capture --session rec1 -q 1 -o day.jsonl.gz --rotate-interval 1h
 
       Ctrl-C (SIGINT) or SIGTERM finishes the file properly. Even after a crash or kill -9 \
@@ -25,6 +26,11 @@ struct Capture: ParsableCommand {
 
   @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to record (repeatable; default '#').")
   var topics: [String] = []
+
+  @Option(
+    name: [.customShort("T"), .long],
+    help: "Do not record topics matching this MQTT filter (repeatable; mosquitto_sub's -T).")
+  var exclude: [String] = []
 
   @Option(
     name: [.customShort("q"), .long], help: "Maximum QoS to subscribe with (default 2: record the publisher's QoS).")
@@ -74,6 +80,7 @@ struct Capture: ParsableCommand {
     guard validating else { return }
     guard (0...2).contains(qos) else { throw ValidationError("-q/--qos must be 0, 1 or 2, not \(qos).") }
     _ = try topicFilters(topics)
+    _ = try topicFilters(exclude)
     if force && append { throw ValidationError("--force and --append contradict each other; choose one.") }
     if let rotateSize, parseSize(rotateSize) == nil {
       throw ValidationError("--rotate-size '\(rotateSize)' is not a size; write it like 100MB or 1GiB.")
@@ -98,6 +105,7 @@ struct Capture: ParsableCommand {
     var config = CaptureConfiguration()
     config.connection = try connection.options()
     config.filters = topics.isEmpty ? ["#"] : topics
+    config.excludes = try topicFilters(exclude)
     config.qos = MQTTQoS(rawValue: UInt8(qos))!
     config.output = output ?? "capture-\(fileTimestamp()).jsonl.gz"
     config.mode = force ? .replace : append ? .append : .createNew

@@ -6,6 +6,10 @@ struct Info: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Summarise captures: header, messages, time span, topics, sizes, and whether a file was cut off.",
     discussion: """
+      --format json writes one JSON object per file, on one line each (JSON Lines), with what the text \
+      shows; names are given in full there, with DEL, C1 controls and bidi and zero-width characters as \
+      \\u escapes.
+
       Exit status: 0 when every file is a complete capture; 2 on a usage error or a file that cannot be \
       read, is not a capture, is corrupt or cut off (summarised up to the damage).
       """,
@@ -16,6 +20,11 @@ struct Info: ParsableCommand {
 
   @Option(name: .long, help: "How many topics to list (most messages first); 0 for all.")
   var topics = 20
+
+  @Option(name: .long, help: "text (default) or json (one object per file, for tools).")
+  var format: InfoFormat = .text
+
+  enum InfoFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
   /// Longer names (a topic, a broker) are cut here, saying how much was left out.
   static let nameLimit = 200
@@ -31,13 +40,92 @@ struct Info: ParsableCommand {
         failed = true
         continue
       }
-      try writeOutput((i > 0 ? "\n" : "") + render(summary) + "\n")
+      switch format {
+      case .text: try writeOutput((i > 0 ? "\n" : "") + render(summary) + "\n")
+      case .json: try writeOutput(json(summary) + "\n")
+      }
       if let truncation = summary.truncation {
         printWarning(truncation)
         failed = true
       }
     }
     if failed { throw ExitCode.error }
+  }
+
+  /// The topics to list, most messages first, as many as `--topics` says.
+  private func listedTopics(_ s: CaptureSummary) -> (shown: [CaptureSummary.TopicStats], total: Int) {
+    let sorted = s.topics.sorted { $0.messages > $1.messages }
+    return (topics > 0 ? Array(sorted.prefix(topics)) : sorted, sorted.count)
+  }
+
+  /// What `render` shows, as one line of JSON: names in full, with controls and hidden characters as
+  /// `\u` escapes (`VisibleText.escapeControlsInJSON`).
+  private func json(_ s: CaptureSummary) -> String {
+    var out: [UInt8] = []
+    func key(_ name: String) {
+      out.append(contentsOf: (out.isEmpty ? "{\"" : ",\"").utf8)
+      out.append(contentsOf: name.utf8)
+      out.append(contentsOf: "\":".utf8)
+    }
+    func string(_ name: String, _ value: String) {
+      key(name)
+      JSONWriter.appendString(value, to: &out)
+    }
+    func number<T: BinaryInteger>(_ name: String, _ value: T) {
+      key(name)
+      JSONWriter.appendInteger(value, to: &out)
+    }
+    func bool(_ name: String, _ value: Bool) {
+      key(name)
+      out.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+    let h = s.header
+    string("path", s.path)
+    number("version", h.version)
+    string("created", h.created)
+    string("tool", h.tool)
+    string("broker", h.broker)
+    string("protocol", h.protocolName)
+    key("subscriptions")
+    out.append(UInt8(ascii: "["))
+    for (i, sub) in h.subscriptions.enumerated() {
+      out.append(contentsOf: (i > 0 ? ",{\"filter\":" : "{\"filter\":").utf8)
+      JSONWriter.appendString(sub.filter, to: &out)
+      out.append(contentsOf: ",\"qos\":\(sub.qos.rawValue)}".utf8)
+    }
+    out.append(UInt8(ascii: "]"))
+    number("sessions", s.sessions)
+    number("messages", s.messages)
+    number("topic_count", s.topics.count)
+    if let first = s.first, let last = s.last {
+      string("first", first.rfc3339)
+      string("last", last.rfc3339)
+      key("span_seconds")
+      Timestamp(microseconds: last.microseconds - first.microseconds).appendDecimal(to: &out)
+    }
+    number("payload_bytes", s.payloadBytes)
+    number("utf8_messages", s.messages - s.binaryMessages)
+    number("binary_messages", s.binaryMessages)
+    key("messages_by_qos")
+    out.append(contentsOf: "[\(s.messagesByQoS.map(String.init).joined(separator: ","))]".utf8)
+    number("retained", s.retainedMessages)
+    number("with_properties", s.withProperties)
+    number("disconnections", s.disconnections)
+    bool("compressed", s.isCompressed)
+    number("file_bytes", s.fileBytes)
+    number("uncompressed_bytes", s.uncompressedBytes)
+    bool("complete", s.truncation == nil)
+    if let truncation = s.truncation { string("cut_off", truncation) }
+    key("topics")
+    out.append(UInt8(ascii: "["))
+    for (i, t) in listedTopics(s).shown.enumerated() {
+      out.append(contentsOf: (i > 0 ? ",{\"topic\":" : "{\"topic\":").utf8)
+      JSONWriter.appendString(t.topic, to: &out)
+      out.append(contentsOf: ",\"messages\":\(t.messages),\"payload_bytes\":\(t.payloadBytes)}".utf8)
+    }
+    out.append(contentsOf: "]}".utf8)
+    VisibleText.escapeControlsInJSON(&out, hidden: true)
+    return String(decoding: out, as: UTF8.self)
   }
 
   private func render(_ s: CaptureSummary) -> String {
@@ -72,8 +160,7 @@ struct Info: ParsableCommand {
         : "  size         \(formatBytes(s.fileBytes)) plain JSON Lines")
     lines.append("  complete     \(s.truncation == nil ? "yes" : "no, cut off (see the warning)")")
     if !s.topics.isEmpty {
-      let sorted = s.topics.sorted { $0.messages > $1.messages }
-      let shown = topics > 0 ? Array(sorted.prefix(topics)) : sorted
+      let (shown, total) = listedTopics(s)
       lines.append("  topics (most messages first):")
       let width = shown.map { formatCount($0.messages).count }.max() ?? 1
       for t in shown {
@@ -81,8 +168,8 @@ struct Info: ParsableCommand {
         lines.append(
           "    \(String(repeating: " ", count: width - n.count))\(n)  \(name(t.topic))  (\(formatBytes(t.payloadBytes)))")
       }
-      if shown.count < sorted.count {
-        lines.append("    … and \(formatCount(sorted.count - shown.count)) more (--topics 0 lists all)")
+      if shown.count < total {
+        lines.append("    … and \(formatCount(total - shown.count)) more (--topics 0 lists all)")
       }
     }
     return lines.joined(separator: "\n")

@@ -14,7 +14,8 @@ struct Replay: ParsableCommand {
       Examples:
         mqtt-dumper replay print.jsonl.gz -h localhost
         mqtt-dumper replay print.jsonl.gz --speed 10 --map 'octoPrint/#=lab/printer-2/#'
-        mqtt-dumper replay print.jsonl.gz --from 10m --to 20m -t 'octoPrint/event/#' --loop forever
+        mqtt-dumper replay print.jsonl.gz --since 10m --until 20m -t 'octoPrint/event/#' --loop forever
+        mqtt-dumper replay print.jsonl.gz --grep PrintDone --limit 1 --max-rate
         mqtt-dumper replay print.jsonl.gz --dry-run
 
       Exit status: 0 when every selected message went out; 2 on a usage error (options that select \
@@ -28,13 +29,7 @@ struct Replay: ParsableCommand {
 
   @OptionGroup(title: "Timing and rewriting") var publish: PublishOptions
 
-  @OptionGroup var selection: TopicSelectionOptions
-
-  @Option(name: .long, help: "Start here: an offset from the start (10m) or a time (2025-11-25T11:07:36Z).")
-  var from: String?
-
-  @Option(name: .long, help: "Stop here (same forms as --from).")
-  var to: String?
+  @OptionGroup(title: "Filters") var filters: FilterOptions
 
   @Flag(name: .long, help: "Print the schedule instead of publishing (a cut-off file still exits 2, as in a replay).")
   var dryRun = false
@@ -52,17 +47,10 @@ struct Replay: ParsableCommand {
     if dryRun && connection.isGiven {
       throw ValidationError("--dry-run publishes nothing, so it takes no connection options; leave them out.")
     }
-    try checkTimeWindow(
-      since: try from.map { try parseTimeBound($0, flag: "--from") },
-      until: try to.map { try parseTimeBound($0, flag: "--to") }, sinceFlag: "--from", untilFlag: "--to",
-      texts: (from ?? "", to ?? ""))
   }
 
   func makeFilter() throws -> MessageFilter {
-    var filter = try selection.filter()
-    filter.since = try from.map { try parseTimeBound($0, flag: "--from") }
-    filter.until = try to.map { try parseTimeBound($0, flag: "--to") }
-    return filter
+    try filters.filter()
   }
 
   func run() throws {
@@ -153,7 +141,7 @@ struct Replay: ParsableCommand {
     return text
   }
 
-  /// A usage error when the captures hold messages and the options selected none of them (a `--from`
+  /// A usage error when the captures hold messages and the options selected none of them (a `--since`
   /// past the end, a `-t` that matches no topic); nil when they hold none, or are standard input.
   private func nothingSelected() -> ValidationError? {
     guard !files.contains("-") else { return nil }
@@ -168,14 +156,14 @@ struct Replay: ParsableCommand {
     }
     guard count > 0, let first, let last else { return nil }
     let messages = formatCount(count, "message")
-    if from != nil || to != nil {
-      let window = [from.map { "--from \($0)" }, to.map { "--to \($0)" }].compactMap { $0 }.joined(separator: " ")
+    if let window = filters.window.given {
       let span = formatDuration(seconds: Double(last.microseconds - first.microseconds) / 1e6)
       return ValidationError(
         "\(window) selects none of the \(messages): they run from \(first.rfc3339) to \(last.rfc3339) (\(span)).")
     }
+    let flags = filters.grep == nil ? "-t/--exclude" : "-t/--exclude/--grep"
     return ValidationError(
-      "-t/--exclude select none of the \(messages); `mqtt-dumper info` lists the capture's topics.")
+      "\(flags) select none of the \(messages); `mqtt-dumper info` lists the capture's topics.")
   }
 
   /// `--dry-run`: when each message would go out and where. What was printed before a corrupt line stays.
