@@ -113,7 +113,9 @@ struct PrinterJob {
 
   // MARK: - Publishing
 
-  private mutating func publish(_ t: Double, _ subtopic: String, _ payload: String, qos: MQTTQoS = .atMostOnce, retain: Bool = false) {
+  private mutating func publish(
+    _ t: Double, _ subtopic: String, _ payload: String, qos: MQTTQoS = .atMostOnce, retain: Bool = false
+  ) {
     events.append((t, events.count, "\(o.base)/\(subtopic)", payload, qos, retain))
   }
 
@@ -144,9 +146,11 @@ struct PrinterJob {
     if current {
       event(t, "PrinterStateChanged", [("state_id", .string(id)), ("state_string", .string(text))])
     } else {
-      publish(t, "event/PrinterStateChanged", Payload.object([
-        ("state_string", .string(text)), ("_event", .string("PrinterStateChanged")), ("state_id", .string(id)),
-      ]).text)
+      publish(
+        t, "event/PrinterStateChanged",
+        Payload.object([
+          ("state_string", .string(text)), ("_event", .string("PrinterStateChanged")), ("state_id", .string(id)),
+        ]).text)
     }
   }
 
@@ -291,7 +295,11 @@ struct PrinterJob {
     }
     t += random.uniform(1.0, 1.6)
     state(t, "OPERATIONAL", "Operational")
-    event(t + 0.01, "Connected", current ? [("port", .string("VIRTUAL")), ("baudrate", .int(115200))] : [("port", .string("/dev/ttyUSB0")), ("baudrate", .int(115200))])
+    event(
+      t + 0.01, "Connected",
+      current
+        ? [("port", .string("VIRTUAL")), ("baudrate", .int(115200))]
+        : [("port", .string("/dev/ttyUSB0")), ("baudrate", .int(115200))])
     if current {
       event(
         t + 0.2, "FirmwareData",
@@ -383,10 +391,15 @@ struct PrinterJob {
       event(end + 0.01, "ChartMarked", [("type", .string("done")), ("label", .string("Done"))])
     }
     let time = end - started + random.uniform(0, 0.999)
-    event(end + 0.02, "PrintDone", current
-      ? fileFields.filter { $0.0 != "user" } + [("time", .float(time))]
-      : [("origin", .string("local")), ("name", .string(o.fileName)), ("file", .string(uploads + o.fileName)),
-         ("time", .float(time)), ("path", .string(o.fileName)), ("filename", .string(o.fileName)), ("size", .int(o.fileSize))])
+    event(
+      end + 0.02, "PrintDone",
+      current
+        ? fileFields.filter { $0.0 != "user" } + [("time", .float(time))]
+        : [
+          ("origin", .string("local")), ("name", .string(o.fileName)), ("file", .string(uploads + o.fileName)),
+          ("time", .float(time)), ("path", .string(o.fileName)), ("filename", .string(o.fileName)),
+          ("size", .int(o.fileSize)),
+        ])
     if current {
       event(end + 0.03, "GcodeScriptAfterPrintDoneRunning", fileFields)
       event(end + 0.06, "GcodeScriptAfterPrintDoneFinished", fileFields)
@@ -433,11 +446,18 @@ struct PrinterJob {
     let message = "Too many consecutive timeouts, printer still connected and alive?"
     if current {
       let position: Payload = .object(["x", "t", "z", "e", "y", "f"].map { ($0, Payload.null) })
-      event(end + 0.01, "PrintFailed", fileFieldsAdding([
-        ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
-        ("progress", .float(twoDecimals(fraction * 10000) / 10000)),
-      ]) + [("time", .float(end - started + random.uniform(0, 0.999))), ("reason", .string("error")), ("error", .string(message))])
-      event(end + 0.02, "Error", [("error", .string(message)), ("reason", .string("timeout")), ("consequence", .string("disconnect"))])
+      event(
+        end + 0.01, "PrintFailed",
+        fileFieldsAdding([
+          ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
+          ("progress", .float(twoDecimals(fraction * 10000) / 10000)),
+        ]) + [
+          ("time", .float(end - started + random.uniform(0, 0.999))), ("reason", .string("error")),
+          ("error", .string(message)),
+        ])
+      event(
+        end + 0.02, "Error",
+        [("error", .string(message)), ("reason", .string("timeout")), ("consequence", .string("disconnect"))])
     } else {
       event(end + 0.01, "PrintFailed", fileFields)
       event(end + 0.02, "Error", [("error", .string(message))])
@@ -463,7 +483,10 @@ struct PrinterJob {
     }
     if o.outcome == .done || o.outcome == .pausedResumed {
       progress(finishedAt + 0.05, location: "local", path: o.fileName, percent: 100)
-      if current { event(finishedAt + 0.1, "MetadataStatisticsUpdated", [("storage", .string("local")), ("path", .string(o.fileName))]) }
+      if current {
+        event(
+          finishedAt + 0.1, "MetadataStatisticsUpdated", [("storage", .string("local")), ("path", .string(o.fileName))])
+      }
     }
   }
 
@@ -472,7 +495,9 @@ struct PrinterJob {
     if current {
       event(t, "ZChange", [("new", .float(new)), ("old", oldValue)])
     } else {
-      publish(t, "event/ZChange", Payload.object([("new", .float(new)), ("_event", .string("ZChange")), ("old", oldValue)]).text)
+      publish(
+        t, "event/ZChange",
+        Payload.object([("new", .float(new)), ("_event", .string("ZChange")), ("old", oldValue)]).text)
     }
   }
 
@@ -482,14 +507,23 @@ struct PrinterJob {
     let e = twoDecimals(random.uniform(200, 2000))
     if current {
       state(p, "PAUSING", "Pausing")
-      let position: Payload = .object([("x", .float(x)), ("t", .int(0)), ("z", .float(z)), ("e", .float(e)), ("y", .float(y)), ("f", .int(1500))])
-      event(p + 0.2, "PrintPaused", fileFieldsAdding([
-        ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
-        ("progress", .float(twoDecimals(fraction * 100))),
-      ]))
+      let position: Payload = .object([
+        ("x", .float(x)), ("t", .int(0)), ("z", .float(z)), ("e", .float(e)), ("y", .float(y)), ("f", .int(1500)),
+      ])
+      event(
+        p + 0.2, "PrintPaused",
+        fileFieldsAdding([
+          ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
+          ("progress", .float(twoDecimals(fraction * 100))),
+        ]))
       event(p + 0.21, "GcodeScriptAfterPrintPausedRunning", fileFields)
       event(p + 0.24, "GcodeScriptAfterPrintPausedFinished", fileFields)
-      event(p + 0.3, "PositionUpdate", [("reason", .string("pause")), ("x", .float(x)), ("t", .int(0)), ("z", .float(z)), ("e", .float(e)), ("y", .float(y)), ("f", .int(1500))])
+      event(
+        p + 0.3, "PositionUpdate",
+        [
+          ("reason", .string("pause")), ("x", .float(x)), ("t", .int(0)), ("z", .float(z)), ("e", .float(e)),
+          ("y", .float(y)), ("f", .int(1500)),
+        ])
     } else {
       event(p + 0.2, "PrintPaused", fileFields)
     }
@@ -510,8 +544,14 @@ struct PrinterJob {
     let basename = prefix + (current ? ".mp4" : ".mpg")
     let fields: [(String, Payload)] =
       current
-      ? [("gcode", .string(o.fileName)), ("movie", .string(timelapseDir + basename)), ("movie_basename", .string(basename)), ("movie_prefix", .string(prefix))]
-      : [("movie", .string(timelapseDir + basename)), ("movie_prefix", .string(prefix)), ("gcode", .string(o.fileName)), ("movie_basename", .string(basename))]
+      ? [
+        ("gcode", .string(o.fileName)), ("movie", .string(timelapseDir + basename)),
+        ("movie_basename", .string(basename)), ("movie_prefix", .string(prefix)),
+      ]
+      : [
+        ("movie", .string(timelapseDir + basename)), ("movie_prefix", .string(prefix)), ("gcode", .string(o.fileName)),
+        ("movie_basename", .string(basename)),
+      ]
     if current {
       event(t, "MovieRendering", fields)
       event(t + 3 + Double(frames) * 0.04, "MovieDone", fields)
@@ -528,7 +568,8 @@ struct PrinterJob {
 
   /// Reports every 2 s (every 1 s while OctoPrint waits for the heaters); a heater is published when its
   /// reading moved 0.1 °C or its target changed since it was last published.
-  private mutating func temperatures(from: Double, until: Double, fastFrom: Double, fastUntil: Double, extra: [Double]) {
+  private mutating func temperatures(from: Double, until: Double, fastFrom: Double, fastUntil: Double, extra: [Double])
+  {
     var last: [String: (actual: Double, target: Double)] = [:]
     var ticks: [Double] = []
     var tick = from

@@ -7,7 +7,8 @@ import Synchronization
 struct MQTTDumperCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mqtt-dumper",
-    abstract: "Record MQTT traffic losslessly, show it, document it, play it back, simulate an OctoPrint printer, verify consumers.",
+    abstract:
+      "Record MQTT traffic losslessly, show it, document it, play it back, simulate an OctoPrint printer, verify consumers.",
     discussion: """
       Captures are gzip-compressed JSON Lines (readable with `zcat FILE | jq`), described in docs/capture-format.md. \
       Connection options follow mosquitto_sub: -h, -p, -u, -i, -k, -V; help is --help (-h is the host).
@@ -15,7 +16,10 @@ struct MQTTDumperCommand: ParsableCommand {
       \(ExitCode.table)
       """,
     version: "mqtt-dumper \(MQTTDumperVersion.string)",
-    subcommands: [Capture.self, Print.self, Samples.self, Replay.self, Simulate.self, Verify.self, Diff.self, Info.self, JSONCommand.self],
+    subcommands: [
+      Capture.self, Print.self, Samples.self, Replay.self, Simulate.self, Verify.self, Diff.self, Info.self,
+      JSONCommand.self,
+    ],
     // -h is --host, as in mosquitto_sub; help is --help only.
     helpNames: [.long]
   )

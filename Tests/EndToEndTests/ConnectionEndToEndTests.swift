@@ -7,40 +7,40 @@ import Testing
 private func startMQTT311Broker(_ onV5: String) throws -> (Running, Int) {
   let script = try temporaryDirectory().appendingPathComponent("mqtt311.py").path
   try """
-    import socket, sys, threading
-    server = socket.socket()
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", int(sys.argv[2])))
-    server.listen(8)
-    def serve(c):
-        try:
-            data = b""
-            while len(data) < 10:
-                chunk = c.recv(64)
-                if not chunk: return
-                data += chunk
-            if data[0] != 0x10: return              # not CONNECT: close
-            i = 1
-            while data[i] & 0x80: i += 1
-            i += 1                                   # past the remaining length
-            level = data[i + 2 + ((data[i] << 8) | data[i + 1])]
-            if level == 4:
-                c.sendall(bytes([0x20, 0x02, 0x00, 0x00]))
-                while True:                          # SUBSCRIBE (one filter each) gets a SUBACK granting QoS 0
-                    chunk = c.recv(4096)
-                    if not chunk: break
-                    if chunk[0] & 0xF0 == 0x80:
-                        j = 1
-                        while chunk[j] & 0x80: j += 1
-                        c.sendall(bytes([0x90, 0x03, chunk[j + 1], chunk[j + 2], 0x00]))
-            elif sys.argv[1] == "silent":
-                while c.recv(64): pass
-        finally:
-            c.close()
-    while True:
-        c, _ = server.accept()
-        threading.Thread(target=serve, args=(c,), daemon=True).start()
-    """.write(toFile: script, atomically: true, encoding: .utf8)
+  import socket, sys, threading
+  server = socket.socket()
+  server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+  server.bind(("127.0.0.1", int(sys.argv[2])))
+  server.listen(8)
+  def serve(c):
+      try:
+          data = b""
+          while len(data) < 10:
+              chunk = c.recv(64)
+              if not chunk: return
+              data += chunk
+          if data[0] != 0x10: return              # not CONNECT: close
+          i = 1
+          while data[i] & 0x80: i += 1
+          i += 1                                   # past the remaining length
+          level = data[i + 2 + ((data[i] << 8) | data[i + 1])]
+          if level == 4:
+              c.sendall(bytes([0x20, 0x02, 0x00, 0x00]))
+              while True:                          # SUBSCRIBE (one filter each) gets a SUBACK granting QoS 0
+                  chunk = c.recv(4096)
+                  if not chunk: break
+                  if chunk[0] & 0xF0 == 0x80:
+                      j = 1
+                      while chunk[j] & 0x80: j += 1
+                      c.sendall(bytes([0x90, 0x03, chunk[j + 1], chunk[j + 2], 0x00]))
+          elif sys.argv[1] == "silent":
+              while c.recv(64): pass
+      finally:
+          c.close()
+  while True:
+      c, _ = server.accept()
+      threading.Thread(target=serve, args=(c,), daemon=True).start()
+  """.write(toFile: script, atomically: true, encoding: .utf8)
   let port = try freeLoopbackPort()
   let server = try Running(try which("python3"), [script, onV5, "\(port)"])
   let deadline = Date().addingTimeInterval(10)
@@ -60,7 +60,9 @@ private func hasIPv6Loopback() -> Bool {
   addr.sin6_family = sa_family_t(AF_INET6)
   addr.sin6_addr = in6addr_loopback
   return withUnsafePointer(to: &addr) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0 }
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+      bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+    }
   }
 }
 
@@ -68,7 +70,9 @@ private func hasIPv6Loopback() -> Bool {
 struct ConnectionEndToEndTests {
   @Test("a password is never printed, in errors nor in the capture")
   func passwordNeverPrinted() throws {
-    for url in ["mqtt://maker:S3cr3t@127.0.0.1:notaport", "http://maker:S3cr3t@127.0.0.1", "mqtt://maker:S3/cr3t@127.0.0.1/x"] {
+    for url in [
+      "mqtt://maker:S3cr3t@127.0.0.1:notaport", "http://maker:S3cr3t@127.0.0.1", "mqtt://maker:S3/cr3t@127.0.0.1/x",
+    ] {
       let result = try mqttDumper(["capture", "-L", url, "-o", "-"])
       #expect(result.status == 2)
       #expect(result.stderr.contains("is not a broker URL"), "\(result.stderr)")
@@ -123,9 +127,12 @@ struct ConnectionEndToEndTests {
 
     let empty = dir.appendingPathComponent("pw-empty").path
     try Data().write(to: URL(fileURLWithPath: empty))
-    let refused = try mqttDumper(["capture", "-p", "\(broker.port)", "-u", "ma@ker", "--password-file", empty, "-o", "-"])
+    let refused = try mqttDumper([
+      "capture", "-p", "\(broker.port)", "-u", "ma@ker", "--password-file", empty, "-o", "-",
+    ])
     #expect(refused.status == 2)
-    #expect(refused.stderr.hasPrefix("mqtt-dumper: error: the password file \(empty) holds no password"), "\(refused.stderr)")
+    #expect(
+      refused.stderr.hasPrefix("mqtt-dumper: error: the password file \(empty) holds no password"), "\(refused.stderr)")
   }
 
   @Test("-L with -h, or a port or user given twice, is a usage error")
@@ -169,7 +176,9 @@ struct ConnectionEndToEndTests {
         result.stderr
           == "mqtt-dumper: error: cannot connect to 127.0.0.1:\(port): the broker \(verb) an MQTT v5 CONNECT, but "
           + "answers MQTT 3.1.1; add -V mqttv311.\n", "\(behaviour): \(result.stderr)")
-      let v311 = try mqttDumper(["capture", "-h", "127.0.0.1", "-p", "\(port)", "-V", "mqttv311", "-W", "0.3", "-o", "-"])
+      let v311 = try mqttDumper([
+        "capture", "-h", "127.0.0.1", "-p", "\(port)", "-V", "mqttv311", "-W", "0.3", "-o", "-",
+      ])
       #expect(v311.status == 0, "\(v311.stderr)")
     }
   }

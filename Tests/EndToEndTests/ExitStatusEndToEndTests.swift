@@ -90,7 +90,8 @@ struct ExitStatusEndToEndTests {
     try expectStatus(2, ["capture", "-t", "a/#/b"], says: "'a/#/b' is not a valid topic filter")
     try expectStatus(2, ["capture", "-i", "a", "--session", "b"], says: "give it or -i, not both")
     try expectStatus(2, ["capture", "-p", "\(broker.port)", "-o", printDone], says: "already exists")
-    try expectStatus(2, ["capture", "-h", "127.0.0.1", "-p", "\(try freeLoopbackPort())", "-o", "-"], says: "connection refused")
+    try expectStatus(
+      2, ["capture", "-h", "127.0.0.1", "-p", "\(try freeLoopbackPort())", "-o", "-"], says: "connection refused")
   }
 
   @Test("capture: a client id taken over by another recorder exits 2, the other records on")
@@ -121,7 +122,8 @@ struct ExitStatusEndToEndTests {
       try expectStatus(2, [command, cut], says: "was cut off")
     }
     try expectStatus(2, ["print", good, "--since", "10m", "--until", "5m"], says: "--since 10m is after --until 5m")
-    try expectStatus(2, ["samples", good, "--since", "@1764068900", "--until", "@1764068800"], says: "is after --until")
+    try expectStatus(
+      2, ["samples", good, "--since", "@1764068900", "--until", "@1764068800"], says: "is after --until")
     try expectStatus(2, ["print", good, "-p", "1883"], says: "connection options go with --live")
     let json = dir.appendingPathComponent("lines.jsonl").path
     try "{\"a\": 1}\n".write(toFile: json, atomically: true, encoding: .utf8)
@@ -148,8 +150,10 @@ struct ExitStatusEndToEndTests {
     let allowed = try capture(3, topic: "allowed/x", in: dir, name: "allowed.jsonl.gz")
     let forbidden = try capture(3, topic: "forbidden/x", in: dir, name: "forbidden.jsonl.gz")
     try expectStatus(0, ["replay", allowed, "--dry-run"])
-    try expectStatus(2, ["replay", allowed, "--dry-run", "--from", "10h"], says: "--from 10h selects none of the 3 messages")
-    try expectStatus(2, ["replay", allowed, "--dry-run", "-t", "other/#"], says: "-t/--exclude select none of the 3 messages")
+    try expectStatus(
+      2, ["replay", allowed, "--dry-run", "--from", "10h"], says: "--from 10h selects none of the 3 messages")
+    try expectStatus(
+      2, ["replay", allowed, "--dry-run", "-t", "other/#"], says: "-t/--exclude select none of the 3 messages")
     try expectStatus(2, ["replay", allowed, "--from", "2m", "--to", "1m"], says: "--from 2m is after --to 1m")
     try expectStatus(2, ["replay", allowed, "--dry-run", "-p", "1883"], says: "--dry-run publishes nothing")
     let acl = try brokerWithACL()
@@ -170,14 +174,17 @@ struct ExitStatusEndToEndTests {
     try expectStatus(2, ["simulate", "print-job", "--force"], says: "--force replaces the --output file")
     try expectStatus(2, ["simulate", "print-job", "--output", out, "-p", "1883"], says: "takes no connection options")
     try expectStatus(
-      2, ["simulate", "print-job", "-h", "127.0.0.1", "-p", "\(try freeLoopbackPort())", "--quiet"], says: "connection refused")
+      2, ["simulate", "print-job", "-h", "127.0.0.1", "-p", "\(try freeLoopbackPort())", "--quiet"],
+      says: "connection refused")
   }
 
   @Test("verify: usage errors exit 2, unknown options named first")
   func verifyUsage() throws {
-    try expectStatus(2, ["verify", "--stimulus", printDone, "--watch", "x", "--expect", printDone, "--tolerance", "2s"],
+    try expectStatus(
+      2, ["verify", "--stimulus", printDone, "--watch", "x", "--expect", printDone, "--tolerance", "2s"],
       says: "--tolerance goes with --check-timing.")
-    try expectStatus(2, ["verify", "--stimulus", printDone, "--watch", "x", "--expect", printDone, "--seed", "3"],
+    try expectStatus(
+      2, ["verify", "--stimulus", printDone, "--watch", "x", "--expect", printDone, "--seed", "3"],
       says: "--outcome, --duration and --seed go with --simulate print-job.")
     try expectStatus(2, ["verify", "--watch", "x"], says: "give the stimulus")
   }
@@ -196,7 +203,8 @@ struct ReplayGaveUpEndToEndTests {
     let result = replay.wait(timeout: 60)
     #expect(result.status == 2, "\(result.stderr)")
     let pattern = try Regex(
-      #"^mqtt-dumper: error: lost the connection to localhost:\d+ \(.+\) and could not get it back, after sending (\d+) of 100 messages; check the broker, then replay the rest\.\n$"#)
+      #"^mqtt-dumper: error: lost the connection to localhost:\d+ \(.+\) and could not get it back, after sending (\d+) of 100 messages; check the broker, then replay the rest\.\n$"#
+    )
     let match = try #require(result.stderr.firstMatch(of: pattern), "\(result.stderr)")
     let sent = Int(match.output[1].substring ?? "") ?? -1
     #expect(sent > 5 && sent < 40, "\(sent) sent")

@@ -19,7 +19,8 @@ private func makeCapture(_ messages: [CapturedMessage], name: String = "c.jsonl.
 
 private func message(_ seconds: Int64, _ topic: String, _ payload: String, retain: Bool = false) -> CapturedMessage {
   CapturedMessage(
-    timestamp: Timestamp(microseconds: (1_764_068_856 + seconds) * 1_000_000), topic: topic, payload: Array(payload.utf8),
+    timestamp: Timestamp(microseconds: (1_764_068_856 + seconds) * 1_000_000), topic: topic,
+    payload: Array(payload.utf8),
     retain: retain)
 }
 
@@ -28,20 +29,28 @@ struct PrintEndToEndTests {
   @Test("samples on the shipped 2017 capture reproduces every JSON block of the document")
   func documentFromCapture() throws {
     let capture = repoRoot.appendingPathComponent("captures/octoprint-2017-document.jsonl.gz").path
-    let result = try mqttDumper(["samples", capture, "--variants", "2", "--redact-paths", "--title", "OctoPrint MQTT Events"])
+    let result = try mqttDumper([
+      "samples", capture, "--variants", "2", "--redact-paths", "--title", "OctoPrint MQTT Events",
+    ])
     #expect(result.status == 0, "\(result.stderr)")
     let text = result.stdoutText
     var blocks: [String] = []
     var current: [Substring]?
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if line == "```json" { current = [] } else if line == "```", let c = current {
+      if line == "```json" {
+        current = []
+      } else if line == "```", let c = current {
         blocks.append(c.joined(separator: "\n"))
         current = nil
-      } else { current?.append(line) }
+      } else {
+        current?.append(line)
+      }
     }
     let expected = try documentBlocks()
     #expect(blocks == expected)
-    #expect(text.hasPrefix("# OctoPrint MQTT Events\n\n## Printing Events\nPrint job started: `octoprint/event/PrintStarted`\n"))
+    #expect(
+      text.hasPrefix(
+        "# OctoPrint MQTT Events\n\n## Printing Events\nPrint job started: `octoprint/event/PrintStarted`\n"))
     #expect(text.contains("## Time Lapse\nImage capture start: `octoprint/event/CaptureStart`"))
     #expect(text.contains("## Temperatures\nHot End temperature: `octoprint/temperature/tool0`"))
     #expect(text.contains("Bed temperature: `octoprint/temperature/bed`"))
@@ -57,7 +66,10 @@ struct PrintEndToEndTests {
     let md = try mqttDumper(["samples", capture])
     #expect(md.status == 0)
     #expect(md.stdoutText.contains("## Temperatures\nHot End temperature: `octoPrint/temperature/tool0`"))
-    #expect(md.stdoutText.contains("## Other Events\nPlugin achievements achievement unlocked: `octoPrint/event/plugin_achievements_achievement_unlocked`"))
+    #expect(
+      md.stdoutText.contains(
+        "## Other Events\nPlugin achievements achievement unlocked: `octoPrint/event/plugin_achievements_achievement_unlocked`"
+      ))
     #expect(md.stdoutText.contains("## home/printer\nPower: `home/printer/power`\n\n```\noff\n```"))
     let json = try mqttDumper(["samples", capture, "--format", "json"])
     let parsed = try JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]]
@@ -68,9 +80,12 @@ struct PrintEndToEndTests {
   @Test("--variants picks payloads that differ in the fields that vary, not in timestamps")
   func variants() throws {
     let states = ["OPERATIONAL", "OPERATIONAL", "STARTING", "PRINTING", "PRINTING", "FINISHING", "OPERATIONAL"]
-    let capture = try makeCapture(states.enumerated().map { i, s in
-      message(Int64(i), "octoPrint/event/PrinterStateChanged", #"{"state_id": "\#(s)", "_event": "PrinterStateChanged", "_timestamp": \#(1_764_068_856 + i)}"#)
-    })
+    let capture = try makeCapture(
+      states.enumerated().map { i, s in
+        message(
+          Int64(i), "octoPrint/event/PrinterStateChanged",
+          #"{"state_id": "\#(s)", "_event": "PrinterStateChanged", "_timestamp": \#(1_764_068_856 + i)}"#)
+      })
     let result = try mqttDumper(["samples", capture, "--variants", "3", "--format", "json"])
     let ids = result.stdoutText.components(separatedBy: #""state_id":""#).dropFirst().map { $0.prefix { $0 != "\"" } }
     #expect(ids == ["OPERATIONAL", "STARTING", "PRINTING"])
@@ -85,17 +100,19 @@ struct PrintEndToEndTests {
     ])
     let pretty = try mqttDumper(["print", capture, "--utc", "-t", "octoPrint/#"])
     #expect(pretty.status == 0)
-    #expect(pretty.stdoutText.contains("""
-      2025-11-25 11:07:36.000Z octoPrint/event/ZChange  (qos 0, retained, 24 bytes)
-      {
-        "new": 9.0,
-        "old": 8.8
-      }
+    #expect(
+      pretty.stdoutText.contains(
+        """
+        2025-11-25 11:07:36.000Z octoPrint/event/ZChange  (qos 0, retained, 24 bytes)
+        {
+          "new": 9.0,
+          "old": 8.8
+        }
 
-      2025-11-25 11:07:37.000Z octoPrint/mqtt  (qos 0, 9 bytes)
-      connected
+        2025-11-25 11:07:37.000Z octoPrint/mqtt  (qos 0, 9 bytes)
+        connected
 
-      """))
+        """))
     #expect(!pretty.stdoutText.contains("camera/raw"))
     #expect(!pretty.stdoutText.contains("\u{1B}["), "no colour when piped")
 
@@ -111,13 +128,15 @@ struct PrintEndToEndTests {
     let jsonl = try mqttDumper(["print", capture, "--format", "jsonl", "--grep", "conn"])
     let lines = jsonl.stdoutText.split(separator: "\n")
     #expect(lines.count == 2)
-    #expect(lines[1] == #"{"ts":1764068857.000000,"topic":"octoPrint/mqtt","qos":0,"retain":false,"payload":"connected"}"#)
+    #expect(
+      lines[1] == #"{"ts":1764068857.000000,"topic":"octoPrint/mqtt","qos":0,"retain":false,"payload":"connected"}"#)
   }
 
   @Test("a closed pipe (| head) stops print quietly")
   func closedPipe() throws {
     let capture = try makeCapture((0..<20_000).map { message(Int64($0), "t/\($0 % 5)", #"{"i": \#($0)}"#) })
-    let shell = try Running("/bin/bash", ["-c", "set -o pipefail; '\(try toolPath())' print '\(capture)' | head -5"]).wait()
+    let shell = try Running("/bin/bash", ["-c", "set -o pipefail; '\(try toolPath())' print '\(capture)' | head -5"])
+      .wait()
     #expect(shell.stdoutText.filter { $0 == "\n" }.count == 5)
     #expect(shell.stderr.isEmpty, "stderr: \(shell.stderr)")
     #expect(shell.status == 0)
@@ -138,7 +157,10 @@ struct PrintEndToEndTests {
     let result = try mqttDumper(["print", capture, "--max-bytes", "64"], timeout: 120)
     #expect(result.status == 0, "\(result.stderr)")
     let text = result.stdoutText
-    #expect(text.contains("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n… 199,936 more bytes not shown (--max-bytes 0 shows all)"))
+    #expect(
+      text.contains(
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n… 199,936 more bytes not shown (--max-bytes 0 shows all)"
+      ))
     #expect(text.contains("(binary, 5 bytes)\n00000000  47 72 fc df 65"))
     #expect(text.contains("a\\x00b"))
     #expect(text.contains("… 49,999,936 more bytes not shown"))
@@ -173,7 +195,10 @@ struct PrintEndToEndTests {
     try "not a capture\n".write(toFile: notes, atomically: true, encoding: .utf8)
     let foreign = try mqttDumper(["print", notes])
     #expect(foreign.status == 2)
-    #expect(foreign.stderr == "mqtt-dumper: error: \(notes) is not an mqtt-dumper capture (line 1 is not a capture header); record one with `mqtt-dumper capture -o FILE`.\n")
+    #expect(
+      foreign.stderr
+        == "mqtt-dumper: error: \(notes) is not an mqtt-dumper capture (line 1 is not a capture header); record one with `mqtt-dumper capture -o FILE`.\n"
+    )
   }
 
   @Test("json pretty-prints lines keeping literals, and names a bad line")
@@ -188,7 +213,9 @@ struct PrintEndToEndTests {
   @Test("print --live shows a broker's messages as they arrive")
   func live() throws {
     let broker = try TestBroker()
-    let run = try startMQTTDumper(["print", "--live", "-p", "\(broker.port)", "-t", "live/#", "--compact", "--limit", "2"])
+    let run = try startMQTTDumper([
+      "print", "--live", "-p", "\(broker.port)", "-t", "live/#", "--compact", "--limit", "2",
+    ])
     usleep(700_000)
     try mosquittoPub(broker, ["-t", "live/a", "-m", #"{"x": 1.0}"#])
     try mosquittoPub(broker, ["-t", "other", "-m", "not shown"])

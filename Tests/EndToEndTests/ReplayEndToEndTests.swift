@@ -2,7 +2,8 @@ import Foundation
 import MQTTCapture
 import Testing
 
-private func writeCapture(_ messages: [CapturedMessage], in dir: URL, name: String = "source.jsonl.gz") throws -> String {
+private func writeCapture(_ messages: [CapturedMessage], in dir: URL, name: String = "source.jsonl.gz") throws -> String
+{
   let path = dir.appendingPathComponent(name).path
   let writer = try CaptureWriter(
     path: path,
@@ -43,9 +44,11 @@ struct ReplayEndToEndTests {
       userProperties: [MQTTUserProperty("a", "1"), MQTTUserProperty("a", "2")])
     let source: [CapturedMessage] = [
       CapturedMessage(timestamp: at(0), topic: "x/json", payload: Array(#"{"new": 9.0}"#.utf8), qos: .atMostOnce),
-      CapturedMessage(timestamp: at(0.01), topic: "x/binary", payload: (0...255).map { UInt8($0) }, qos: .atLeastOnce, retain: true),
+      CapturedMessage(
+        timestamp: at(0.01), topic: "x/binary", payload: (0...255).map { UInt8($0) }, qos: .atLeastOnce, retain: true),
       CapturedMessage(timestamp: at(0.02), topic: "x/empty", payload: [], qos: .exactlyOnce),
-      CapturedMessage(timestamp: at(0.03), topic: "x/props", payload: Array("p".utf8), qos: .atLeastOnce, properties: props),
+      CapturedMessage(
+        timestamp: at(0.03), topic: "x/props", payload: Array("p".utf8), qos: .atLeastOnce, properties: props),
     ]
     let path = try writeCapture(source, in: dir)
     let got = try recording(broker, "x/#") {
@@ -66,15 +69,18 @@ struct ReplayEndToEndTests {
   func rewriting() throws {
     let broker = try TestBroker()
     let dir = try temporaryDirectory()
-    let path = try writeCapture([
-      CapturedMessage(timestamp: at(0), topic: "octoPrint/event/PrintStarted", payload: Array("1".utf8)),
-      CapturedMessage(timestamp: at(0.1), topic: "octoPrint/temperature/tool0", payload: Array("2".utf8), retain: true),
-      CapturedMessage(timestamp: at(0.2), topic: "home/power", payload: Array("3".utf8)),
-      CapturedMessage(timestamp: at(5), topic: "octoPrint/event/PrintDone", payload: Array("4".utf8)),
-    ], in: dir)
+    let path = try writeCapture(
+      [
+        CapturedMessage(timestamp: at(0), topic: "octoPrint/event/PrintStarted", payload: Array("1".utf8)),
+        CapturedMessage(
+          timestamp: at(0.1), topic: "octoPrint/temperature/tool0", payload: Array("2".utf8), retain: true),
+        CapturedMessage(timestamp: at(0.2), topic: "home/power", payload: Array("3".utf8)),
+        CapturedMessage(timestamp: at(5), topic: "octoPrint/event/PrintDone", payload: Array("4".utf8)),
+      ], in: dir)
     let got = try recording(broker, "#") {
       let r = try mqttDumper([
-        "replay", path, "-p", "\(broker.port)", "--quiet", "--map", "octoPrint/+/#=lab/printer-2/+/#", "--prefix", "sim/",
+        "replay", path, "-p", "\(broker.port)", "--quiet", "--map", "octoPrint/+/#=lab/printer-2/+/#", "--prefix",
+        "sim/",
         "--exclude", "home/#", "--to", "1s", "--qos", "1", "--no-retain",
       ])
       #expect(r.status == 0, "\(r.stderr)")
@@ -102,11 +108,12 @@ struct ReplayEndToEndTests {
   func loopAndSpeed() throws {
     let broker = try TestBroker()
     let dir = try temporaryDirectory()
-    let path = try writeCapture([
-      CapturedMessage(timestamp: at(0), topic: "l/a", payload: Array("a".utf8)),
-      CapturedMessage(timestamp: at(1), topic: "l/b", payload: Array("b".utf8)),
-      CapturedMessage(timestamp: at(2), topic: "l/c", payload: Array("c".utf8)),
-    ], in: dir)
+    let path = try writeCapture(
+      [
+        CapturedMessage(timestamp: at(0), topic: "l/a", payload: Array("a".utf8)),
+        CapturedMessage(timestamp: at(1), topic: "l/b", payload: Array("b".utf8)),
+        CapturedMessage(timestamp: at(2), topic: "l/c", payload: Array("c".utf8)),
+      ], in: dir)
     let got = try recording(broker, "l/#") {
       let r = try mqttDumper(["replay", path, "-p", "\(broker.port)", "--quiet", "--speed", "4", "--loop", "2"])
       #expect(r.status == 0, "\(r.stderr)")
@@ -122,10 +129,11 @@ struct ReplayEndToEndTests {
   @Test("--dry-run prints the schedule without a broker")
   func dryRun() throws {
     let dir = try temporaryDirectory()
-    let path = try writeCapture([
-      CapturedMessage(timestamp: at(0), topic: "d/a", payload: Array("a".utf8), qos: .atLeastOnce, retain: true),
-      CapturedMessage(timestamp: at(1.5), topic: "d/b", payload: Array("bb".utf8)),
-    ], in: dir)
+    let path = try writeCapture(
+      [
+        CapturedMessage(timestamp: at(0), topic: "d/a", payload: Array("a".utf8), qos: .atLeastOnce, retain: true),
+        CapturedMessage(timestamp: at(1.5), topic: "d/b", payload: Array("bb".utf8)),
+      ], in: dir)
     let r = try mqttDumper(["replay", path, "--dry-run", "--speed", "2", "--prefix", "x/"])
     #expect(r.status == 0)
     #expect(r.stdoutText == "+0.000s  x/d/a  (qos 1, retained, 1 byte)\n+0.750s  x/d/b  (qos 0, 2 bytes)\n")

@@ -94,7 +94,9 @@ struct SafetyEndToEndTests {
     #expect(error.stderr.contains(#"\x1b[2J\u{202E}.jsonl is not an mqtt-dumper capture"#))
   }
 
-  @Test("a 50 MB binary payload: print shows 64 KiB of it and says what was cut, | head -1 ends quietly; info cuts a 60,000-character topic")
+  @Test(
+    "a 50 MB binary payload: print shows 64 KiB of it and says what was cut, | head -1 ends quietly; info cuts a 60,000-character topic"
+  )
   func caps() throws {
     var big = [UInt8](repeating: 0, count: 50_000_000)
     for i in stride(from: 0, to: big.count, by: 7) { big[i] = UInt8(truncatingIfNeeded: i) | 0x80 }
@@ -152,7 +154,9 @@ struct SafetyEndToEndTests {
     #expect(partial.stdout.count > gz.stdout.count / 2)
   }
 
-  @Test("replay --dry-run warns about a cut-off file and exits 2 like a replay, and keeps what it printed before a corrupt line")
+  @Test(
+    "replay --dry-run warns about a cut-off file and exits 2 like a replay, and keeps what it printed before a corrupt line"
+  )
   func dryRun() throws {
     let dir = try temporaryDirectory()
     let cut = dir.appendingPathComponent("cut.jsonl.gz")
@@ -167,7 +171,8 @@ struct SafetyEndToEndTests {
     let good = dir.appendingPathComponent("good.jsonl")
     let corrupt = dir.appendingPathComponent("corrupt.jsonl")
     try (lines[0..<300].joined(separator: "\n") + "\n").write(to: good, atomically: true, encoding: .utf8)
-    try (lines[0..<300].joined(separator: "\n") + "\n{\"ts\":01,\"topic\":\"t\",\"payload\":\"p\"}\n"
+    try
+      (lines[0..<300].joined(separator: "\n") + "\n{\"ts\":01,\"topic\":\"t\",\"payload\":\"p\"}\n"
       + lines[300...].joined(separator: "\n")).write(to: corrupt, atomically: true, encoding: .utf8)
     let before = try mqttDumper(["replay", "--dry-run", good.path])
     let broken = try mqttDumper(["replay", "--dry-run", corrupt.path])
@@ -187,9 +192,14 @@ struct SafetyEndToEndTests {
     ]
     for (command, status) in commands {
       let result = try shell("\"$T\" \(command) > /dev/full")
-      if let status { #expect(result.status == status, "\(command)") } else { #expect(result.status != 0, "\(command)") }
+      if let status {
+        #expect(result.status == status, "\(command)")
+      } else {
+        #expect(result.status != 0, "\(command)")
+      }
       #expect(
-        result.stderr == "mqtt-dumper: error: cannot write to standard output: No space left on device; the output is incomplete.\n",
+        result.stderr
+          == "mqtt-dumper: error: cannot write to standard output: No space left on device; the output is incomplete.\n",
         "\(command)")
     }
   }
@@ -217,7 +227,8 @@ struct SafetyEndToEndTests {
     #expect(result.stdoutText.split(separator: "\n").count == 3)
   }
 
-  @Test("verify --record and simulate -o refuse an existing file before any work, advising only --force, which they have")
+  @Test(
+    "verify --record and simulate -o refuse an existing file before any work, advising only --force, which they have")
   func existingFiles() throws {
     let dir = try temporaryDirectory()
     let existing = dir.appendingPathComponent("run.jsonl.gz").path
@@ -238,7 +249,9 @@ struct SafetyEndToEndTests {
 
     let simulated = try mqttDumper(["simulate", "print-job", "-o", existing])
     #expect(simulated.status != 0)
-    #expect(simulated.stderr == "mqtt-dumper: error: \(existing) already exists; choose another file name, or pass --force to replace it.\n")
+    #expect(
+      simulated.stderr
+        == "mqtt-dumper: error: \(existing) already exists; choose another file name, or pass --force to replace it.\n")
     #expect(try String(contentsOfFile: existing, encoding: .utf8) == "precious")
     let replaced = try mqttDumper(["simulate", "print-job", "-o", existing, "--force", "--quiet"])
     #expect(replaced.status == 0, "\(replaced.stderr)")

@@ -9,13 +9,18 @@ struct SimulateEndToEndTests {
     let broker = try TestBroker()
     let dir = try temporaryDirectory()
     let file = dir.appendingPathComponent("job.jsonl.gz").path
-    let args = ["simulate", "print-job", "--duration", "1m", "--heaters", "virtual", "--seed", "5", "--start", "2025-11-25T11:00:00Z", "--quiet"]
+    let args = [
+      "simulate", "print-job", "--duration", "1m", "--heaters", "virtual", "--seed", "5", "--start",
+      "2025-11-25T11:00:00Z", "--quiet",
+    ]
     let written = try mqttDumper(args + ["--output", file])
     #expect(written.status == 0, "\(written.stderr)")
     let expected = messages(try readAll(file).records)
 
     let capture = dir.appendingPathComponent("received.jsonl.gz").path
-    let recorder = try startMQTTDumper(["capture", "-p", "\(broker.port)", "-t", "octoPrint/#", "-o", capture, "--quiet"])
+    let recorder = try startMQTTDumper([
+      "capture", "-p", "\(broker.port)", "-t", "octoPrint/#", "-o", capture, "--quiet",
+    ])
     try waitUntilRecording(capture)
     let published = try mqttDumper(args + ["-p", "\(broker.port)", "--speed", "200"], timeout: 60)
     #expect(published.status == 0, "\(published.stderr)")
@@ -41,14 +46,20 @@ struct SimulateEndToEndTests {
     var contents: [Data] = []
     for name in ["a", "b"] {
       let path = dir.appendingPathComponent("\(name).jsonl.gz").path
-      let r = try mqttDumper(["simulate", "print-job", "--seed", "9", "--start", "@1764068856", "--outcome", "paused-resumed", "--output", path, "--quiet"])
+      let r = try mqttDumper([
+        "simulate", "print-job", "--seed", "9", "--start", "@1764068856", "--outcome", "paused-resumed", "--output",
+        path, "--quiet",
+      ])
       #expect(r.status == 0, "\(r.stderr)")
       contents.append(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
     #expect(contents[0] == contents[1])
     // Another seed tells another story: the messages differ, not only the header that names the seed.
     let otherPath = dir.appendingPathComponent("c.jsonl.gz").path
-    let other = try mqttDumper(["simulate", "print-job", "--seed", "10", "--start", "@1764068856", "--outcome", "paused-resumed", "--output", otherPath, "--quiet"])
+    let other = try mqttDumper([
+      "simulate", "print-job", "--seed", "10", "--start", "@1764068856", "--outcome", "paused-resumed", "--output",
+      otherPath, "--quiet",
+    ])
     #expect(other.status == 0, "\(other.stderr)")
     let seed9 = messages(try readAll(dir.appendingPathComponent("a.jsonl.gz").path).records).map(\.payload)
     let seed10 = messages(try readAll(otherPath).records).map(\.payload)

@@ -209,7 +209,8 @@ struct StressEndToEndTests {
     let denied = broker.log.components(separatedBy: "\n").filter { $0.contains("Denied PUBLISH") }.count
     #expect(denied == 20, "the broker denied every message (the premise): \(denied)")
     #expect(replay.status == 2, "replay exit status; stderr: \(replay.stderr.debugDescription)")
-    #expect(replay.stderr.contains("refused 20 of 20 messages it answered"), "stderr: \(replay.stderr.debugDescription)")
+    #expect(
+      replay.stderr.contains("refused 20 of 20 messages it answered"), "stderr: \(replay.stderr.debugDescription)")
     #expect(replay.stderr.contains("not authorized"), "stderr: \(replay.stderr.debugDescription)")
   }
 

@@ -6,7 +6,8 @@ private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent
   .deletingLastPathComponent()
 
 /// The example consumer (examples/power-off-after-print.sh) against a broker, with its settings.
-private func startConsumer(_ broker: TestBroker, delay: String = "1", payload: String = "off", times: String = "1") throws
+private func startConsumer(_ broker: TestBroker, delay: String = "1", payload: String = "off", times: String = "1")
+  throws
   -> Running
 {
   let script = repoRoot.appendingPathComponent("examples/power-off-after-print.sh").path
@@ -99,7 +100,9 @@ struct VerifyEndToEndTests {
     #expect(timed.status == 0, "\(timed.stdoutText)")
 
     let port = try freeLoopbackPort()
-    let unreachable = try mqttDumper(["verify", "--stimulus", expected, "--watch", "home/#", "--expect", expected, "-p", "\(port)", "-h", "127.0.0.1"])
+    let unreachable = try mqttDumper([
+      "verify", "--stimulus", expected, "--watch", "home/#", "--expect", expected, "-p", "\(port)", "-h", "127.0.0.1",
+    ])
     #expect(unreachable.status == 2)
     #expect(unreachable.stderr.contains("connection refused"))
     let usage = try mqttDumper(["verify", "--watch", "home/#", "--expect", expected])
@@ -115,7 +118,10 @@ struct VerifyEndToEndTests {
     let cancelled = repoRoot.appendingPathComponent("captures/print-cancelled.jsonl.gz").path
     let d = try mqttDumper(["diff", done, cancelled, "-t", "octoPrint/event/+", "--ignore-field", "_timestamp"])
     #expect(d.status == 1)
-    #expect(d.stdoutText.contains("octoPrint/event/PrinterStateChanged: 1 changed\n  ~ #6 changed:\n      .state_id: \"FINISHING\" → \"CANCELLING\""))
+    #expect(
+      d.stdoutText.contains(
+        "octoPrint/event/PrinterStateChanged: 1 changed\n  ~ #6 changed:\n      .state_id: \"FINISHING\" → \"CANCELLING\""
+      ))
     #expect(d.stdoutText.contains("octoPrint/event/PrintDone: 1 missing"))
     #expect(d.stdoutText.contains("octoPrint/event/PrintCancelled: 1 extra"))
     let missing = try mqttDumper(["diff", done, "/nonexistent.jsonl.gz"])
@@ -126,14 +132,16 @@ struct VerifyEndToEndTests {
   func lightweightExpectation() throws {
     let broker = try TestBroker()
     let onTime = try startConsumer(broker, delay: "1")
-    let ok = try verify(broker, ["--expect-message", "home/printer/power=off", "--within", "3s", "--after", "PrintDone"])
+    let ok = try verify(
+      broker, ["--expect-message", "home/printer/power=off", "--within", "3s", "--after", "PrintDone"])
     onTime.signal(SIGKILL)
     #expect(ok.status == 0, "\(ok.stdoutText) \(ok.stderr)")
     #expect(ok.stdoutText == "ok: home/printer/power=off came within 3s after PrintDone\n")
 
     let broker2 = try TestBroker()
     let late = try startConsumer(broker2, delay: "3")
-    let failed = try verify(broker2, ["--expect-message", "home/printer/power=off", "--within", "1s", "--after", "PrintDone"])
+    let failed = try verify(
+      broker2, ["--expect-message", "home/printer/power=off", "--within", "1s", "--after", "PrintDone"])
     late.signal(SIGKILL)
     #expect(failed.status == 1)
     #expect(failed.stdoutText.hasPrefix("expected home/printer/power=off within 1s after PrintDone: it came 3."))
@@ -145,10 +153,10 @@ struct VerifyEndToEndTests {
     let dir = try temporaryDirectory()
     let timed = dir.appendingPathComponent("timed.jsonl").path
     try """
-      {"mqtt_dumper_capture":1,"created":"2025-11-25T10:00:00.000000Z","tool":"by hand","broker":"","protocol":"mqttv5","subscriptions":[]}
-      {"ts":3.200000,"topic":"home/printer/power","qos":1,"retain":false,"payload":"off"}
+    {"mqtt_dumper_capture":1,"created":"2025-11-25T10:00:00.000000Z","tool":"by hand","broker":"","protocol":"mqttv5","subscriptions":[]}
+    {"ts":3.200000,"topic":"home/printer/power","qos":1,"retain":false,"payload":"off"}
 
-      """.write(toFile: timed, atomically: true, encoding: .utf8)
+    """.write(toFile: timed, atomically: true, encoding: .utf8)
     let broker = try TestBroker()
     let consumer = try startConsumer(broker, delay: "1")
     let ok = try verify(broker, ["--expect", timed, "--check-timing", "--tolerance", "1s"])

@@ -1,5 +1,6 @@
-@testable import MQTTCapture
 import Testing
+
+@testable import MQTTCapture
 
 private func classes(_ payloads: [String], _ options: ComparisonOptions = ComparisonOptions()) -> [Int] {
   var c = PayloadClasses(options)
@@ -14,14 +15,19 @@ private func m(_ topic: String, _ payload: String) -> CapturedMessage {
 struct ComparisonScaleTests {
   @Test("payload classes: the same number exactly when the comparison counts payloads equal")
   func payloadClasses() {
-    #expect(classes(["a", "b", "a", "{\"x\": 1}", "{\"x\":1.0}", "{\"x\": 2}", "{\"x\": 1}"]) == [0, 1, 0, 2, 2, 3, 2])
+    #expect(
+      classes(["a", "b", "a", "{\"x\": 1}", "{\"x\":1.0}", "{\"x\": 2}", "{\"x\": 1}"]) == [0, 1, 0, 2, 2, 3, 2])
     #expect(classes([#"{"a": 1, "b": [true, null, "s"]}"#, #"{"b":[true,null,"s"],"a":1e0}"#]) == [0, 0])
     #expect(classes(["{\"x\": 1}", "{\"x\":1.0}"], ComparisonOptions(exact: true)) == [0, 1])
     #expect(classes(["0", "-0", "1e400", "1E400", "\"1\"", "1"]) == [0, 0, 1, 2, 3, 4])
     // The first of repeated keys counts; ignored fields at any depth do not.
     #expect(classes([#"{"k": 1, "k": 2}"#, #"{"k": 1}"#, #"{"k": 2}"#]) == [0, 0, 1])
     let ignoring = ComparisonOptions(ignoredFields: ["t", "p.x"])
-    #expect(classes([#"{"t": 1, "p": {"x": 1, "y": 2}}"#, #"{"t": 9, "p": {"y": 2, "x": 7}}"#, #"{"p": {"y": 3}}"#], ignoring) == [0, 0, 1])
+    #expect(
+      classes(
+        [#"{"t": 1, "p": {"x": 1, "y": 2}}"#, #"{"t": 9, "p": {"y": 2, "x": 7}}"#, #"{"p": {"y": 3}}"#], ignoring) == [
+          0, 0, 1,
+        ])
     // Text that is not JSON, and JSON that spells the same text differently.
     #expect(classes(["not json", "not json", "\"\\u0041\"", "\"A\""]) == [0, 0, 1, 1])
   }
@@ -39,8 +45,10 @@ struct ComparisonScaleTests {
   @Test("a topic whose messages carry the same bytes is equal without parsing; others still compare values")
   func oneBytesTopic() {
     let big = "[" + Array(repeating: #"{"a": 1}"#, count: 1000).joined(separator: ",") + "]"
-    #expect(CaptureComparison.compare(expected: [m("x", big), m("y", "[1]")], actual: [m("x", big), m("y", "[1.0]")]).isEmpty)
-    #expect(CaptureComparison.compare(expected: [m("x", big)], actual: [m("x", big), m("x", big)]).map(\.kind) == [.extra])
+    #expect(
+      CaptureComparison.compare(expected: [m("x", big), m("y", "[1]")], actual: [m("x", big), m("y", "[1.0]")]).isEmpty)
+    #expect(
+      CaptureComparison.compare(expected: [m("x", big)], actual: [m("x", big), m("x", big)]).map(\.kind) == [.extra])
   }
 
   @Test("the value hash is the same for values compared equal, whatever the member order")
@@ -78,21 +86,25 @@ struct ComparisonScaleTests {
       MessageDifference(kind: .missing, topic: "a", index: 1, expected: m("a", "x")),
       MessageDifference(kind: .missing, topic: "b", index: 2, expected: m("b", "2")),
     ]
-    #expect(ComparisonReport(d, expected: 2, actual: 1).description == """
-      b: 1 missing, 1 extra
-        + #1 came, not expected: 1
-        - #2 expected, did not come: 2
-      a: 1 missing
-        - #1 expected, did not come: x
-      2 missing, 1 extra, 0 changed (2 expected, 1 came)
+    #expect(
+      ComparisonReport(d, expected: 2, actual: 1).description == """
+        b: 1 missing, 1 extra
+          + #1 came, not expected: 1
+          - #2 expected, did not come: 2
+        a: 1 missing
+          - #1 expected, did not come: x
+        2 missing, 1 extra, 0 changed (2 expected, 1 came)
 
-      """)
+        """)
   }
 
   @Test("previews are cut after 80 characters without reading the whole payload")
   func preview() {
-    #expect(CaptureComparison.preview(Array(String(repeating: "é", count: 80).utf8)) == String(repeating: "é", count: 80))
-    #expect(CaptureComparison.preview(Array(String(repeating: "é", count: 81).utf8)) == String(repeating: "é", count: 80) + "…")
+    #expect(
+      CaptureComparison.preview(Array(String(repeating: "é", count: 80).utf8)) == String(repeating: "é", count: 80))
+    #expect(
+      CaptureComparison.preview(Array(String(repeating: "é", count: 81).utf8)) == String(repeating: "é", count: 80)
+        + "…")
     #expect(CaptureComparison.preview([0xff, 0x00]) == "<2 bytes of binary>")
   }
 }

@@ -1,8 +1,10 @@
 import MQTTCapture
 import Testing
 
-private func m(_ topic: String, _ payload: String, qos: MQTTQoS = .atMostOnce, retain: Bool = false) -> CapturedMessage {
-  CapturedMessage(timestamp: Timestamp(microseconds: 0), topic: topic, payload: Array(payload.utf8), qos: qos, retain: retain)
+private func m(_ topic: String, _ payload: String, qos: MQTTQoS = .atMostOnce, retain: Bool = false) -> CapturedMessage
+{
+  CapturedMessage(
+    timestamp: Timestamp(microseconds: 0), topic: topic, payload: Array(payload.utf8), qos: qos, retain: retain)
 }
 
 @Suite("comparing captures")
@@ -20,7 +22,10 @@ struct ComparisonTests {
   func ignoredFields() {
     let e = [m("t", #"{"a": 1, "_timestamp": 100, "position": {"x": 1, "y": 2}}"#)]
     let a = [m("t", #"{"a": 1, "_timestamp": 200, "position": {"x": 5, "y": 2}}"#)]
-    #expect(CaptureComparison.compare(expected: e, actual: a, options: ComparisonOptions(ignoredFields: ["_timestamp", "position.x"])).isEmpty)
+    #expect(
+      CaptureComparison.compare(
+        expected: e, actual: a, options: ComparisonOptions(ignoredFields: ["_timestamp", "position.x"])
+      ).isEmpty)
     let d = CaptureComparison.compare(expected: e, actual: a, options: ComparisonOptions(ignoredFields: ["_timestamp"]))
     #expect(d.count == 1)
     #expect(d.first?.details == [".position.x: 1 → 5"])
@@ -31,9 +36,10 @@ struct ComparisonTests {
     let e = [m("a", "1"), m("b", "x"), m("a", "2"), m("a", "3"), m("c", "gone")]
     let a = [m("b", "x"), m("a", "1"), m("a", "20"), m("a", "3"), m("a", "4"), m("d", "new")]
     let d = CaptureComparison.compare(expected: e, actual: a)
-    #expect(d.map { "\($0.topic) \($0.kind.rawValue) #\($0.index)" } == [
-      "a changed #2", "a extra #4", "c missing #1", "d extra #1",
-    ])
+    #expect(
+      d.map { "\($0.topic) \($0.kind.rawValue) #\($0.index)" } == [
+        "a changed #2", "a extra #4", "c missing #1", "d extra #1",
+      ])
     #expect(d[0].details == ["payload: 2 → 20"])
   }
 
@@ -42,10 +48,13 @@ struct ComparisonTests {
     let e = [m("a", "1"), m("a", "2")]
     let a = [m("a", "2"), m("a", "1")]
     #expect(!CaptureComparison.compare(expected: e, actual: a).isEmpty)
-    let flags = CaptureComparison.compare(expected: [m("a", "1", qos: .atLeastOnce)], actual: [m("a", "1", retain: true)])
+    let flags = CaptureComparison.compare(
+      expected: [m("a", "1", qos: .atLeastOnce)], actual: [m("a", "1", retain: true)])
     #expect(flags.first?.details == ["QoS: 1 → 0", "retain: false → true"])
-    #expect(CaptureComparison.compare(
-      expected: [m("a", "1", qos: .atLeastOnce)], actual: [m("a", "1", retain: true)],
-      options: ComparisonOptions(compareFlags: false)).isEmpty)
+    #expect(
+      CaptureComparison.compare(
+        expected: [m("a", "1", qos: .atLeastOnce)], actual: [m("a", "1", retain: true)],
+        options: ComparisonOptions(compareFlags: false)
+      ).isEmpty)
   }
 }

@@ -57,26 +57,29 @@ struct FormatterTests {
   @Test("literals, empty containers and nesting")
   func layout() throws {
     let f = JSONFormatter()
-    #expect(try f.format(#"{"a":1e400,"b":12345678901234567890,"c":-0.0,"d":[],"e":{},"f":[1,[2,{"g":"\u00e9\n"}]],"h":true,"i":null}"#) == """
-      {
-        "a": 1e400,
-        "b": 12345678901234567890,
-        "c": -0.0,
-        "d": [],
-        "e": {},
-        "f": [
-          1,
-          [
-            2,
-            {
-              "g": "\\u00e9\\n"
-            }
-          ]
-        ],
-        "h": true,
-        "i": null
-      }
-      """)
+    #expect(
+      try f.format(
+        #"{"a":1e400,"b":12345678901234567890,"c":-0.0,"d":[],"e":{},"f":[1,[2,{"g":"\u00e9\n"}]],"h":true,"i":null}"#)
+          == """
+          {
+            "a": 1e400,
+            "b": 12345678901234567890,
+            "c": -0.0,
+            "d": [],
+            "e": {},
+            "f": [
+              1,
+              [
+                2,
+                {
+                  "g": "\\u00e9\\n"
+                }
+              ]
+            ],
+            "h": true,
+            "i": null
+          }
+          """)
     #expect(try f.format("  42 ") == "42")
     #expect(try f.format(#""just a string""#) == #""just a string""#)
   }
@@ -96,7 +99,9 @@ struct FormatterTests {
     #expect(throws: JSONFormatError.tooDeep(limit: 1000)) { try JSONFormatter().format(deep) }
   }
 
-  @Test("invalid JSON is refused and leaves the output untouched", arguments: ["{", "[1 2]", "{\"a\" 1}", "01", "nul", "{\"a\":1}x", "\"\\q\""])
+  @Test(
+    "invalid JSON is refused and leaves the output untouched",
+    arguments: ["{", "[1 2]", "{\"a\" 1}", "01", "nul", "{\"a\":1}x", "\"\\q\""])
   func invalid(text: String) {
     var out = Array("kept".utf8)
     #expect(throws: JSONFormatError.self) {
@@ -121,11 +126,12 @@ struct PayloadRendererTests {
     let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0xFF]
     let (text, kind) = render(png)
     #expect(kind == .binary)
-    #expect(text == """
-      (binary, 17 bytes)
-      00000000  89 50 4e 47 0d 0a 1a 0a  00 00 00 0d 49 48 44 52  |.PNG........IHDR|
-      00000010  ff                                                |.|
-      """)
+    #expect(
+      text == """
+        (binary, 17 bytes)
+        00000000  89 50 4e 47 0d 0a 1a 0a  00 00 00 0d 49 48 44 52  |.PNG........IHDR|
+        00000010  ff                                                |.|
+        """)
   }
 
   @Test("text with NUL and escape bytes is shown with them made visible")

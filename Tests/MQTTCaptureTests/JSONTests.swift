@@ -128,7 +128,8 @@ struct ScanAndMapTests {
     #expect(TopicMap(rules: [try #require(TopicMap.Rule(rule))], prefix: "sim/").rewrite(topic) == "sim/" + expected)
   }
 
-  @Test("rules that cannot be applied are refused", arguments: ["no-equals", "a/#=b/+", "a/+=b/#", "a/#/b=c", "=x", "a/#="])
+  @Test(
+    "rules that cannot be applied are refused", arguments: ["no-equals", "a/#=b/+", "a/+=b/#", "a/#/b=c", "=x", "a/#="])
   func badRules(rule: String) {
     #expect(TopicMap.Rule(rule) == nil)
   }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import MQTTCapture
 import Testing
+
+@testable import MQTTCapture
 
 @Suite("capture records")
 struct RecordTests {

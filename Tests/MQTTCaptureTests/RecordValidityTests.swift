@@ -1,6 +1,7 @@
 import Foundation
-@testable import MQTTCapture
 import Testing
+
+@testable import MQTTCapture
 
 /// A line's validity must not depend on which keys it has: the fast decoder (message lines without
 /// `properties`) and the general one (everything else) accept the same lines, with the same result.

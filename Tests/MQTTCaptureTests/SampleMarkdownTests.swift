@@ -32,7 +32,9 @@ struct SampleMarkdownTests {
 
   @Test("text outside code shows HTML and Markdown syntax as text")
   func markdownText() {
-    #expect(SampleDocument.markdownText("<b>bold</b> & *x* _y_ [l](u) `c` \\") == #"&lt;b&gt;bold&lt;/b&gt; &amp; \*x\* \_y\_ \[l\](u) \`c\` \\"#)
+    #expect(
+      SampleDocument.markdownText("<b>bold</b> & *x* _y_ [l](u) `c` \\")
+        == #"&lt;b&gt;bold&lt;/b&gt; &amp; \*x\* \_y\_ \[l\](u) \`c\` \\"#)
     #expect(SampleDocument.markdownText("Print job started") == "Print job started")
   }
 
@@ -73,13 +75,15 @@ struct SampleMarkdownTests {
     let md = document([("t", String(repeating: "z", count: 25))], style: style)
     #expect(md.contains("```\nzzzzzzzzzz\n… 15 more bytes not shown (--max-bytes 0 shows all)\n```"))
     style.maxBytes = nil
-    #expect(document([("t", String(repeating: "z", count: 25))], style: style).contains(String(repeating: "z", count: 25)))
+    #expect(
+      document([("t", String(repeating: "z", count: 25))], style: style).contains(String(repeating: "z", count: 25)))
   }
 
   @Test("the JSON form writes C1 controls and bidi characters as \\u escapes")
   func json() {
     var document = SampleDocument()
-    document.add(CapturedMessage(timestamp: Timestamp(microseconds: 1), topic: "t\u{9B}\u{202E}", payload: Array("x\u{85}".utf8)))
+    document.add(
+      CapturedMessage(timestamp: Timestamp(microseconds: 1), topic: "t\u{9B}\u{202E}", payload: Array("x\u{85}".utf8)))
     let json = document.json(variants: 1)
     #expect(rawControls(in: Array(json.utf8)) == [])
     #expect(json.contains(#""topic":"t\u009b\u202e""#))

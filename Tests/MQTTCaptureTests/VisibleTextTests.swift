@@ -1,6 +1,7 @@
 import Foundation
-@testable import MQTTCapture
 import Testing
+
+@testable import MQTTCapture
 
 /// A payload that retitles the terminal (OSC 0 … BEL) and clears it (CSI 2J).
 let terminalAttack = "\u{1B}]0;pwned\u{07}\u{1B}[2J"
@@ -52,7 +53,8 @@ struct VisibleTextTests {
       VisibleText.escape(topic)
         == #"evil/\u{202E}fdp.exe\u{2066}\u{2069}\u{200E}\u{200F}\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}"#)
     for scalar: UInt32 in [0x202A, 0x202B, 0x202C, 0x202D, 0x2067, 0x2068] {
-      #expect(VisibleText.escape(String(Unicode.Scalar(scalar)!)) == "\\u{\(String(scalar, radix: 16, uppercase: true))}")
+      #expect(
+        VisibleText.escape(String(Unicode.Scalar(scalar)!)) == "\\u{\(String(scalar, radix: 16, uppercase: true))}")
     }
     // A family emoji is joined by U+200D: in payload text it stays.
     #expect(VisibleText.escape("👨‍👩‍👧", mode: .text) == "👨‍👩‍👧")
@@ -72,7 +74,9 @@ struct VisibleTextTests {
     let before = line
     VisibleText.escapeControlsInJSON(&line)
     #expect(String(decoding: line, as: UTF8.self) == #"{"topic":"a\#u{202E}b","payload":"x\u0085\u009b\u007fé"}"#)
-    #expect(try JSONParser.parse(String(decoding: line, as: UTF8.self)) == JSONParser.parse(String(decoding: before, as: UTF8.self)))
+    #expect(
+      try JSONParser.parse(String(decoding: line, as: UTF8.self))
+        == JSONParser.parse(String(decoding: before, as: UTF8.self)))
     VisibleText.escapeControlsInJSON(&line, hidden: true)
     #expect(String(decoding: line, as: UTF8.self) == #"{"topic":"a\u202eb","payload":"x\u0085\u009b\u007fé"}"#)
   }
@@ -85,7 +89,9 @@ struct VisibleTextTests {
 
   static let attacks: [String] = [terminalAttack, "a\u{85}b", "a\u{9B}2Jb", "x\u{7F}y", #"{"k": "\#u{9B}2J"}"#]
 
-  @Test("every layout of print shows no control character, whatever the topic and payload", arguments: MessagePrinter.Layout.allCases)
+  @Test(
+    "every layout of print shows no control character, whatever the topic and payload",
+    arguments: MessagePrinter.Layout.allCases)
   func printer(layout: MessagePrinter.Layout) {
     var printer = MessagePrinter(layout: layout)
     printer.utc = true
@@ -100,7 +106,8 @@ struct VisibleTextTests {
     printer.append(
       CapturedMessage(timestamp: Timestamp(microseconds: 2), topic: "bin", payload: [0x1B, 0x5B, 0x32, 0x4A, 0xFF]),
       to: &out)
-    printer.append(ConnectionEvent(kind: .disconnected, timestamp: Timestamp(microseconds: 3), reason: "\u{1B}[2J"), to: &out)
+    printer.append(
+      ConnectionEvent(kind: .disconnected, timestamp: Timestamp(microseconds: 3), reason: "\u{1B}[2J"), to: &out)
     let header = CaptureHeader(created: "\u{9B}", tool: "t", broker: "b\u{1B}", protocolName: "p", subscriptions: [])
     printer.append(header, path: "f", to: &out)
     #expect(rawControls(in: out) == [])
@@ -116,7 +123,8 @@ struct VisibleTextTests {
     var printer = MessagePrinter(layout: .pretty, renderer: PayloadRenderer(dim: "\u{1B}[2m"))
     printer.topicColor = "\u{1B}[1;33m"
     var out: [UInt8] = []
-    printer.append(CapturedMessage(timestamp: Timestamp(microseconds: 1), topic: "t", payload: Array("a\u{1B}b".utf8)), to: &out)
+    printer.append(
+      CapturedMessage(timestamp: Timestamp(microseconds: 1), topic: "t", payload: Array("a\u{1B}b".utf8)), to: &out)
     #expect(String(decoding: out, as: UTF8.self).contains("a\u{1B}[2m\\x1b\u{1B}[0mb"))
   }
 
@@ -144,7 +152,9 @@ struct VisibleTextTests {
     var out: [UInt8] = []
     big.withUnsafeBytes { _ = renderer.render($0, into: &out) }
     #expect(out.count < 400_000)
-    #expect(String(decoding: out.suffix(80), as: UTF8.self).hasSuffix("… 49,934,464 more bytes not shown (--max-bytes 0 shows all)"))
+    #expect(
+      String(decoding: out.suffix(80), as: UTF8.self).hasSuffix(
+        "… 49,934,464 more bytes not shown (--max-bytes 0 shows all)"))
     out = []
     big.withUnsafeBytes { renderer.renderLine($0, into: &out) }
     #expect(out.count < 200_000)

@@ -38,22 +38,41 @@ struct ConnectionOptionsTests {
   @Test(
     "OpenSSL's reason in libmosquitto's log tells the TLS failures apart",
     arguments: [
-      (["OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed"], false,
-       TLSFailure.unknownCA(reason: "certificate verify failed")),
-      (["Error: host name verification failed.", "OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed"],
-       false, .hostNameMismatch(host: "h")),
-      (["OpenSSL Error[0]: error:0A00045C:SSL routines::tlsv13 alert certificate required"], false,
-       .clientCertificateRequired(reason: "tlsv13 alert certificate required")),
-      (["OpenSSL Error[0]: error:0A000410:SSL routines::sslv3 alert handshake failure"], false,
-       .clientCertificateRequired(reason: "sslv3 alert handshake failure")),
-      (["OpenSSL Error[0]: error:0A000418:SSL routines::tlsv1 alert unknown ca"], true,
-       .clientCertificateRefused(reason: "tlsv1 alert unknown ca")),
-      (["OpenSSL Error[0]: error:0A000126:SSL routines::unexpected eof while reading"], false,
-       .notTLS(reason: "unexpected eof while reading", answersPlainMQTT: false)),
-      (["OpenSSL Error[0]: error:0A00010B:SSL routines::wrong version number"], false,
-       .notTLS(reason: "wrong version number", answersPlainMQTT: false)),
-      (["OpenSSL Error[0]: error:0A000102:SSL routines::unsupported protocol"], false,
-       .other(reason: "unsupported protocol")),
+      (
+        ["OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed"], false,
+        TLSFailure.unknownCA(reason: "certificate verify failed")
+      ),
+      (
+        [
+          "Error: host name verification failed.",
+          "OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed",
+        ],
+        false, .hostNameMismatch(host: "h")
+      ),
+      (
+        ["OpenSSL Error[0]: error:0A00045C:SSL routines::tlsv13 alert certificate required"], false,
+        .clientCertificateRequired(reason: "tlsv13 alert certificate required")
+      ),
+      (
+        ["OpenSSL Error[0]: error:0A000410:SSL routines::sslv3 alert handshake failure"], false,
+        .clientCertificateRequired(reason: "sslv3 alert handshake failure")
+      ),
+      (
+        ["OpenSSL Error[0]: error:0A000418:SSL routines::tlsv1 alert unknown ca"], true,
+        .clientCertificateRefused(reason: "tlsv1 alert unknown ca")
+      ),
+      (
+        ["OpenSSL Error[0]: error:0A000126:SSL routines::unexpected eof while reading"], false,
+        .notTLS(reason: "unexpected eof while reading", answersPlainMQTT: false)
+      ),
+      (
+        ["OpenSSL Error[0]: error:0A00010B:SSL routines::wrong version number"], false,
+        .notTLS(reason: "wrong version number", answersPlainMQTT: false)
+      ),
+      (
+        ["OpenSSL Error[0]: error:0A000102:SSL routines::unsupported protocol"], false,
+        .other(reason: "unsupported protocol")
+      ),
     ])
   func tlsFailures(log: [String], clientCertificate: Bool, expected: TLSFailure) {
     #expect(TLSFailure(log: log, host: "h", clientCertificate: clientCertificate) == expected)

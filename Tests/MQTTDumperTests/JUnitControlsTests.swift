@@ -13,7 +13,8 @@ struct JUnitControlsTests {
   func controls() throws {
     let topic = "home/\u{1B}[2J\u{202E}"
     let expectation = Expectation(recorded: RecordedRun(messages: [message(topic, "\u{1B}]0;pwned\u{07}")]))
-    let verdict = expectation.verdict(received: [message(topic, "x\u{9B}\u{0}")], stimulusStart: nil, windowStart: ts(0))
+    let verdict = expectation.verdict(
+      received: [message(topic, "x\u{9B}\u{0}")], stimulusStart: nil, windowStart: ts(0))
     let xml = JUnitReport(verdict).xml
     #expect(!xml.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
     #expect(!xml.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) })

@@ -28,16 +28,20 @@ struct MQTTErrorTests {
       .publishFailed(topic: "t", code: 4, reason: "x"), .subscriptionRejected(filter: "f", broker: "b:1", reason: "x"),
       .sessionTakenOver(broker: "b:1", clientID: "c"),
       .publishesRefused(broker: "b:1", refused: 1, answered: 2, unanswered: 3, firstTopic: "t", reason: "x"),
-      .connectFailed(broker: "b:1", code: 8, failure: .tlsHandshakeFailed(.unknownCA(reason: "certificate verify failed"))),
+      .connectFailed(
+        broker: "b:1", code: 8, failure: .tlsHandshakeFailed(.unknownCA(reason: "certificate verify failed"))),
       .connectFailed(broker: "b:1", code: 8, failure: .tlsHandshakeFailed(.hostNameMismatch(host: "b"))),
       .connectFailed(broker: "b:1", code: 14, failure: .tlsHandshakeFailed(.clientCertificateRequired(reason: "x"))),
       .connectFailed(broker: "b:1", code: 14, failure: .tlsHandshakeFailed(.clientCertificateRefused(reason: "x"))),
-      .connectFailed(broker: "b:1", code: 8, failure: .tlsHandshakeFailed(.notTLS(reason: "x", answersPlainMQTT: true))),
-      .connectFailed(broker: "b:1", code: 14, failure: .tlsHandshakeFailed(.endedAfterHandshake(clientCertificate: false))),
+      .connectFailed(
+        broker: "b:1", code: 8, failure: .tlsHandshakeFailed(.notTLS(reason: "x", answersPlainMQTT: true))),
+      .connectFailed(
+        broker: "b:1", code: 14, failure: .tlsHandshakeFailed(.endedAfterHandshake(clientCertificate: false))),
       .connectFailed(broker: "b:1", code: 8, failure: .tlsHandshakeFailed(.other(reason: nil))),
       .connectFailed(broker: "b:1", code: 7, failure: .expectsTLS),
       .connectFailed(broker: "b:1", code: 7, failure: .onlyMQTT311(closed: true)),
-      .connectFailed(broker: "b:1", code: 7, failure: .closedBeforeAnswer(reason: "x", protocolVersion: .v311, tls: true)),
+      .connectFailed(
+        broker: "b:1", code: 7, failure: .closedBeforeAnswer(reason: "x", protocolVersion: .v311, tls: true)),
       .replayStopped(broker: "b:1", reason: "x", sent: 1234, total: 4000, gaveUpReconnecting: true),
       .replayStopped(broker: "b:1", reason: "x", sent: 1, total: nil, gaveUpReconnecting: false),
       .invalidURL("mqtt://u:***@h", .encoding),

@@ -19,7 +19,9 @@ private func eventOrder(_ messages: [CapturedMessage], base: String = "octoPrint
     guard m.topic.hasPrefix("\(base)/event/") else { return nil }
     let name = String(m.topic.dropFirst(base.count + 7))
     if ["ZChange", "CaptureStart", "CaptureDone"].contains(name) { return nil }
-    if name == "PrinterStateChanged", let value = try? JSONParser.parse(text(m)), let id = value["state_id"]?.stringValue {
+    if name == "PrinterStateChanged", let value = try? JSONParser.parse(text(m)),
+      let id = value["state_id"]?.stringValue
+    {
       return id
     }
     return name
@@ -51,30 +53,37 @@ struct PrintJobSimulationTests {
 
   @Test("a completed job follows OctoPrint's event order")
   func doneOrder() {
-    #expect(eventOrder(job()) == [
-      "Connecting", "OPEN_SERIAL", "CONNECTING", "OPERATIONAL", "Connected", "FirmwareData",
-      "FileSelected", "STARTING", "PrintStarted", "ChartMarked", "GcodeScriptBeforePrintStartedRunning",
-      "GcodeScriptBeforePrintStartedFinished", "PRINTING", "Home",
-      "FINISHING", "ChartMarked", "PrintDone", "GcodeScriptAfterPrintDoneRunning", "GcodeScriptAfterPrintDoneFinished",
-      "OPERATIONAL", "MetadataStatisticsUpdated", "MovieRendering", "MovieDone",
-    ])
+    #expect(
+      eventOrder(job()) == [
+        "Connecting", "OPEN_SERIAL", "CONNECTING", "OPERATIONAL", "Connected", "FirmwareData",
+        "FileSelected", "STARTING", "PrintStarted", "ChartMarked", "GcodeScriptBeforePrintStartedRunning",
+        "GcodeScriptBeforePrintStartedFinished", "PRINTING", "Home",
+        "FINISHING", "ChartMarked", "PrintDone", "GcodeScriptAfterPrintDoneRunning",
+        "GcodeScriptAfterPrintDoneFinished",
+        "OPERATIONAL", "MetadataStatisticsUpdated", "MovieRendering", "MovieDone",
+      ])
   }
 
   @Test("cancel, pause/resume and a communication error follow their orders")
   func otherOrders() {
     let cancelled = eventOrder(job { $0.outcome = .cancelled })
-    #expect(Array(cancelled.drop { $0 != "Home" }.dropFirst()) == [
-      "CANCELLING", "PrintCancelling", "PrintCancelled", "GcodeScriptAfterPrintCancelledRunning",
-      "GcodeScriptAfterPrintCancelledFinished", "PrintFailed", "OPERATIONAL", "MovieRendering", "MovieDone",
-    ])
+    #expect(
+      Array(cancelled.drop { $0 != "Home" }.dropFirst()) == [
+        "CANCELLING", "PrintCancelling", "PrintCancelled", "GcodeScriptAfterPrintCancelledRunning",
+        "GcodeScriptAfterPrintCancelledFinished", "PrintFailed", "OPERATIONAL", "MovieRendering", "MovieDone",
+      ])
     let paused = eventOrder(job { $0.outcome = .pausedResumed })
-    #expect(Array(paused.drop { $0 != "Home" }.dropFirst().prefix(12)) == [
-      "PAUSING", "PrintPaused", "GcodeScriptAfterPrintPausedRunning", "GcodeScriptAfterPrintPausedFinished",
-      "PositionUpdate", "PAUSED", "RESUMING", "GcodeScriptBeforePrintResumedRunning",
-      "GcodeScriptBeforePrintResumedFinished", "PrintResumed", "PRINTING", "FINISHING",
-    ])
+    #expect(
+      Array(paused.drop { $0 != "Home" }.dropFirst().prefix(12)) == [
+        "PAUSING", "PrintPaused", "GcodeScriptAfterPrintPausedRunning", "GcodeScriptAfterPrintPausedFinished",
+        "PositionUpdate", "PAUSED", "RESUMING", "GcodeScriptBeforePrintResumedRunning",
+        "GcodeScriptBeforePrintResumedFinished", "PrintResumed", "PRINTING", "FINISHING",
+      ])
     let failed = eventOrder(job { $0.outcome = .failed })
-    #expect(Array(failed.drop { $0 != "Home" }.dropFirst()) == ["ERROR", "PrintFailed", "Error", "Disconnected", "CLOSED_WITH_ERROR"])
+    #expect(
+      Array(failed.drop { $0 != "Home" }.dropFirst()) == [
+        "ERROR", "PrintFailed", "Error", "Disconnected", "CLOSED_WITH_ERROR",
+      ])
   }
 
   @Test("payloads have the plugin's keys in its order; ZChange and FirmwareData are retained")
@@ -85,12 +94,21 @@ struct PrintJobSimulationTests {
       guard case .object(let members) = try JSONParser.parse(text(m)) else { return [] }
       return members.map(\.key)
     }
-    #expect(try keys("octoPrint/event/PrintStarted") == ["name", "path", "origin", "size", "owner", "user", "_event", "_timestamp"])
-    #expect(try keys("octoPrint/event/PrintDone") == ["name", "path", "origin", "size", "owner", "time", "_event", "_timestamp"])
+    #expect(
+      try keys("octoPrint/event/PrintStarted") == [
+        "name", "path", "origin", "size", "owner", "user", "_event", "_timestamp",
+      ])
+    #expect(
+      try keys("octoPrint/event/PrintDone") == [
+        "name", "path", "origin", "size", "owner", "time", "_event", "_timestamp",
+      ])
     #expect(try keys("octoPrint/event/ZChange") == ["new", "old", "_event", "_timestamp"])
     #expect(try keys("octoPrint/progress/printing") == ["location", "path", "progress", "_timestamp"])
     #expect(try keys("octoPrint/temperature/tool0") == ["actual", "target", "_timestamp"])
-    #expect(try keys("octoPrint/event/MovieDone") == ["gcode", "movie", "movie_basename", "movie_prefix", "_event", "_timestamp"])
+    #expect(
+      try keys("octoPrint/event/MovieDone") == [
+        "gcode", "movie", "movie_basename", "movie_prefix", "_event", "_timestamp",
+      ])
     let z = messages.filter { $0.topic == "octoPrint/event/ZChange" }
     #expect(z.allSatisfy { $0.retain && $0.qos == .atMostOnce })
     #expect(text(z[0]).hasPrefix(#"{"new": 0.2, "old": null"#))
@@ -125,7 +143,8 @@ struct PrintJobSimulationTests {
       $0.bedTemperature = 55
     }
     for (heater, target) in [("tool0", 215.0), ("bed", 55.0)] {
-      let readings = try messages.filter { $0.topic == "octoPrint/temperature/\(heater)" }.map { m -> (Double, Double) in
+      let readings = try messages.filter { $0.topic == "octoPrint/temperature/\(heater)" }.map {
+        m -> (Double, Double) in
         let v = try JSONParser.parse(text(m))
         return (Double(v["actual"]!.numberLiteral!)!, Double(v["target"]!.numberLiteral!)!)
       }

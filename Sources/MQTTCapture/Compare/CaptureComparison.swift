@@ -189,7 +189,9 @@ public enum CaptureComparison {
     }
   }
 
-  private static func describe(_ x: Key, _ y: Key, _ e: CapturedMessage, _ a: CapturedMessage, _ options: ComparisonOptions)
+  private static func describe(
+    _ x: Key, _ y: Key, _ e: CapturedMessage, _ a: CapturedMessage, _ options: ComparisonOptions
+  )
     -> [String]
   {
     var lines: [String] = []
@@ -287,7 +289,9 @@ struct ComparableJSON: Equatable {
     switch (a, b) {
     case (.object(let x), .object(let y)):
       for key in x.keys.sorted() {
-        if let yv = y[key] { diff(x[key]!, yv, path: path + "." + key, into: &lines) } else {
+        if let yv = y[key] {
+          diff(x[key]!, yv, path: path + "." + key, into: &lines)
+        } else {
           lines.append("\(path).\(key): \(x[key]!.text) → (missing)")
         }
       }

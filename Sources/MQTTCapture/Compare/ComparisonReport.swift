@@ -25,7 +25,8 @@ public struct ComparisonReport: CustomStringConvertible, Sendable {
   /// The report, newline-terminated: `no differences: N messages match` when there are none.
   public var description: String {
     guard !differences.isEmpty else {
-      return "no differences: \(expectedCount == 1 ? "1 message matches" : "\(formatCount(expectedCount)) messages match")\n"
+      return
+        "no differences: \(expectedCount == 1 ? "1 message matches" : "\(formatCount(expectedCount)) messages match")\n"
     }
     // One pass: topics in the order they first appear, each with its differences and counts per kind (a
     // search through all differences per topic made this quadratic in the number of differing topics).

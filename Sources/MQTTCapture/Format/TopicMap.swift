@@ -25,7 +25,9 @@ public struct TopicMap: Sendable, Equatable {
       let hashIn = srcLevels.last == "#"
       let hashOut = dstLevels.contains("#")
       guard plusOut <= plusIn, !hashOut || (hashIn && dstLevels.last == "#") else { return nil }
-      guard dstLevels.allSatisfy({ !$0.contains("+") || $0 == "+" }) && dstLevels.allSatisfy({ !$0.contains("#") || $0 == "#" })
+      guard
+        dstLevels.allSatisfy({ !$0.contains("+") || $0 == "+" })
+          && dstLevels.allSatisfy({ !$0.contains("#") || $0 == "#" })
       else { return nil }
       source = filter
       target = dstLevels

@@ -108,7 +108,9 @@ public final class LineReader {
         return
       }
     }
-    let result = raw.withUnsafeBytes { inflater.inflate(UnsafeRawBufferPointer(rebasing: $0[rawStart...]), into: &buffer) }
+    let result = raw.withUnsafeBytes {
+      inflater.inflate(UnsafeRawBufferPointer(rebasing: $0[rawStart...]), into: &buffer)
+    }
     switch result {
     case .consumed(let n):
       rawStart += n

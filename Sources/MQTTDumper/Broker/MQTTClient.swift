@@ -107,7 +107,9 @@ public final class MQTTClient {
   ///   - lowLatency: send every packet at once (no Nagle), for publishing on a schedule; costs throughput.
   /// - Throws: `MQTTError` when libmosquitto cannot create the client or rejects an option (TLS files that
   ///   cannot be read or are not accepted, for example).
-  public init(options: ConnectionOptions, cleanSession: Bool = true, sessionExpiry: UInt32 = 0, lowLatency: Bool = false)
+  public init(
+    options: ConnectionOptions, cleanSession: Bool = true, sessionExpiry: UInt32 = 0, lowLatency: Bool = false
+  )
     throws
   {
     Self.libraryInitialised
@@ -265,8 +267,9 @@ public final class MQTTClient {
         if let code = connackCode, code != 0 { break }
         // With TLS 1.3 the broker checks the client certificate after the handshake: its alert ends the
         // connection here, and OpenSSL's reason is in the log.
-        if options.tls != nil, case .connectFailed(_, _, .tlsHandshakeFailed) = MQTTError.connect(
-          rc: lastErrorCode, errno: lastErrno, options: options, log: errorLog)
+        if options.tls != nil,
+          case .connectFailed(_, _, .tlsHandshakeFailed) = MQTTError.connect(
+            rc: lastErrorCode, errno: lastErrno, options: options, log: errorLog)
         {
           throw MQTTError.connect(rc: lastErrorCode, errno: lastErrno, options: options, log: errorLog)
         }
@@ -318,7 +321,8 @@ public final class MQTTClient {
       rc = mosquitto_subscribe(handle, &mid, filter, Int32(qos.rawValue))
     }
     guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-      throw MQTTError.connectionLost(broker: options.brokerDescription, reason: MQTTError.clause(mosquitto_strerror(rc)))
+      throw MQTTError.connectionLost(
+        broker: options.brokerDescription, reason: MQTTError.clause(mosquitto_strerror(rc)))
     }
     pendingSubscriptions[mid] = filter
   }

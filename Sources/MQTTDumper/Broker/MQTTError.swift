@@ -119,7 +119,8 @@ public enum MQTTError: Error, Equatable, Sendable, CustomStringConvertible {
     case .subscriptionRejected(let filter, let broker, let reason):
       return "the broker at \(broker) refused the subscription to '\(filter)' (\(reason))"
     case .sessionTakenOver(let broker, let clientID):
-      return "the broker at \(broker) keeps closing the connection right after accepting it: another client connected as \(clientID)"
+      return
+        "the broker at \(broker) keeps closing the connection right after accepting it: another client connected as \(clientID)"
     case .replayStopped(let broker, let reason, let sent, let total, let gaveUp):
       let count = total.map { "\(formatCount(sent)) of \(formatCount($0, "message"))" } ?? formatCount(sent, "message")
       return gaveUp

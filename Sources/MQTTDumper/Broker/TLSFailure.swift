@@ -45,8 +45,10 @@ public enum TLSFailure: Equatable, Sendable, CustomStringConvertible {
       self = .clientCertificateRequired(reason: reason)
     case _
     where clientCertificate
-      && ["alert unknown ca", "alert bad certificate", "alert certificate", "alert decrypt error",
-        "alert access denied", "alert handshake failure"].contains(where: reason.contains):
+      && [
+        "alert unknown ca", "alert bad certificate", "alert certificate", "alert decrypt error",
+        "alert access denied", "alert handshake failure",
+      ].contains(where: reason.contains):
       self = .clientCertificateRefused(reason: reason)
     case _
     where ["unexpected eof while reading", "wrong version number", "packet length too long", "record layer failure"]

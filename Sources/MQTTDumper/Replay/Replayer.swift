@@ -120,7 +120,8 @@ public final class Replayer {
   /// - Throws: `MQTTError` when the broker goes away for good (with how far the replay got) or refused QoS 1/2
   ///   messages; what the source throws (`CaptureError` for a capture that cannot be read).
   public func run(
-    makeSource: @escaping () throws -> any MessageSource, total: Int? = nil, span: Duration? = nil, shouldStop: () -> Bool,
+    makeSource: @escaping () throws -> any MessageSource, total: Int? = nil, span: Duration? = nil,
+    shouldStop: () -> Bool,
     report: ((ReplayProgress) -> Void)? = nil, published: ((CapturedMessage, Timestamp) -> Void)? = nil
   ) throws -> ReplayProgress {
     var progress = ReplayProgress()

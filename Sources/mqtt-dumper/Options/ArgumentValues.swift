@@ -62,7 +62,9 @@ func parseTimeBound(_ text: String, flag: String) throws -> MessageFilter.TimeBo
   let local = DateFormatter()
   local.locale = Locale(identifier: "en_US_POSIX")
   local.timeZone = .current
-  for pattern in ["yyyy-MM-dd'T'HH:mm:ss.SSS", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
+  for pattern in [
+    "yyyy-MM-dd'T'HH:mm:ss.SSS", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd",
+  ] {
     local.dateFormat = pattern
     if let date = local.date(from: text) { return .absolute(Timestamp(date)) }
   }

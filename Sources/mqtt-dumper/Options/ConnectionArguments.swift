@@ -100,7 +100,8 @@ struct ConnectionArguments: ParsableArguments {
       }
       if o.password != nil, password != nil || passwordFile != nil {
         throw ValidationError(
-          "the URL given to \(flag) has a password, and so does \(password != nil ? "-P" : "--password-file"); give one.")
+          "the URL given to \(flag) has a password, and so does \(password != nil ? "-P" : "--password-file"); give one."
+        )
       }
       if o.password != nil {
         warn("the password in the URL is visible to other users in `ps`; prefer MQTT_PASSWORD or --password-file.")

@@ -89,7 +89,8 @@ struct Capture: ParsableCommand {
       throw ValidationError("--rotate-interval '\(rotateInterval)' is not a duration; write it like 30m or 1h.")
     }
     if let duration, parseDuration(duration).map({ $0 > .zero }) != true {
-      throw ValidationError("-W/--duration '\(duration)' is not a duration longer than 0; write it like 90s, 10m or 2h.")
+      throw ValidationError(
+        "-W/--duration '\(duration)' is not a duration longer than 0; write it like 90s, 10m or 2h.")
     }
     if session != nil && connection.clientID != nil {
       throw ValidationError("--session NAME is the client id of a persistent session; give it or -i, not both.")
@@ -147,7 +148,8 @@ struct Capture: ParsableCommand {
       status.clear()
       return  // the reader of -o - went away (| head): not an error
     } catch CaptureError.fileExists(let path) {
-      printError("\(path) already exists; choose another file name, or pass --force to replace it or --append to add to it.")
+      printError(
+        "\(path) already exists; choose another file name, or pass --force to replace it or --append to add to it.")
       throw ExitCode.error
     } catch {
       status.clear()
@@ -162,7 +164,8 @@ struct Capture: ParsableCommand {
         Data(
           ("mqtt-dumper: recorded \(formatCount(progress.messages, "message")) in \(formatDuration(seconds: seconds)) "
             + "to \(files) (\(formatBytes(progress.fileBytes))"
-            + (progress.disconnections > 0 ? ", \(formatCount(progress.disconnections, "disconnection"))" : "") + ")\n").utf8))
+            + (progress.disconnections > 0 ? ", \(formatCount(progress.disconnections, "disconnection"))" : "") + ")\n")
+            .utf8))
     }
   }
 
@@ -172,7 +175,8 @@ struct Capture: ParsableCommand {
       p.fileBytes > 0 && p.paths != ["-"]
       ? ", \(formatDecimal(Double(p.uncompressedBytes) / Double(p.fileBytes), places: 1)):1" : ""
     let file = p.paths.last.map { $0 == "-" ? "stdout" : $0 } ?? ""
-    return "\(state) recording to \(file): \(formatCount(p.messages, "message")), \(formatCount(Int(rate.rounded())))/s, "
+    return
+      "\(state) recording to \(file): \(formatCount(p.messages, "message")), \(formatCount(Int(rate.rounded())))/s, "
       + "\(formatBytes(p.fileBytes)) written\(ratio), \(formatDuration(seconds: p.elapsed / .seconds(1)))"
   }
 

@@ -151,7 +151,8 @@ struct Info: ParsableCommand {
       "  flags        QoS 0/1/2: \(s.messagesByQoS.map { formatCount($0) }.joined(separator: "/")), "
         + "retained \(formatCount(s.retainedMessages)), with v5 properties \(formatCount(s.withProperties))")
     if s.disconnections > 0 {
-      lines.append("  connection   lost \(formatCount(s.disconnections, "time")) during the capture (see the disconnected events)")
+      lines.append(
+        "  connection   lost \(formatCount(s.disconnections, "time")) during the capture (see the disconnected events)")
     }
     let ratio = s.fileBytes > 0 ? formatDecimal(Double(s.uncompressedBytes) / Double(s.fileBytes), places: 1) : "–"
     lines.append(
@@ -166,7 +167,8 @@ struct Info: ParsableCommand {
       for t in shown {
         let n = formatCount(t.messages)
         lines.append(
-          "    \(String(repeating: " ", count: width - n.count))\(n)  \(name(t.topic))  (\(formatBytes(t.payloadBytes)))")
+          "    \(String(repeating: " ", count: width - n.count))\(n)  \(name(t.topic))  (\(formatBytes(t.payloadBytes)))"
+        )
       }
       if shown.count < total {
         lines.append("    … and \(formatCount(total - shown.count)) more (--topics 0 lists all)")

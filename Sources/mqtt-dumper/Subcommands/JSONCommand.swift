@@ -48,7 +48,9 @@ struct JSONCommand: ParsableCommand {
           }
           if let failure {
             try output.flush()
-            printError("\(path == "-" ? "standard input" : path), line \(lines.lineNumber): \(failure); fix or remove that line.")
+            printError(
+              "\(path == "-" ? "standard input" : path), line \(lines.lineNumber): \(failure); fix or remove that line."
+            )
             throw ExitCode.error
           }
         }

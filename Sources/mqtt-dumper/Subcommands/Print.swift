@@ -37,7 +37,9 @@ struct Print: ParsableCommand {
   func validate() throws {
     guard validating else { return }
     if live && !files.isEmpty { throw ValidationError("--live shows a broker's traffic; give no files with it.") }
-    if !live && files.isEmpty { throw ValidationError("name a capture file to print, or use --live to watch a broker.") }
+    if !live && files.isEmpty {
+      throw ValidationError("name a capture file to print, or use --live to watch a broker.")
+    }
     if !live && connection.isGiven {
       throw ValidationError("connection options go with --live; a capture file needs none.")
     }

@@ -187,7 +187,8 @@ struct Replay: ParsableCommand {
         let topic = VisibleText.escape(options.topics.rewrite(m.topic))
         let qos = (options.qos ?? m.qos).rawValue
         let retain = (options.retain ?? m.retain) ? ", retained" : ""
-        try output.write(Array("\(at)  \(topic)  (qos \(qos)\(retain), \(formatCount(m.payload.count, "byte")))\n".utf8))
+        try output.write(
+          Array("\(at)  \(topic)  (qos \(qos)\(retain), \(formatCount(m.payload.count, "byte")))\n".utf8))
         shown += 1
       }
       try output.flush()

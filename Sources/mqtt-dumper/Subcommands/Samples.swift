@@ -39,7 +39,9 @@ struct Samples: ParsableCommand {
   @Option(name: .long, help: "markdown (default) or json.")
   var format: SampleFormat = .markdown
 
-  @Option(name: .long, help: "Show at most this many bytes of each payload in Markdown (0: all), then how many were left out.")
+  @Option(
+    name: .long, help: "Show at most this many bytes of each payload in Markdown (0: all), then how many were left out."
+  )
   var maxBytes = 4096
 
   @OptionGroup(title: "Filters") var filters: FilterOptions

@@ -61,7 +61,9 @@ struct PrintJob: ParsableCommand {
   @Option(name: .long, help: "zchange (a frame per layer) or off.")
   var timelapse = "zchange"
 
-  @Option(name: .long, help: "real (slowing approach, small overshoot, sensor noise) or virtual (OctoPrint's Virtual Printer).")
+  @Option(
+    name: .long,
+    help: "real (slowing approach, small overshoot, sensor noise) or virtual (OctoPrint's Virtual Printer).")
   var heaters: HeaterModel = .real
 
   @Option(name: .long, help: "current (octoPrint/, _timestamp) or 2017 (octoprint/, like the 2017 document).")
@@ -105,7 +107,9 @@ struct PrintJob: ParsableCommand {
     guard ["zchange", "off"].contains(timelapse) else { throw ValidationError("--timelapse must be zchange or off.") }
     guard (1...10_000).contains(printers) else { throw ValidationError("--printers must be from 1 to 10000.") }
     guard size > 0 else { throw ValidationError("--size must be a positive number of bytes.") }
-    if force && output == nil { throw ValidationError("--force replaces the --output file; give --output FILE with it.") }
+    if force && output == nil {
+      throw ValidationError("--force replaces the --output file; give --output FILE with it.")
+    }
     if output != nil && connection.isGiven {
       throw ValidationError("--output writes a file instead of publishing, so it takes no connection options.")
     }
@@ -146,7 +150,10 @@ struct PrintJob: ParsableCommand {
         let header = CaptureHeader(
           created: o.start.rfc3339, tool: "mqtt-dumper \(MQTTDumperVersion.string) simulate print-job --seed \(seed)",
           broker: "simulated", protocolName: "mqttv5",
-          subscriptions: [CaptureSubscription(filter: "\(o.baseTopic ?? (plugin == .current ? "octoPrint" : "octoprint"))/#", qos: .exactlyOnce)])
+          subscriptions: [
+            CaptureSubscription(
+              filter: "\(o.baseTopic ?? (plugin == .current ? "octoPrint" : "octoprint"))/#", qos: .exactlyOnce)
+          ])
         let writer =
           output == "-"
           ? try CaptureWriter(standardOutputWithHeader: header)
@@ -157,7 +164,9 @@ struct PrintJob: ParsableCommand {
         try writer.close()
         if !quiet && output != "-" {
           FileHandle.standardError.write(
-            Data("mqtt-dumper: wrote \(formatCount(messages.count, "message")) of a simulated \(outcome.rawValue) print to \(output)\n".utf8))
+            Data(
+              "mqtt-dumper: wrote \(formatCount(messages.count, "message")) of a simulated \(outcome.rawValue) print to \(output)\n"
+                .utf8))
         }
         return
       }
@@ -177,7 +186,9 @@ struct PrintJob: ParsableCommand {
       options.speed = playback.speed
       var status = StatusLine()
       let showProgress = !quiet && stderrIsTerminal
-      let span = messages.last.map { Duration.microseconds($0.timestamp.microseconds - messages[0].timestamp.microseconds) }
+      let span = messages.last.map {
+        Duration.microseconds($0.timestamp.microseconds - messages[0].timestamp.microseconds)
+      }
       let progress = try Replayer(client: client, options: options).run(
         makeSource: { ArraySource(messages) }, total: messages.count, span: span,
         shouldStop: { stopRequested.load(ordering: .relaxed) },
@@ -190,7 +201,9 @@ struct PrintJob: ParsableCommand {
       status.clear()
       if !quiet {
         FileHandle.standardError.write(
-          Data("mqtt-dumper: published \(formatCount(progress.sent, "message")) of a simulated \(outcome.rawValue) print in \(formatDuration(seconds: progress.elapsed / .seconds(1)))\n".utf8))
+          Data(
+            "mqtt-dumper: published \(formatCount(progress.sent, "message")) of a simulated \(outcome.rawValue) print in \(formatDuration(seconds: progress.elapsed / .seconds(1)))\n"
+              .utf8))
       }
     } catch let error as ValidationError {
       throw error
