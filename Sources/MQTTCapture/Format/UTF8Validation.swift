@@ -18,27 +18,7 @@ public func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
       i += 1
       continue
     }
-    let length: Int
-    var lower: UInt8 = 0x80
-    var upper: UInt8 = 0xBF
-    switch lead {
-    case 0xC2...0xDF: length = 2
-    case 0xE0:
-      length = 3
-      lower = 0xA0
-    case 0xE1...0xEC, 0xEE...0xEF: length = 3
-    case 0xED:
-      length = 3
-      upper = 0x9F
-    case 0xF0:
-      length = 4
-      lower = 0x90
-    case 0xF1...0xF3: length = 4
-    case 0xF4:
-      length = 4
-      upper = 0x8F
-    default: return false
-    }
+    guard let (length, lower, upper) = utf8Sequence(lead: lead) else { return false }
     guard i + length <= count else { return false }
     let second = bytes[i + 1]
     guard second >= lower && second <= upper else { return false }
@@ -53,4 +33,20 @@ public func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
 /// Whether `bytes` are well-formed UTF-8.
 public func isValidUTF8(_ bytes: [UInt8]) -> Bool {
   bytes.withUnsafeBytes { isValidUTF8($0) }
+}
+
+/// What a UTF-8 lead byte promises: the sequence's length and the range its second byte must fall in (which
+/// rules out overlong forms, surrogates and code points past U+10FFFF); nil for a byte that cannot lead.
+@inline(__always)
+func utf8Sequence(lead: UInt8) -> (length: Int, lower: UInt8, upper: UInt8)? {
+  switch lead {
+  case 0xC2...0xDF: return (2, 0x80, 0xBF)
+  case 0xE0: return (3, 0xA0, 0xBF)
+  case 0xE1...0xEC, 0xEE...0xEF: return (3, 0x80, 0xBF)
+  case 0xED: return (3, 0x80, 0x9F)
+  case 0xF0: return (4, 0x90, 0xBF)
+  case 0xF1...0xF3: return (4, 0x80, 0xBF)
+  case 0xF4: return (4, 0x80, 0x8F)
+  default: return nil
+  }
 }

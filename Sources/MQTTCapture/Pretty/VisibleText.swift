@@ -140,27 +140,7 @@ public enum VisibleText {
   /// UTF-8.
   private static func decodeScalar(_ b: UnsafeRawBufferPointer, at i: Int) -> (UInt32, Int)? {
     let lead = b[i]
-    let length: Int
-    var lower: UInt8 = 0x80
-    var upper: UInt8 = 0xBF
-    switch lead {
-    case 0xC2...0xDF: length = 2
-    case 0xE0:
-      length = 3
-      lower = 0xA0
-    case 0xE1...0xEC, 0xEE...0xEF: length = 3
-    case 0xED:
-      length = 3
-      upper = 0x9F
-    case 0xF0:
-      length = 4
-      lower = 0x90
-    case 0xF1...0xF3: length = 4
-    case 0xF4:
-      length = 4
-      upper = 0x8F
-    default: return nil
-    }
+    guard let (length, lower, upper) = utf8Sequence(lead: lead) else { return nil }
     guard i + length <= b.count, b[i + 1] >= lower, b[i + 1] <= upper else { return nil }
     var scalar = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
     for k in 1..<length {
