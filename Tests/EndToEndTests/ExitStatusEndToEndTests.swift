@@ -13,20 +13,7 @@ private let printDone = repoRoot.appendingPathComponent("captures/print-done.jso
 private func capture(_ count: Int, topic: String = "t/x", gap: Double = 0.01, in dir: URL, name: String = "c.jsonl.gz")
   throws -> String
 {
-  let path = dir.appendingPathComponent(name).path
-  let writer = try CaptureWriter(
-    path: path,
-    header: CaptureHeader(
-      created: "2025-11-25T11:07:36.000000Z", tool: "test", broker: "localhost:1883", protocolName: "mqttv5",
-      subscriptions: [CaptureSubscription(filter: "#", qos: .exactlyOnce)]))
-  for i in 0..<count {
-    try writer.write(
-      CapturedMessage(
-        timestamp: Timestamp(microseconds: 1_764_068_856_000_000 + Int64(Double(i) * gap * 1e6)), topic: topic,
-        payload: Array("message \(i)".utf8), qos: .atLeastOnce))
-  }
-  try writer.close()
-  return path
+  try numberedCapture(count, topic: topic, gap: gap, in: dir, name: name)
 }
 
 /// A copy of a capture with its last bytes gone, as a killed recorder leaves it.

@@ -6,20 +6,7 @@ import Testing
 
 /// A capture of `count` messages on `topic`, one a second, payloads `message 0`, `message 1`, ….
 private func capture(_ count: Int, topic: String = "t/x", in dir: URL, name: String = "c.jsonl.gz") throws -> String {
-  let path = dir.appendingPathComponent(name).path
-  let writer = try CaptureWriter(
-    path: path,
-    header: CaptureHeader(
-      created: "2025-11-25T11:07:36.000000Z", tool: "test", broker: "localhost:1883", protocolName: "mqttv5",
-      subscriptions: [CaptureSubscription(filter: "#", qos: .exactlyOnce)]))
-  for i in 0..<count {
-    try writer.write(
-      CapturedMessage(
-        timestamp: Timestamp(microseconds: 1_764_068_856_000_000 + Int64(i) * 1_000_000), topic: topic,
-        payload: Array("message \(i)".utf8), qos: .atLeastOnce))
-  }
-  try writer.close()
-  return path
+  try numberedCapture(count, topic: topic, gap: 1, in: dir, name: name)
 }
 
 /// The schedule lines of `replay --dry-run`.

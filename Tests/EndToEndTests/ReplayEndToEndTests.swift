@@ -2,19 +2,6 @@ import Foundation
 import MQTTCapture
 import Testing
 
-private func writeCapture(_ messages: [CapturedMessage], in dir: URL, name: String = "source.jsonl.gz") throws -> String
-{
-  let path = dir.appendingPathComponent(name).path
-  let writer = try CaptureWriter(
-    path: path,
-    header: CaptureHeader(
-      created: "2025-11-25T11:07:36.000000Z", tool: "test", broker: "localhost:1883", protocolName: "mqttv5",
-      subscriptions: [CaptureSubscription(filter: "#", qos: .exactlyOnce)]))
-  for m in messages { try writer.write(m) }
-  try writer.close()
-  return path
-}
-
 private func at(_ seconds: Double) -> Timestamp {
   Timestamp(microseconds: 1_764_068_856_000_000 + Int64(seconds * 1_000_000))
 }
