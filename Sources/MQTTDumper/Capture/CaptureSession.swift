@@ -120,8 +120,8 @@ public final class CaptureSession {
       created: Timestamp.now().rfc3339, tool: "mqtt-dumper \(MQTTDumperVersion.string)",
       broker: connection.brokerDescription, protocolName: connection.protocolVersion.rawValue,
       subscriptions: filters.map { CaptureSubscription(filter: $0.text, qos: configuration.qos) })
-    // Open the file only once the broker accepted us, so a failed start leaves nothing behind,
-    // but record the first `connected` that happens inside connect().
+    // The file is opened only once the broker accepted us and our subscriptions, so a failed start leaves
+    // nothing behind; the first `connected`, and what a persistent session delivers meanwhile, wait for it.
     var pendingConnect: Timestamp?
     client.onConnect = { [unowned self, unowned client] _ in
       self.backoff.connected()
@@ -130,9 +130,8 @@ public final class CaptureSession {
       self.connected(client)
     }
     try client.connect()
-    // Open the file only once the broker took the subscriptions too, so a refused one leaves nothing behind.
     let deadline = ContinuousClock.now + connection.connectTimeout
-    while failure == nil && client.subscriptionsAcknowledged < filters.count {
+    while failure == nil && client.subscriptionsAcknowledged < filters.count && !shouldStop() {
       if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: 20) {
         throw MQTTError.connectionLost(broker: connection.brokerDescription, reason: reason)
       }
