@@ -8,9 +8,11 @@ let package = Package(
     .library(name: "MQTTCapture", targets: ["MQTTCapture"]),
     .library(name: "MQTTDumper", targets: ["MQTTDumper"]),
     .library(name: "MQTTSimulation", targets: ["MQTTSimulation"]),
+    .library(name: "MQTTAnalysis", targets: ["MQTTAnalysis"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     .systemLibrary(
@@ -23,15 +25,19 @@ let package = Package(
     // A printer on the desk that isn't there: OctoPrint print jobs as the MQTT plugin publishes them, and
     // what else is known about OctoPrint's topics (the sample document's catalog, event matching).
     .target(name: "MQTTSimulation", dependencies: ["MQTTCapture"]),
+    // What the traffic means: statistics, inferred schemas and AsyncAPI, contract checks, the HTML report.
+    // Reads captures only; never talks to a broker.
+    .target(name: "MQTTAnalysis", dependencies: ["MQTTCapture", .product(name: "Yams", package: "Yams")]),
     .executableTarget(
       name: "mqtt-dumper",
       dependencies: [
-        "MQTTDumper", "MQTTCapture", "MQTTSimulation",
+        "MQTTDumper", "MQTTCapture", "MQTTSimulation", "MQTTAnalysis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "MQTTCaptureTests", dependencies: ["MQTTCapture"]),
     .testTarget(name: "MQTTSimulationTests", dependencies: ["MQTTSimulation", "MQTTCapture"]),
     .testTarget(name: "MQTTDumperTests", dependencies: ["MQTTDumper", "MQTTCapture"]),
+    .testTarget(name: "MQTTAnalysisTests", dependencies: ["MQTTAnalysis", "MQTTCapture"]),
     .testTarget(name: "EndToEndTests", dependencies: ["MQTTCapture"]),
   ],
   swiftLanguageModes: [.v6]
