@@ -55,6 +55,13 @@ public struct PrintJobOptions: Sendable {
   public var start = Timestamp(microseconds: 1_764_068_856_000_000)
   /// The OctoPrint user who prints (`owner` and `user` in the current plugin's file payloads).
   public var user = "maker"
+  /// OctoPrint's bundled achievements plugin (current plugin only): the events it fires on this job, as a
+  /// fresh OctoPrint fires them on its first print (`plugin_achievements_achievement_unlocked`). On by
+  /// default, as on a real server.
+  public var achievements = true
+  /// The MQTT plugin's `printerData` setting (off by default there too): progress payloads carry
+  /// OctoPrint's current printer data as `printer_data`.
+  public var printerData = false
 
   /// A 30-minute print of `NodeMCU_Case.gcode` that ends done, on one printer with the current plugin.
   public init() {}
@@ -154,19 +161,31 @@ struct PrinterJob {
     }
   }
 
-  private mutating func progress(_ t: Double, location: String, path: String, percent: Int) {
+  /// The progress topic; with `printerData`, OctoPrint's printer data as of `t` (given `job` while a
+  /// file is selected).
+  private mutating func progress(
+    _ t: Double, location: String, path: String, percent: Int, job: PrinterData? = nil
+  ) {
     var members: [(String, Payload)] =
       current
       ? [("location", .string(location)), ("path", .string(path)), ("progress", .int(percent))]
       : [("progress", .int(percent)), ("location", .string(location)), ("path", .string(path))]
+    if current && o.printerData, let job { members.append(("printer_data", job.payload)) }
     if current { members.append(("_timestamp", .int(stamp(t)))) }
     publish(t, "progress/printing", Payload.object(members).text, retain: true)
+  }
+
+  /// An achievement unlocked by the bundled achievements plugin (current plugin, `achievements` on).
+  private mutating func achievement(_ t: Double, _ achievement: Achievement) {
+    guard current && o.achievements else { return }
+    event(t, "plugin_achievements_achievement_unlocked", achievement.fields)
   }
 
   // MARK: - File and movie names
 
   private var uploads: String { "/home/pi/.octoprint/uploads/" }
   private var timelapseDir: String { "/home/pi/.octoprint/timelapse/" }
+  private var layerCount: Int { max(1, o.layers ?? Int((o.duration / 45).rounded()).clamped(5, 400)) }
   private var stem: String { o.fileName.hasSuffix(".gcode") ? String(o.fileName.dropLast(6)) : o.fileName }
 
   /// `<name>_<YYYYmmddHHMMSS>`, from the time the print started.
@@ -220,7 +239,7 @@ struct PrinterJob {
       ending = fail(timeline, started: job.started)
     }
     job.targetChanges += ending.targetChanges
-    reportProgress(timeline, selected: job.selected, finishedAt: ending.finishedAt)
+    reportProgress(timeline, selected: job.selected, started: job.started, finishedAt: ending.finishedAt)
     // Temperatures from the printer connection until a while after the job.
     temperatures(
       from: operational + 0.5, until: ending.stopTemperaturesAt ?? (ending.finishedAt + 120),
@@ -323,6 +342,8 @@ struct PrinterJob {
     event(started, "PrintStarted", fileFields)
     if current {
       event(started + 0.01, "ChartMarked", [("type", .string("print")), ("label", .string("Start"))])
+      let clock = Timestamp(microseconds: o.start.microseconds + Int64(started * 1_000_000))
+      for unlocked in Achievement.onPrintStarted(at: clock) { achievement(started + 0.015, unlocked) }
       event(started + 0.02, "GcodeScriptBeforePrintStartedRunning", fileFields)
       event(started + 0.05, "GcodeScriptBeforePrintStartedFinished", fileFields)
     }
@@ -353,7 +374,6 @@ struct PrinterJob {
   /// Layers: one Z change each (the first layer takes longer), with a timelapse frame where one is due.
   /// - Returns: the last layer's height, and how many frames were taken.
   private mutating func printLayers(_ timeline: JobTimeline, started: Double) -> (lastZ: Double?, frames: Int) {
-    let layerCount = max(1, o.layers ?? Int((o.duration / 45).rounded()).clamped(5, 400))
     var z: Double?
     var frames = 0
     var lastCapture = -10.0
@@ -388,25 +408,29 @@ struct PrinterJob {
     bed.setTarget(0, at: end - 0.3)
     if current {
       state(end, "FINISHING", "Finishing")
-      event(end + 0.01, "ChartMarked", [("type", .string("done")), ("label", .string("Done"))])
+      event(end + 0.001, "ChartMarked", [("type", .string("done")), ("label", .string("Done"))])
     }
     let time = end - started + random.uniform(0, 0.999)
-    event(
-      end + 0.02, "PrintDone",
+    let done: [(String, Payload)] =
       current
-        ? fileFields.filter { $0.0 != "user" } + [("time", .float(time))]
-        : [
-          ("origin", .string("local")), ("name", .string(o.fileName)), ("file", .string(uploads + o.fileName)),
-          ("time", .float(time)), ("path", .string(o.fileName)), ("filename", .string(o.fileName)),
-          ("size", .int(o.fileSize)),
-        ])
+      ? fileFields.filter { $0.0 != "user" } + [("time", .float(time))]
+      : [
+        ("origin", .string("local")), ("name", .string(o.fileName)), ("file", .string(uploads + o.fileName)),
+        ("time", .float(time)), ("path", .string(o.fileName)), ("filename", .string(o.fileName)),
+        ("size", .int(o.fileSize)),
+      ]
+    event(end + 0.002, "PrintDone", done)
     if current {
-      event(end + 0.03, "GcodeScriptAfterPrintDoneRunning", fileFields)
-      event(end + 0.06, "GcodeScriptAfterPrintDoneFinished", fileFields)
+      // The script's events carry the keys of the event that ran it.
+      event(end + 0.003, "GcodeScriptAfterPrintDoneRunning", done)
+      event(end + 0.004, "GcodeScriptAfterPrintDoneFinished", done)
     }
-    state(end + 0.1, "OPERATIONAL", "Operational")
-    movie(end + 0.5, frames: frames, failed: false, started: started)
-    return JobEnding(finishedAt: end + 0.1, targetChanges: [end - 0.25])
+    movie(end + 0.005, frames: frames, failed: false, started: started)
+    statisticsUpdated(end + 0.006)
+    if time < 600 { achievement(end + 0.007, .sprint) }
+    achievement(end + 0.008, .oneSmallStep)
+    state(end + 0.3, "OPERATIONAL", "Operational")
+    return JobEnding(finishedAt: end + 0.3, targetChanges: [end - 0.25])
   }
 
   /// The user cancels the job: PrintCancelled, then PrintFailed with reason `cancelled`, progress back to 0.
@@ -421,20 +445,24 @@ struct PrinterJob {
       ("progress", .float(twoDecimals(fraction * 100))),
     ]
     if current {
-      state(end, "CANCELLING", "Cancelling")
-      event(end + 0.01, "PrintCancelling", fileFields)
+      event(end, "PrintCancelling", fileFields)
+      state(end + 0.01, "CANCELLING", "Cancelling")
       let tail: [(String, Payload)] = [("time", .float(end - started + random.uniform(0, 0.999)))]
-      event(end + 0.3, "PrintCancelled", fileFieldsAdding(failedFields) + tail + [("reason", .string("cancelled"))])
-      event(end + 0.31, "GcodeScriptAfterPrintCancelledRunning", fileFields)
-      event(end + 0.34, "GcodeScriptAfterPrintCancelledFinished", fileFields)
-      event(end + 0.35, "PrintFailed", fileFieldsAdding(failedFields) + tail + [("reason", .string("cancelled"))])
+      let cancelled = fileFieldsAdding(failedFields) + tail + [("reason", .string("cancelled"))]
+      event(end + 0.3, "PrintCancelled", cancelled)
+      event(end + 0.301, "ChartMarked", [("type", .string("cancel")), ("label", .string("Cancel"))])
+      event(end + 0.302, "GcodeScriptAfterPrintCancelledRunning", cancelled)
+      event(end + 0.303, "GcodeScriptAfterPrintCancelledFinished", cancelled)
+      statisticsUpdated(end + 0.304)
+      event(end + 0.305, "PrintFailed", cancelled)
+      if fraction > 0.95 { achievement(end + 0.306, .soClose) }
+      achievement(end + 0.307, .allBeginningsAreHard)
     } else {
       event(end + 0.3, "PrintCancelled", fileFields)
       event(end + 0.35, "PrintFailed", fileFields)
     }
+    movie(end + 0.31, frames: frames, failed: true, started: started)
     state(end + 0.4, "OPERATIONAL", "Operational")
-    progress(end + 0.45, location: "local", path: o.fileName, percent: 0)
-    movie(end + 1, frames: frames, failed: true, started: started)
     return JobEnding(finishedAt: end + 0.4, targetChanges: [end + 0.25])
   }
 
@@ -467,27 +495,53 @@ struct PrinterJob {
     return JobEnding(finishedAt: end + 0.06, stopTemperaturesAt: end)
   }
 
-  /// Progress: a 5 s timer from FileSelected, publishing when the percentage (or path) changed; 100 % and
-  /// the statistics once a job printed to its end.
-  private mutating func reportProgress(_ timeline: JobTimeline, selected: Double, finishedAt: Double) {
+  /// Progress: a 5 s timer from FileSelected, publishing when the percentage (or path) changed; 100 % once
+  /// a job printed to its end, 0 at the tick after a cancel.
+  private mutating func reportProgress(
+    _ timeline: JobTimeline, selected: Double, started: Double, finishedAt: Double
+  ) {
     var lastPercent = -1
     var tick = selected + 5
-    while tick < finishedAt {
-      let percent = Int(timeline.printedFraction(tick) * 100)
+    while tick < timeline.end {
+      let printed = timeline.printedFraction(tick)
+      let percent = Int(printed * 100)
       if percent != lastPercent {
-        progress(tick, location: "local", path: o.fileName, percent: percent)
+        let paused = timeline.pauseAt.map { tick >= $0 && tick < $0 + timeline.pauseLength } ?? false
+        let state: PrinterData.State = tick < started ? .operational : paused ? .paused : .printing
+        let data = printerData(state, printed: tick < started ? nil : printed, printTime: tick - started)
+        progress(tick, location: "local", path: o.fileName, percent: percent, job: data)
         lastPercent = percent
       }
       if percent >= 100 { break }
       tick += 5
     }
-    if o.outcome == .done || o.outcome == .pausedResumed {
-      progress(finishedAt + 0.05, location: "local", path: o.fileName, percent: 100)
-      if current {
-        event(
-          finishedAt + 0.1, "MetadataStatisticsUpdated", [("storage", .string("local")), ("path", .string(o.fileName))])
-      }
+    switch o.outcome {
+    case .done, .pausedResumed:
+      let data = printerData(.operational, printed: 1, printTime: finishedAt - started)
+      progress(finishedAt + 0.05, location: "local", path: o.fileName, percent: 100, job: data)
+    case .cancelled:
+      // The first tick after OctoPrint is done with the job sees it gone.
+      while tick < finishedAt { tick += 5 }
+      progress(
+        tick, location: "local", path: o.fileName, percent: 0,
+        job: printerData(.operational, printed: nil, printTime: nil))
+    case .failed: break
     }
+  }
+
+  private func printerData(_ state: PrinterData.State, printed: Double?, printTime: Double?) -> PrinterData {
+    let layers = Double(layerCount)
+    return PrinterData(
+      state: state, fileName: o.fileName, fileSize: o.fileSize,
+      fileDate: stamp(0) - 3600, user: o.user, estimatedPrintTime: (o.duration * 0.93).rounded(),
+      printed: printed, printTime: printTime,
+      currentZ: printed.map { twoDecimals(o.layerHeight * max(1, ($0 * layers).rounded(.up))) })
+  }
+
+  /// OctoPrint updated the file's print statistics (current plugin only).
+  private mutating func statisticsUpdated(_ t: Double) {
+    guard current else { return }
+    event(t, "MetadataStatisticsUpdated", [("storage", .string("local")), ("path", .string(o.fileName))])
   }
 
   private mutating func zChange(_ t: Double, new: Double, old: Double?) {
@@ -510,14 +564,14 @@ struct PrinterJob {
       let position: Payload = .object([
         ("x", .float(x)), ("t", .int(0)), ("z", .float(z)), ("e", .float(e)), ("y", .float(y)), ("f", .int(1500)),
       ])
-      event(
-        p + 0.2, "PrintPaused",
-        fileFieldsAdding([
-          ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
-          ("progress", .float(twoDecimals(fraction * 100))),
-        ]))
-      event(p + 0.21, "GcodeScriptAfterPrintPausedRunning", fileFields)
-      event(p + 0.24, "GcodeScriptAfterPrintPausedFinished", fileFields)
+      let paused = fileFieldsAdding([
+        ("position", position), ("fileposition", .int(Int(Double(o.fileSize) * fraction))),
+        ("progress", .float(twoDecimals(fraction * 100))),
+      ])
+      event(p + 0.2, "PrintPaused", paused)
+      event(p + 0.201, "ChartMarked", [("type", .string("pause")), ("label", .string("Pause"))])
+      event(p + 0.21, "GcodeScriptAfterPrintPausedRunning", paused)
+      event(p + 0.24, "GcodeScriptAfterPrintPausedFinished", paused)
       event(
         p + 0.3, "PositionUpdate",
         [
@@ -531,10 +585,13 @@ struct PrinterJob {
     let r = p + length
     if current {
       state(r, "RESUMING", "Resuming")
-      event(r + 0.01, "GcodeScriptBeforePrintResumedRunning", fileFields)
-      event(r + 0.04, "GcodeScriptBeforePrintResumedFinished", fileFields)
+      event(r + 0.01, "PrintResumed", fileFields)
+      event(r + 0.011, "ChartMarked", [("type", .string("resume")), ("label", .string("Resume"))])
+      event(r + 0.02, "GcodeScriptBeforePrintResumedRunning", fileFields)
+      event(r + 0.05, "GcodeScriptBeforePrintResumedFinished", fileFields)
+    } else {
+      event(r + 0.1, "PrintResumed", fileFields)
     }
-    event(r + 0.1, "PrintResumed", fileFields)
     state(r + 0.15, "PRINTING", "Printing")
   }
 
@@ -554,7 +611,8 @@ struct PrinterJob {
       ]
     if current {
       event(t, "MovieRendering", fields)
-      event(t + 3 + Double(frames) * 0.04, "MovieDone", fields)
+      // A short timelapse renders in about 1.3 s.
+      event(t + 1.2 + Double(frames) * 0.01, "MovieDone", fields)
     } else {
       // 2017 key order: movie, _event, movie_prefix, gcode, movie_basename.
       var rendering = fields

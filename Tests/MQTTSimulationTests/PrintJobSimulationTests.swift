@@ -13,19 +13,36 @@ private func job(_ configure: (inout PrintJobOptions) -> Void = { _ in }) -> [Ca
 
 private func text(_ m: CapturedMessage) -> String { String(decoding: m.payload, as: UTF8.self) }
 
-/// The sequence of `_event` names (and state ids) on event topics, with layer and timelapse events left out.
-private func eventOrder(_ messages: [CapturedMessage], base: String = "octoPrint") -> [String] {
+/// The sequence of events as the reference's "Order of events" names them: an event's name, a state change's
+/// `state_id`, `ChartMarked <type>`, and `progress <n>` for the progress topic when `progress` is set. Layer
+/// and timelapse frame events are left out (the reference summarises them), and so are achievements, which the
+/// reference does not order.
+private func eventOrder(
+  _ messages: [CapturedMessage], base: String = "octoPrint", progress: Bool = false
+) -> [String] {
   messages.compactMap { m -> String? in
+    if progress && m.topic == "\(base)/progress/printing", let value = try? JSONParser.parse(text(m)) {
+      return "progress \(value["progress"]?.numberLiteral ?? "?")"
+    }
     guard m.topic.hasPrefix("\(base)/event/") else { return nil }
     let name = String(m.topic.dropFirst(base.count + 7))
-    if ["ZChange", "CaptureStart", "CaptureDone"].contains(name) { return nil }
-    if name == "PrinterStateChanged", let value = try? JSONParser.parse(text(m)),
-      let id = value["state_id"]?.stringValue
-    {
-      return id
+    if ["ZChange", "CaptureStart", "CaptureDone", "plugin_achievements_achievement_unlocked"].contains(name) {
+      return nil
     }
+    let value = try? JSONParser.parse(text(m))
+    if name == "PrinterStateChanged", let id = value?["state_id"]?.stringValue { return id }
+    if name == "ChartMarked", let type = value?["type"]?.stringValue { return "ChartMarked \(type)" }
     return name
   }
+}
+
+/// The part of `order` from the first `first` on.
+private func from(_ first: String, _ order: [String]) -> [String] { Array(order.drop { $0 != first }) }
+
+/// A payload's keys in wire order.
+private func keysOf(_ m: CapturedMessage) throws -> [String] {
+  guard case .object(let members) = try JSONParser.parse(text(m)) else { return [] }
+  return members.map(\.key)
 }
 
 @Suite("print job simulation")
@@ -51,48 +68,151 @@ struct PrintJobSimulationTests {
     #expect(a != c)
   }
 
-  @Test("a completed job follows OctoPrint's event order")
-  func doneOrder() {
+  // The expected orders below are transcribed from ../shared/reference/octoprint-mqtt.md, "Order of events"
+  // (a real OctoPrint 1.11.8 + OctoPrint-MQTT 0.8.16 observed), each arrow a step; not from the simulator.
+
+  @Test("connect and print start follow the reference's order")
+  func startOrder() {
+    // Connect: Connecting → PrinterStateChanged OPEN_SERIAL → CONNECTING → OPERATIONAL → Connected → FirmwareData.
+    // Print: FileSelected → STARTING → PrintStarted → ChartMarked print → GcodeScriptBeforePrintStarted
+    // Running/Finished → PRINTING → Home.
     #expect(
-      eventOrder(job()) == [
+      Array(eventOrder(job()).prefix(14)) == [
         "Connecting", "OPEN_SERIAL", "CONNECTING", "OPERATIONAL", "Connected", "FirmwareData",
-        "FileSelected", "STARTING", "PrintStarted", "ChartMarked", "GcodeScriptBeforePrintStartedRunning",
+        "FileSelected", "STARTING", "PrintStarted", "ChartMarked print", "GcodeScriptBeforePrintStartedRunning",
         "GcodeScriptBeforePrintStartedFinished", "PRINTING", "Home",
-        "FINISHING", "ChartMarked", "PrintDone", "GcodeScriptAfterPrintDoneRunning",
-        "GcodeScriptAfterPrintDoneFinished",
-        "OPERATIONAL", "MetadataStatisticsUpdated", "MovieRendering", "MovieDone",
       ])
   }
 
-  @Test("cancel, pause/resume and a communication error follow their orders")
-  func otherOrders() {
-    let cancelled = eventOrder(job { $0.outcome = .cancelled })
+  @Test("a completed job ends in the reference's order, progress 100 after OPERATIONAL")
+  func doneOrder() {
+    // FINISHING → ChartMarked done → PrintDone → GcodeScriptAfterPrintDone Running/Finished → MovieRendering →
+    // MetadataStatisticsUpdated → OPERATIONAL → progress 100 → MovieDone.
     #expect(
-      Array(cancelled.drop { $0 != "Home" }.dropFirst()) == [
-        "CANCELLING", "PrintCancelling", "PrintCancelled", "GcodeScriptAfterPrintCancelledRunning",
-        "GcodeScriptAfterPrintCancelledFinished", "PrintFailed", "OPERATIONAL", "MovieRendering", "MovieDone",
+      from("FINISHING", eventOrder(job(), progress: true)) == [
+        "FINISHING", "ChartMarked done", "PrintDone", "GcodeScriptAfterPrintDoneRunning",
+        "GcodeScriptAfterPrintDoneFinished", "MovieRendering", "MetadataStatisticsUpdated", "OPERATIONAL",
+        "progress 100", "MovieDone",
       ])
-    let paused = eventOrder(job { $0.outcome = .pausedResumed })
+  }
+
+  @Test("a cancelled job follows the reference's cancel order; progress 0 at the next 5 s tick")
+  func cancelOrder() throws {
+    let messages = job { $0.outcome = .cancelled }
+    // PrintCancelling → CANCELLING → PrintCancelled → ChartMarked cancel → GcodeScriptAfterPrintCancelled
+    // Running/Finished → MetadataStatisticsUpdated → PrintFailed → MovieRendering → OPERATIONAL → MovieDone.
     #expect(
-      Array(paused.drop { $0 != "Home" }.dropFirst().prefix(12)) == [
-        "PAUSING", "PrintPaused", "GcodeScriptAfterPrintPausedRunning", "GcodeScriptAfterPrintPausedFinished",
-        "PositionUpdate", "PAUSED", "RESUMING", "GcodeScriptBeforePrintResumedRunning",
-        "GcodeScriptBeforePrintResumedFinished", "PrintResumed", "PRINTING", "FINISHING",
+      from("PrintCancelling", eventOrder(messages)) == [
+        "PrintCancelling", "CANCELLING", "PrintCancelled", "ChartMarked cancel",
+        "GcodeScriptAfterPrintCancelledRunning", "GcodeScriptAfterPrintCancelledFinished",
+        "MetadataStatisticsUpdated", "PrintFailed", "MovieRendering", "OPERATIONAL", "MovieDone",
       ])
-    let failed = eventOrder(job { $0.outcome = .failed })
+    let operational = try #require(messages.last { $0.topic.hasSuffix("/PrinterStateChanged") })
+    let last = try #require(messages.last { $0.topic == "octoPrint/progress/printing" })
+    #expect(text(last).contains(#""progress": 0"#))
+    let selected = try #require(messages.first { $0.topic.hasSuffix("/FileSelected") })
+    let sinceSelected = last.timestamp.microseconds - selected.timestamp.microseconds
+    #expect(sinceSelected % 5_000_000 == 0, "on the 5 s timer started at FileSelected")
+    #expect(last.timestamp > operational.timestamp)
+    #expect(last.timestamp.microseconds - operational.timestamp.microseconds <= 5_000_000)
+  }
+
+  @Test("pause and resume follow the reference's order")
+  func pauseOrder() {
+    // PAUSING → PrintPaused → ChartMarked pause → GcodeScriptAfterPrintPaused* → PositionUpdate → PAUSED;
+    // resume: RESUMING → PrintResumed → ChartMarked resume → GcodeScriptBeforePrintResumed* → PRINTING.
     #expect(
-      Array(failed.drop { $0 != "Home" }.dropFirst()) == [
+      Array(from("PAUSING", eventOrder(job { $0.outcome = .pausedResumed })).prefix(13)) == [
+        "PAUSING", "PrintPaused", "ChartMarked pause", "GcodeScriptAfterPrintPausedRunning",
+        "GcodeScriptAfterPrintPausedFinished", "PositionUpdate", "PAUSED", "RESUMING", "PrintResumed",
+        "ChartMarked resume", "GcodeScriptBeforePrintResumedRunning", "GcodeScriptBeforePrintResumedFinished",
+        "PRINTING",
+      ])
+  }
+
+  @Test("a communication error follows the reference's order")
+  func failedOrder() {
+    // ERROR → PrintFailed → Error → Disconnected → CLOSED_WITH_ERROR.
+    #expect(
+      from("ERROR", eventOrder(job { $0.outcome = .failed })) == [
         "ERROR", "PrintFailed", "Error", "Disconnected", "CLOSED_WITH_ERROR",
       ])
+  }
+
+  @Test("GcodeScript events carry exactly the keys of the event that ran the script")
+  func scriptKeys() throws {
+    // Reference: BeforePrintStarted = PrintStarted's, AfterPrintDone = PrintDone's (no user),
+    // AfterPrintCancelled = PrintCancelled's, AfterPrintPaused = PrintPaused's, BeforePrintResumed = PrintResumed's.
+    let pairs: [(PrintJobOptions.Outcome, String, String)] = [
+      (.done, "PrintStarted", "GcodeScriptBeforePrintStarted"),
+      (.done, "PrintDone", "GcodeScriptAfterPrintDone"),
+      (.cancelled, "PrintCancelled", "GcodeScriptAfterPrintCancelled"),
+      (.pausedResumed, "PrintPaused", "GcodeScriptAfterPrintPaused"),
+      (.pausedResumed, "PrintResumed", "GcodeScriptBeforePrintResumed"),
+    ]
+    for (outcome, trigger, script) in pairs {
+      let messages = job { $0.outcome = outcome }
+      let triggered = try #require(messages.first { $0.topic == "octoPrint/event/\(trigger)" })
+      let own = try keysOf(triggered).filter { !$0.hasPrefix("_") }
+      for suffix in ["Running", "Finished"] {
+        let m = try #require(messages.first { $0.topic == "octoPrint/event/\(script)\(suffix)" })
+        #expect(try keysOf(m) == own + ["_event", "_timestamp"], "\(script)\(suffix)")
+      }
+    }
+    let done = try #require(job().first { $0.topic == "octoPrint/event/GcodeScriptAfterPrintDoneRunning" })
+    #expect(try keysOf(done) == ["name", "path", "origin", "size", "owner", "time", "_event", "_timestamp"])
+  }
+
+  @Test("achievements: a fresh server's first finished or cancelled job, and none with achievements off")
+  func achievements() throws {
+    func unlocked(_ messages: [CapturedMessage]) throws -> [String] {
+      try messages.filter { $0.topic == "octoPrint/event/plugin_achievements_achievement_unlocked" }.map {
+        try #require(JSONParser.parse(text($0))["key"]?.stringValue)
+      }
+    }
+    // 2025-11-25 (a Tuesday) 11:07 UTC: nothing for the start; finishing unlocks the first-print achievement.
+    let done = job()
+    #expect(try unlocked(done) == ["one_small_step_for_man"])
+    let m = try #require(done.first { $0.topic.hasSuffix("/plugin_achievements_achievement_unlocked") })
+    #expect(
+      try keysOf(m) == [
+        "key", "name", "description", "hidden", "nag", "timebased", "type", "logo", "_event", "_timestamp",
+      ])
+    #expect(try unlocked(job { $0.outcome = .cancelled }) == ["all_beginnings_are_hard"])
+    // A 5-minute job is a sprint; Friday 2025-11-28 at 23:30 UTC is a night owl's TGIF.
+    let friday = job {
+      $0.start = Timestamp(microseconds: 1_764_372_600_000_000)
+      $0.duration = 300
+    }
+    #expect(try unlocked(friday) == ["night_owl", "tgif", "sprint", "one_small_step_for_man"])
+    let off = job {
+      $0.start = Timestamp(microseconds: 1_764_372_600_000_000)
+      $0.achievements = false
+    }
+    #expect(try unlocked(off).isEmpty)
+  }
+
+  @Test("printerData: progress payloads carry OctoPrint's printer data; off by default")
+  func printerData() throws {
+    #expect(!job().contains { text($0).contains("printer_data") })
+    let messages = job { $0.printerData = true }
+    let progress = messages.filter { $0.topic == "octoPrint/progress/printing" && text($0).contains("printer_data") }
+    let printing = try #require(progress.first { text($0).contains(#""text": "Printing""#) })
+    #expect(try keysOf(printing) == ["location", "path", "progress", "printer_data", "_timestamp"])
+    let data = try #require(JSONParser.parse(text(printing))["printer_data"])
+    guard case .object(let members) = data else { throw CancellationError() }
+    #expect(members.map(\.key) == ["state", "job", "currentZ", "progress", "offsets", "resends"])
+    #expect(data["state"]?["flags"]?["printing"] == .bool(true))
+    #expect(data["job"]?["file"]?["name"]?.stringValue == "NodeMCU_Case.gcode")
+    let last = try #require(progress.last)
+    #expect(text(last).contains(#""progress": 100"#) && text(last).contains(#""text": "Operational""#))
   }
 
   @Test("payloads have the plugin's keys in its order; ZChange and FirmwareData are retained")
   func payloadShapes() throws {
     let messages = job()
     func keys(_ topic: String) throws -> [String] {
-      let m = try #require(messages.first { $0.topic == topic })
-      guard case .object(let members) = try JSONParser.parse(text(m)) else { return [] }
-      return members.map(\.key)
+      try keysOf(#require(messages.first { $0.topic == topic }))
     }
     #expect(
       try keys("octoPrint/event/PrintStarted") == [

@@ -69,6 +69,14 @@ struct PrintJob: ParsableCommand {
   @Option(name: .long, help: "current (octoPrint/, _timestamp) or 2017 (octoprint/, like the 2017 document).")
   var plugin: PrintJobOptions.Plugin = .current
 
+  @Flag(
+    inversion: .prefixedNo,
+    help: "The achievements OctoPrint's bundled plugin unlocks on a fresh server's first job, as events.")
+  var achievements = true
+
+  @Flag(name: .long, help: "Progress payloads carry OctoPrint's printer data (the MQTT plugin's printerData).")
+  var printerData = false
+
   @Option(name: .long, help: "Base topic (default octoPrint, or octoprint for --plugin 2017).")
   var baseTopic: String?
 
@@ -130,6 +138,8 @@ struct PrintJob: ParsableCommand {
     o.timelapse = timelapse == "zchange"
     o.heaters = heaters
     o.baseTopic = baseTopic
+    o.achievements = achievements
+    o.printerData = printerData
     o.printers = printers
     o.seed = seed
     if let start {
