@@ -76,6 +76,56 @@ struct ReplayEndToEndTests {
     #expect(got.allSatisfy { $0.qos == .atLeastOnce && !$0.retain })
   }
 
+  @Test("--shift-timestamps and --time-field set time fields to the moment of sending, and change nothing else")
+  func shiftTimestamps() throws {
+    let broker = try TestBroker()
+    let dir = try temporaryDirectory()
+    let payloads = [
+      #"{"actual": 21.3, "target": 0.0, "_timestamp": 1764068856}"#,
+      #"{"data": {"time": "2025-11-25T11:07:36.250Z", "ms": 1}, "_timestamp": 1764068856}"#,
+      "connected",
+    ]
+    let path = try writeCapture(
+      payloads.enumerated().map { i, p in
+        CapturedMessage(timestamp: at(Double(i) * 0.05), topic: "octoPrint/t/\(i)", payload: Array(p.utf8))
+      }, in: dir)
+    let before = Date().timeIntervalSince1970
+    let got = try recording(broker, "octoPrint/#") {
+      let r = try mqttDumper([
+        "replay", path, "-p", "\(broker.port)", "--quiet", "--shift-timestamps", "--time-field", "data.time",
+      ])
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    let after = Date().timeIntervalSince1970
+    try #require(got.count == 3)
+    // Read back with Python's json (an independent parser): the times are the replay's, the rest is as sent.
+    let script = """
+      import json, sys, datetime
+      for line in sys.stdin:
+          v = json.loads(line)
+          t = v.pop("_timestamp")
+          d = v.get("data", {}).pop("time", None)
+          iso = datetime.datetime.fromisoformat(d.replace("Z", "+00:00")).timestamp() if d else t
+          print(t, iso, json.dumps(v, separators=(",", ":")))
+      """
+    let input = got.prefix(2).map { String(decoding: $0.payload, as: UTF8.self) }.joined(separator: "\n") + "\n"
+    let r = try Running(try which("python3"), ["-c", script], stdin: Data(input.utf8)).wait(timeout: 30)
+    let lines = r.stdoutText.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 2).map(String.init) }
+    try #require(lines.count == 2, "\(r.stderr)")
+    for line in lines {
+      let (t, iso) = (Double(line[0])!, Double(line[1])!)
+      #expect(t >= before.rounded(.down) && t <= after, "\(t) not within the replay")
+      #expect(iso >= before - 0.001 && iso <= after, "\(iso) not within the replay")
+    }
+    #expect(lines[0][2] == #"{"actual":21.3,"target":0.0}"#)
+    #expect(lines[1][2] == #"{"data":{"ms":1}}"#)
+    // Every other byte unchanged: only the values' bytes differ, and the millisecond precision is kept.
+    let second = String(decoding: got[1].payload, as: UTF8.self)
+    #expect(second.hasPrefix(#"{"data": {"time": "20"#) && second.contains(#"Z", "ms": 1}, "_timestamp": 17"#))
+    #expect(second.count == payloads[1].count)
+    #expect(got[2].payload == Array("connected".utf8))
+  }
+
   @Test("--grep and --limit select as in print: --limit N publishes N messages and stops")
   func grepAndLimit() throws {
     let broker = try TestBroker()

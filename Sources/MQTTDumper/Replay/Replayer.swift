@@ -70,6 +70,9 @@ public struct ReplayOptions: Sendable {
   public var retain: Bool?
   /// How topics are rewritten (`--map`, `--prefix`); by default they are not.
   public var topics = TopicMap()
+  /// Time fields rewritten to the moment each message is published (`--shift-timestamps`); nil: payloads
+  /// are sent as captured.
+  public var timeFields: TimeFields?
   /// One pass at the recorded pace, every message as recorded.
   public init() {}
 }
@@ -184,6 +187,8 @@ public final class Replayer {
 
   private func publish(_ m: CapturedMessage, progress: ReplayProgress) throws {
     let topic = options.topics.isIdentity ? m.topic : options.topics.rewrite(m.topic)
+    var m = m
+    if let fields = options.timeFields, let shifted = fields.rewrite(m.payload, to: .now()) { m.payload = shifted }
     do {
       try client.publish(
         topic: topic, payload: m.payload, qos: options.qos ?? m.qos, retain: options.retain ?? m.retain,

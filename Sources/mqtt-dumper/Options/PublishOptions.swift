@@ -24,8 +24,23 @@ struct PublishOptions: ParsableArguments {
   @Flag(name: .long, inversion: .prefixedNo, help: "Set (or with --no-retain, clear) the retain flag on every message.")
   var retain: Bool?
 
+  @Flag(
+    name: .long,
+    help: "Rewrite time fields in JSON payloads (OctoPrint's _timestamp) to the moment each message is sent.")
+  var shiftTimestamps = false
+
+  @Option(
+    name: .long,
+    help: "Another JSON field holding a time, e.g. data.time (repeatable; implies --shift-timestamps).")
+  var timeField: [String] = []
+
   func validate() throws {
     guard validating else { return }
+    for path in timeField where TimeFields.path(path) == nil {
+      throw ValidationError(
+        "--time-field '\(path)' is not a path; name the field by its keys from the top, joined by dots, like data.time."
+      )
+    }
     try playback.check()
     if loop != "forever" {
       guard let n = Int(loop), n >= 1 else {
@@ -48,6 +63,10 @@ struct PublishOptions: ParsableArguments {
     o.qos = qos.flatMap { MQTTQoS(rawValue: UInt8($0)) }
     o.retain = retain
     o.topics = TopicMap(rules: map.compactMap(TopicMap.Rule.init), prefix: prefix)
+    if shiftTimestamps || !timeField.isEmpty {
+      let given = timeField.compactMap(TimeFields.path).filter { !TimeFields.octoPrint.paths.contains($0) }
+      o.timeFields = TimeFields(paths: TimeFields.octoPrint.paths + given)
+    }
     return o
   }
 }
