@@ -47,6 +47,7 @@ bench benchmarks: release
 	bash benchmarks/capture.sh $(BIN_RELEASE)
 	bash benchmarks/format.sh $(BIN_RELEASE)
 	bash benchmarks/replay.sh $(BIN_RELEASE)
+	bash benchmarks/simulate.sh $(BIN_RELEASE)
 	bash benchmarks/durability.sh $(BIN_RELEASE)
 
 # Installing: the release binary, its man page and bash/zsh/fish completions under $(DESTDIR)$(PREFIX).

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Replay benchmark: --max-rate throughput against mosquitto_pub -l, timing error at --speed 1 over
-# TIMING_SECONDS (default 600) measured by a separate mosquitto_sub, and 1,000 simulated printers in real
-# time for SIM_SECONDS (default 60). Writes its tables into BENCHMARKS.md.
+# TIMING_SECONDS (default 600) measured by a separate mosquitto_sub. Writes its tables into BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-.build/release/mqtt-dumper}
-exec python3 benchmarks/replay_bench.py "$BIN" "${MESSAGES:-200000}" "${TIMING_SECONDS:-600}" "${SIM_SECONDS:-60}"
+exec python3 benchmarks/replay_bench.py "$BIN" "${MESSAGES:-200000}" "${TIMING_SECONDS:-600}"

@@ -1,9 +1,9 @@
-"""Replay: throughput against mosquitto_pub -l, timing accuracy, and 1,000 simulated printers."""
+"""Replay: throughput against mosquitto_pub -l, and timing accuracy."""
 import atexit, shutil
 import gzip, json, os, random, signal, statistics, subprocess, sys, tempfile, time
 from bench_common import Broker, wait_rusage, write_section, machine
 
-BIN, N, TIMING_SECONDS, SIM_SECONDS = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+BIN, N, TIMING_SECONDS = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 work = tempfile.mkdtemp(prefix="mqtt-dumper-bench-")
 atexit.register(shutil.rmtree, work, True)  # the inputs and outputs are large
 rng = random.Random(11)
@@ -105,46 +105,4 @@ Target: p99 ≤ 2 ms and no drift (the last minute no later than the first) — 
 """
 print(timing_body)
 
-# --- 1,000 printers in real time ------------------------------------------------------------------------
-def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-broker = Broker("max_queued_messages 0\n")
-sim_path = os.path.join(work, "simulated.txt")
-sub = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", "octoPrint/#"],
-                       stdout=open(sim_path, "w"), stderr=subprocess.DEVNULL)
-time.sleep(0.3)
-start = time.perf_counter()
-sim = subprocess.Popen([BIN, "simulate", "print-job", "--printers", "1000", "--duration", "10m", "-h", "127.0.0.1",
-                        "-p", str(broker.port), "--quiet"])
-# Generating the jobs comes first; publishing starts when the first message arrives.
-while os.path.getsize(sim_path) == 0 and sim.poll() is None:
-    time.sleep(0.05)
-generated = time.perf_counter() - start
-cpu_before = cpu_seconds(sim.pid)
-size_before = os.path.getsize(sim_path)
-time.sleep(SIM_SECONDS)
-cpu_after = cpu_seconds(sim.pid)
-sim.send_signal(signal.SIGINT)
-_, sim_cpu, sim_rss = wait_rusage(sim, 30)
-sub.terminate()
-sub.wait()
-received = sum(1 for _ in open(sim_path))
-broker.stop()
-steady = (cpu_after - cpu_before) / SIM_SECONDS
-sim_body = f"""### 1,000 printers in real time
-
-`mqtt-dumper simulate print-job --printers 1000 --duration 10m` publishing to a private mosquitto in real time:
-it first generates every printer's job ({generated:.1f} s), then publishes on schedule; measured over {SIM_SECONDS} s
-of publishing ({received:,} messages received, {received / SIM_SECONDS:,.0f}/s).
-
-| generating s | CPU while publishing, cores | CPU s in all | peak RSS MiB |
-|---:|---:|---:|---:|
-| {generated:.1f} | **{steady:.3f}** | {sim_cpu:.2f} | {sim_rss:.0f} |
-
-Target: under one core while simulating in real time.
-"""
-print(sim_body)
-write_section("replay", "## Replay and simulation: `benchmarks/replay.sh`\n\n" + throughput_body + "\n" + timing_body + "\n" + sim_body)
+write_section("replay", "## Replay: `benchmarks/replay.sh`\n\n" + throughput_body + "\n" + timing_body)

@@ -277,6 +277,25 @@ struct PrintJobSimulationTests {
     }
   }
 
+  @Test("made lazily, messages still come in time order: many printers, every outcome, crowded layers")
+  func lazyOrder() {
+    for outcome in PrintJobOptions.Outcome.allCases {
+      let messages = job {
+        $0.outcome = outcome
+        $0.printers = 8
+        $0.layers = 2000
+        $0.duration = 120
+      }
+      #expect(zip(messages, messages.dropFirst()).allSatisfy { $0.timestamp <= $1.timestamp }, "\(outcome)")
+      for i in 1...8 {
+        let z = messages.filter { $0.topic == "octoPrint/printer-\(i)/event/ZChange" }
+        // Layers are numbered in order, each 0.2 mm above the last (the final lift aside).
+        let heights = z.compactMap { try? JSONParser.parse(text($0))["new"]?.numberLiteral }.compactMap(Double.init)
+        #expect(zip(heights, heights.dropFirst()).allSatisfy { $1 > $0 }, "printer \(i), \(outcome)")
+      }
+    }
+  }
+
   @Test("several printers each get their own base topic and job")
   func printers() {
     let messages = job { $0.printers = 3 }

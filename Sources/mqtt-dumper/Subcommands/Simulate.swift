@@ -169,18 +169,20 @@ struct PrintJob: ParsableCommand {
           ? try CaptureWriter(standardOutputWithHeader: header)
           : try CaptureWriter(path: output, mode: force ? .replace : .createNew, header: header)
         // The file is opened (or refused) first: an existing one is refused before any work.
-        let messages = PrintJobSimulation.messages(o)
-        for m in messages { try writer.write(m) }
+        var written = 0
+        for m in PrintJobStream(o) {
+          try writer.write(m)
+          written += 1
+        }
         try writer.close()
         if !quiet && output != "-" {
           FileHandle.standardError.write(
             Data(
-              "mqtt-dumper: wrote \(formatCount(messages.count, "message")) of a simulated \(outcome.rawValue) print to \(output)\n"
+              "mqtt-dumper: wrote \(formatCount(written, "message")) of a simulated \(outcome.rawValue) print to \(output)\n"
                 .utf8))
         }
         return
       }
-      let messages = PrintJobSimulation.messages(o)
       installStopHandlers()
       let client = try MQTTClient(options: try connection.options(), lowLatency: true)
       if plugin == .current {
@@ -196,16 +198,14 @@ struct PrintJob: ParsableCommand {
       options.speed = playback.speed
       var status = StatusLine()
       let showProgress = !quiet && stderrIsTerminal
-      let span = messages.last.map {
-        Duration.microseconds($0.timestamp.microseconds - messages[0].timestamp.microseconds)
-      }
+      // The jobs are made as time reaches them: thousands of printers start at once and fit in memory.
       let progress = try Replayer(client: client, options: options).run(
-        makeSource: { ArraySource(messages) }, total: messages.count, span: span,
+        makeSource: { SimulationSource(stream: PrintJobStream(o)) },
         shouldStop: { stopRequested.load(ordering: .relaxed) },
         report: showProgress
           ? { p in
             status.show(
-              "▶ simulating: \(formatCount(p.sent))/\(formatCount(messages.count)) messages, "
+              "▶ simulating: \(formatCount(p.sent, "message")) published, "
                 + "\(formatDuration(seconds: p.scheduled / .seconds(1))) of print time")
           } : nil)
       status.clear()
@@ -224,4 +224,10 @@ struct PrintJob: ParsableCommand {
       throw ExitCode.error
     }
   }
+}
+
+/// A simulation as the replayer's source.
+private struct SimulationSource: MessageSource {
+  var stream: PrintJobStream
+  mutating func next() throws -> CapturedMessage? { stream.next() }
 }

@@ -1,0 +1,381 @@
+import MQTTCapture
+
+/// One printer's session, generated lazily: the plugin connects, OctoPrint connects to the printer, one job
+/// runs. Its course (when each phase happens, where it stops or pauses) is planned up front, which takes a
+/// few numbers; its messages are made only as time reaches them, so thousands of printers fit in memory.
+///
+/// Four sources make the messages, each in time order: the job's phases (connecting, starting, pausing,
+/// ending: a few dozen events each), the layers (a Z change and a timelapse frame each), the 5 s progress
+/// timer and the temperature reports. Each source knows the earliest time of anything it will still make;
+/// `next()` hands out a made message once no source can make an earlier one.
+struct PrinterJob {
+  let o: PrintJobOptions
+  var current: Bool { o.plugin == .current }
+
+  // MARK: The plan
+
+  /// The phases of the job, in time order.
+  enum Phase { case connect, start, pause, end }
+
+  /// When the job heats, prints, pauses and stops, in seconds from the session's start.
+  struct Timeline {
+    var connecting: Double
+    var operational: Double
+    var selected: Double
+    var started: Double
+    /// Both heaters are at their targets: printing begins.
+    var heated: Double
+    /// Printing time of the whole job, pauses left out.
+    var printPhase: Double
+    var pauseAt: Double?
+    var pauseLength = 0.0
+    /// Wall time the job stops printing.
+    var end: Double
+    /// No layer starts after this: the job's end, or for a job that prints to its end the final lift
+    /// half a second before.
+    var layersEnd: Double
+
+    /// How much of the job is printed at `time`.
+    func printedFraction(_ time: Double) -> Double {
+      var active = time - heated
+      if let p = pauseAt, time > p { active -= min(time - p, pauseLength) }
+      return min(1, max(0, active / printPhase))
+    }
+
+    /// When `f` of the job is printed.
+    func wallTime(atFraction f: Double) -> Double {
+      let active = heated + f * printPhase
+      if let p = pauseAt, active > p { return active + pauseLength }
+      return active
+    }
+  }
+
+  var timeline: Timeline
+  var tool: Heater
+  var bed: Heater
+  /// When OctoPrint is done with the job (back to OPERATIONAL, or offline after an error).
+  var finishedAt: Double
+  /// When temperature reports stop.
+  var temperaturesUntil: Double
+  /// Target changes, when a report goes out at once.
+  var targetChanges: [Double]
+  /// The job's print time as PrintDone, PrintCancelled or PrintFailed give it.
+  var printTime: Double
+  /// Where the head parks in a pause: x, y, e.
+  var pausePosition: (x: Double, y: Double, e: Double) = (0, 0, 0)
+  /// The last layer's height before the job ends, and how many timelapse frames it took.
+  var lastZ: Double?
+  var frames = 0
+
+  // MARK: The sources
+
+  private var phases: [(time: Double, phase: Phase)]
+  private var phaseIndex = 0
+  private var layer = 0
+  private var lastCapture = -10.0
+  private var layerZ: Double?
+  private var layerRandom: SeededRandom
+  private var progressTick: Double
+  private var progressPercent = -1
+  private var progressDone = false
+  private var temperatureTick: Double
+  private var extraTick = 0
+  private var temperatureRandom: SeededRandom
+  private var lastReported: [String: (actual: Double, target: Double)] = [:]
+
+  /// Messages made and not yet handed out.
+  private var pending = MinHeap<Pending>()
+  private var made = 0
+
+  struct Pending: Comparable {
+    var t: Double
+    var sequence: Int
+    var message: CapturedMessage
+    static func < (a: Pending, b: Pending) -> Bool { a.t != b.t ? a.t < b.t : a.sequence < b.sequence }
+    static func == (a: Pending, b: Pending) -> Bool { a.t == b.t && a.sequence == b.sequence }
+  }
+
+  init(options: PrintJobOptions, random: SeededRandom) {
+    o = options
+    var random = random
+    tool = Heater(model: options.heaters, omega: 0.085, coolingTau: 95, noise: 0.18)
+    bed = Heater(model: options.heaters, omega: 0.045, coolingTau: 420, noise: 0.09)
+    let connecting = random.uniform(1.5, 3)
+    let operational = connecting + random.uniform(1.0, 1.6)
+    let selected = operational + random.uniform(8, 15)
+    let started = selected + 0.4
+    // M140/M104 in the start script: the firmware's answer carries the new targets at once.
+    tool.setTarget(options.toolTemperature, at: selected + 0.2)
+    bed.setTarget(options.bedTemperature, at: selected + 0.2)
+    // Heat-up: M190 and M109 wait for both heaters (OctoPrint reports every second meanwhile).
+    let heated = max(bed.settled(after: started + 1), tool.settled(after: started + 1)) + 1
+    let printEnd = started + max(options.duration, heated - started + 30)
+    var t = Timeline(
+      connecting: connecting, operational: operational, selected: selected, started: started, heated: heated,
+      printPhase: printEnd - heated, end: printEnd, layersEnd: printEnd)
+    switch options.outcome {
+    case .done: break
+    case .cancelled: t.end = heated + t.printPhase * random.uniform(0.35, 0.5)
+    case .failed: t.end = heated + t.printPhase * random.uniform(0.55, 0.7)
+    case .pausedResumed:
+      t.pauseAt = heated + t.printPhase * random.uniform(0.3, 0.45)
+      t.pauseLength = min(300, max(20, options.duration * 0.05))
+    }
+    t.end += t.pauseLength
+    t.layersEnd = options.outcome == .done || options.outcome == .pausedResumed ? t.end - 0.5 : t.end
+    timeline = t
+    printTime = t.end - started + random.uniform(0, 0.999)
+    if t.pauseAt != nil {
+      pausePosition = (
+        twoDecimals(random.uniform(60, 160)), twoDecimals(random.uniform(60, 160)),
+        twoDecimals(random.uniform(200, 2000))
+      )
+    }
+    switch options.outcome {
+    case .done, .pausedResumed:
+      tool.setTarget(0, at: t.end - 0.3)
+      bed.setTarget(0, at: t.end - 0.3)
+      finishedAt = t.end + 0.3
+      temperaturesUntil = finishedAt + 120
+      targetChanges = [selected + 0.25, t.end - 0.25]
+    case .cancelled:
+      tool.setTarget(0, at: t.end + 0.2)
+      bed.setTarget(0, at: t.end + 0.2)
+      finishedAt = t.end + 0.4
+      temperaturesUntil = finishedAt + 120
+      targetChanges = [selected + 0.25, t.end + 0.25]
+    case .failed:
+      finishedAt = t.end + 0.06
+      temperaturesUntil = t.end
+      targetChanges = [selected + 0.25]
+    }
+    layerRandom = SeededRandom(seed: random.next())
+    temperatureRandom = SeededRandom(seed: random.next())
+    var phases: [(Double, Phase)] = [(0, .connect), (selected, .start)]
+    if let p = t.pauseAt { phases.append((p, .pause)) }
+    phases.append((options.outcome == .done || options.outcome == .pausedResumed ? t.end - 0.5 : t.end, .end))
+    self.phases = phases
+    progressTick = selected + 5
+    temperatureTick = operational + 0.5
+    targetChanges = targetChanges.filter { $0 <= temperaturesUntil }.sorted()
+    (lastZ, frames) = Self.layersBeforeEnd(options, timeline: t, layers: layerCount)
+  }
+
+  /// The height of the last layer printed before the job ends, and the frames taken: the same rule as the
+  /// layers source, counted ahead (the ending needs them before the last layers are made).
+  private static func layersBeforeEnd(_ o: PrintJobOptions, timeline: Timeline, layers: Int) -> (Double?, Int) {
+    var z: Double?
+    var frames = 0
+    var lastCapture = -10.0
+    for layer in 0..<layers {
+      let at = layerTime(layer, of: layers, timeline)
+      if at >= timeline.layersEnd { break }
+      z = twoDecimals(o.layerHeight * Double(layer + 1))
+      if o.timelapse && at - lastCapture >= 1 {
+        lastCapture = at
+        frames += 1
+      }
+    }
+    return (z, frames)
+  }
+
+  /// When layer `layer` starts: the first takes longer.
+  private static func layerTime(_ layer: Int, of layers: Int, _ timeline: Timeline) -> Double {
+    let f = layer == 0 ? 0 : (1.5 + Double(layer - 1)) / (Double(layers) + 0.5)
+    return timeline.wallTime(atFraction: f) + 0.05
+  }
+
+  var layerCount: Int { max(1, o.layers ?? Int((o.duration / 45).rounded()).clamped(5, 400)) }
+
+  /// The height of the layer being printed at `time` (the first layer's before it starts).
+  func height(at time: Double) -> Double {
+    var printed = 0
+    while printed < layerCount && Self.layerTime(printed, of: layerCount, timeline) < time { printed += 1 }
+    return twoDecimals(o.layerHeight * Double(max(1, printed)))
+  }
+
+  // MARK: - Handing out messages
+
+  /// The next message in time order, or nil when the session is over.
+  mutating func next() -> CapturedMessage? {
+    while true {
+      let (source, time) = nextSource()
+      if let top = pending.min, top.t <= time { return pending.popMin()!.message }
+      guard let source else { return nil }
+      make(source)
+    }
+  }
+
+  private enum Source { case phase, layers, progress, temperatures }
+
+  /// The source that makes the earliest message next, and when; nil when all are done.
+  private func nextSource() -> (Source?, Double) {
+    var best: (Source?, Double) = (nil, .infinity)
+    if phaseIndex < phases.count { best = (.phase, phases[phaseIndex].time) }
+    if let t = nextLayerTime, t < best.1 { best = (.layers, t) }
+    if let t = nextProgressTime, t < best.1 { best = (.progress, t) }
+    if let t = nextTemperatureTick, t < best.1 { best = (.temperatures, t) }
+    return best
+  }
+
+  private mutating func make(_ source: Source) {
+    switch source {
+    case .phase:
+      let phase = phases[phaseIndex].phase
+      phaseIndex += 1
+      switch phase {
+      case .connect:
+        pluginConnects()
+        printerConnects()
+      case .start: startJob()
+      case .pause: pause()
+      case .end:
+        switch o.outcome {
+        case .done, .pausedResumed: finishPrinting()
+        case .cancelled: cancel()
+        case .failed: fail()
+        }
+      }
+    case .layers: makeLayer()
+    case .progress: makeProgress()
+    case .temperatures: makeTemperatures()
+    }
+  }
+
+  // MARK: - Publishing
+
+  mutating func publish(
+    _ t: Double, _ subtopic: String, _ payload: String, qos: MQTTQoS = .atMostOnce, retain: Bool = false
+  ) {
+    let message = CapturedMessage(
+      timestamp: Timestamp(microseconds: o.start.microseconds + Int64((t * 1_000_000).rounded())),
+      topic: "\(o.base)/\(subtopic)", payload: Array(payload.utf8), qos: qos, retain: retain)
+    pending.insert(Pending(t: t, sequence: made, message: message))
+    made += 1
+  }
+
+  // MARK: - Layers
+
+  private var nextLayerTime: Double? {
+    guard layer < layerCount else { return nil }
+    let at = Self.layerTime(layer, of: layerCount, timeline)
+    return at < timeline.layersEnd ? at : nil
+  }
+
+  /// A Z change per layer, with a timelapse frame where one is due (at most one a second).
+  private mutating func makeLayer() {
+    guard let at = nextLayerTime else { return }
+    let newZ = twoDecimals(o.layerHeight * Double(layer + 1))
+    zChange(at, new: newZ, old: layerZ)
+    layerZ = newZ
+    if o.timelapse && at - lastCapture >= 1 {
+      let frame = capturedFrames
+      lastCapture = at
+      let file = "\(timelapseDir)tmp/\(moviePrefix(timeline.started))-\(frame).jpg"
+      event(at + 0.02, "CaptureStart", [("file", .string(file))])
+      event(at + layerRandom.uniform(0.3, 0.6), "CaptureDone", [("file", .string(file))])
+      capturedFrames += 1
+    }
+    layer += 1
+  }
+
+  private var capturedFrames = 0
+
+  // MARK: - Progress
+
+  /// The 5 s timer from FileSelected publishes when the percentage (or path) changed; 100 % once a job
+  /// printed to its end, 0 at the tick after a cancel.
+  private mutating func makeProgress() {
+    let tick = progressTick
+    guard tick >= timeline.end else {
+      let printed = timeline.printedFraction(tick)
+      let percent = Int(printed * 100)
+      if percent != progressPercent {
+        let paused = timeline.pauseAt.map { tick >= $0 && tick < $0 + timeline.pauseLength } ?? false
+        let state: PrinterData.State = tick < timeline.started ? .operational : paused ? .paused : .printing
+        let data = printerData(
+          state, printed: tick < timeline.started ? nil : printed, printTime: tick - timeline.started)
+        progress(tick, location: "local", path: o.fileName, percent: percent, job: data)
+        progressPercent = percent
+      }
+      progressTick += 5
+      return
+    }
+    // The job is over: one last report, then the timer stops.
+    progressDone = true
+    guard let t = finalProgressTime else { return }
+    switch o.outcome {
+    case .done, .pausedResumed:
+      let data = printerData(.operational, printed: 1, printTime: finishedAt - timeline.started)
+      progress(t, location: "local", path: o.fileName, percent: 100, job: data)
+    case .cancelled, .failed:
+      progress(
+        t, location: "local", path: o.fileName, percent: 0, job: printerData(.operational, printed: nil, printTime: nil)
+      )
+    }
+  }
+
+  /// When the progress source makes its next report: the timer's next tick while the job prints, then the
+  /// last report; nil when it is done.
+  private var nextProgressTime: Double? {
+    if progressDone { return nil }
+    if progressTick < timeline.end { return progressTick }
+    // The last report has its own time; with none, the source is done when asked next.
+    return finalProgressTime ?? progressTick
+  }
+
+  /// The last report: 100 just after OPERATIONAL when the job printed to its end; 0 at the first tick after
+  /// OctoPrint is done with a cancelled job; none after a communication error.
+  private var finalProgressTime: Double? {
+    switch o.outcome {
+    case .done, .pausedResumed: return finishedAt + 0.05
+    case .cancelled:
+      var next = progressTick
+      while next < finishedAt { next += 5 }
+      return next
+    case .failed: return nil
+    }
+  }
+
+  // MARK: - Temperatures
+
+  private var nextTemperatureTick: Double? {
+    let regular = temperatureTick <= temperaturesUntil ? temperatureTick : nil
+    let extra = extraTick < targetChanges.count ? targetChanges[extraTick] : nil
+    switch (regular, extra) {
+    case (nil, nil): return nil
+    case (let r?, nil): return r
+    case (nil, let e?): return e
+    case (let r?, let e?): return min(r, e)
+    }
+  }
+
+  /// One report: every 2 s, every 1 s while OctoPrint waits for the heaters, and at once when a target
+  /// changes; a heater is published when its reading moved 0.1 °C or its target changed since it was
+  /// last published.
+  private mutating func makeTemperatures() {
+    guard let t = nextTemperatureTick else { return }
+    if extraTick < targetChanges.count && targetChanges[extraTick] <= t {
+      extraTick += 1
+    } else {
+      let fast = temperatureTick >= timeline.started + 1 && temperatureTick < timeline.heated
+      temperatureTick += fast ? 1 : 2
+    }
+    for (name, heater) in [("tool0", tool), ("bed", bed)] {
+      var actual = heater.temperature(at: t)
+      if o.heaters == .real { actual += temperatureRandom.gaussian(sigma: heater.noise) }
+      actual = twoDecimals(actual)
+      let target = heater.target(at: t)
+      if actual == 0 && target == 0 { continue }
+      if let previous = lastReported[name], abs(previous.actual - actual) < 0.1, previous.target == target { continue }
+      lastReported[name] = (actual, target)
+      var members: [(String, Payload)] = [("actual", .float(actual)), ("target", .float(target))]
+      if current { members.append(("_timestamp", .int(stamp(t)))) }
+      publish(t, "temperature/\(name)", Payload.object(members).text, retain: true)
+    }
+  }
+}
+
+extension Comparable {
+  func clamped(_ low: Self, _ high: Self) -> Self { min(max(self, low), high) }
+}
