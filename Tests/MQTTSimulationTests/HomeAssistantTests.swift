@@ -158,7 +158,8 @@ struct HomeAssistantTests {
     #expect(expanded.contains(c.availabilityTopic) && c.availabilityTopic == "octoPrint/mqtt")
     for topic in Set(expanded) {
       let isCommand = topic.contains("/hassControl/")
-      #expect(isCommand ? subscribed.contains(topic) : published.contains(topic) || mqttPlugin.contains(topic), "\(topic)")
+      #expect(
+        isCommand ? subscribed.contains(topic) : published.contains(topic) || mqttPlugin.contains(topic), "\(topic)")
     }
     #expect(Set(expanded).count == 21)
   }
@@ -192,7 +193,8 @@ struct HomeAssistantTests {
     let printer = PrinterStatus(connected: true, data: .object([]))
     func topics(_ event: String) -> [String] {
       companion.messages(forEvent: event, printer: printer, at: t0).map {
-        $0.topic.replacingOccurrences(of: "octoPrint/", with: "") + ($0.topic.hasSuffix("/printing") ? "" : "=" + text($0))
+        $0.topic.replacingOccurrences(of: "octoPrint/", with: "")
+          + ($0.topic.hasSuffix("/printing") ? "" : "=" + text($0))
       }
     }
     #expect(topics("PrintStarted") == ["hass/printing", "hass/is_printing=True", "hass/is_paused=False"])
@@ -238,9 +240,11 @@ struct HomeAssistantTests {
     #expect(idleText.contains(#""estimatedPrintTimeFormatted": "0:01:00"}"#))
   }
 
-  @Test("times are formatted like Python's str(timedelta) without the fraction", arguments: [
-    0, 59.999, 3725.9, 86_399, 86_400, 90_061.5, 172_800, 1_000_000, -5,
-  ])
+  @Test(
+    "times are formatted like Python's str(timedelta) without the fraction",
+    arguments: [
+      0, 59.999, 3725.9, 86_399, 86_400, 90_061.5, 172_800, 1_000_000, -5,
+    ])
   func timedelta(seconds: Double) throws {
     let expected = try python(
       "import datetime; print(str(datetime.timedelta(seconds=\(seconds))).split('.')[0])", input: "")
@@ -249,8 +253,12 @@ struct HomeAssistantTests {
 
   @Test("the SoC report is {temperature, _timestamp}, null without a sensor")
   func soc() {
-    #expect(text(companion.messages(forSoCTemperature: 48.3, at: t0)[0]) == #"{"temperature": 48.3, "_timestamp": 1764068856}"#)
-    #expect(text(companion.messages(forSoCTemperature: nil, at: t0)[0]) == #"{"temperature": null, "_timestamp": 1764068856}"#)
+    #expect(
+      text(companion.messages(forSoCTemperature: 48.3, at: t0)[0])
+        == #"{"temperature": 48.3, "_timestamp": 1764068856}"#)
+    #expect(
+      text(companion.messages(forSoCTemperature: nil, at: t0)[0]) == #"{"temperature": null, "_timestamp": 1764068856}"#
+    )
     #expect(companion.messages(forSoCTemperature: nil, at: t0)[0].topic == "octoPrint/temperature/soc")
   }
 

@@ -120,7 +120,8 @@ extension HomeAssistantCompanion {
       duration("Print Time Left", "PRINTING_E", "progress.printTimeLeft", icon: "mdi:clock-end"),
     ]
     var eta = duration("Approximate Total Print Time", "PRINTING_ETA", "job.estimatedPrintTime", icon: nil)
-    eta.members.insert(contentsOf: [("json_attr_t", printing), ("json_attr_tpl", s("{{value_json.job|tojson}}"))], at: 3)
+    eta.members.insert(
+      contentsOf: [("json_attr_t", printing), ("json_attr_tpl", s("{{value_json.job|tojson}}"))], at: 3)
     entities += [
       eta,
       HomeAssistantEntity(

@@ -83,7 +83,8 @@ extension HomeAssistantCompanion {
       if key == "progress" {
         let left = inner.first { $0.0 == "printTimeLeft" }?.1
         let elapsed = inner.first { $0.0 == "printTime" }?.1
-        inner.append(("printTimeLeftFormatted", Self.formatted(left.flatMap(Self.seconds).map { $0.rounded(.towardZero) })))
+        inner.append(
+          ("printTimeLeftFormatted", Self.formatted(left.flatMap(Self.seconds).map { $0.rounded(.towardZero) })))
         inner.append(("printTimeFormatted", Self.formatted(elapsed.flatMap(Self.seconds))))
       } else if key == "job" {
         let estimate = inner.first { $0.0 == "estimatedPrintTime" }?.1
@@ -125,7 +126,10 @@ extension HomeAssistantCompanion {
 
 /// A 1×1 grey baseline JPEG standing in for a timelapse frame on `<base>/camera`.
 let placeholderJPEG: [UInt8] =
-  [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]
+  [
+    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
+    0x00,
+  ]
   + [0xFF, 0xDB, 0x00, 0x43, 0x00] + [UInt8](repeating: 0x01, count: 64)
   + [0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00]
   + [0xFF, 0xC4, 0x00, 0x14, 0x00, 0x01] + [UInt8](repeating: 0, count: 15) + [0x00]
