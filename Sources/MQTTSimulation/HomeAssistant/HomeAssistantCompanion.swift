@@ -19,6 +19,9 @@
 // "3.7.0"); whether OctoPrint-MQTT 0.8.16 honours `retained` per call (the reference capture shows its events not
 // retained), hence `retain` is a setting; the exact moment OctoPrint drops its connection object after a
 // disconnect (`PrinterStatus.connected` is the caller's call).
+// Also not determined: where the companion's messages fall relative to the MQTT plugin's own message for the same
+// event. OctoPrint calls third-party plugins' `on_event` in identifier order as far as is known here
+// (`homeassistant` before `mqtt`), which would put them first; no capture of a real server with both was at hand.
 
 import MQTTCapture
 
