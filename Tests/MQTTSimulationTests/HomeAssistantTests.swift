@@ -251,6 +251,15 @@ struct HomeAssistantTests {
     #expect(HomeAssistantCompanion.formatted(seconds).text == "\"" + expected.dropLast() + "\"")
   }
 
+  @Test("timers fire one interval after they start, then every interval, until the end")
+  func timers() {
+    let ticks = HomeAssistantCompanion.timerTicks(
+      every: HomeAssistantCompanion.statusInterval, from: t0,
+      until: Timestamp(microseconds: t0.microseconds + 180_000_000))
+    #expect(ticks.map { ($0.microseconds - t0.microseconds) / 1_000_000 } == [60, 120])
+    #expect(HomeAssistantCompanion.timerTicks(every: 30, from: t0, until: t0).isEmpty)
+  }
+
   @Test("the SoC report is {temperature, _timestamp}, null without a sensor")
   func soc() {
     #expect(

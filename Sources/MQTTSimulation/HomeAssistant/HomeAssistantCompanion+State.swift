@@ -59,6 +59,21 @@ extension HomeAssistantCompanion {
     [printerStatusMessage(printer, at: time)]
   }
 
+  /// When a `RepeatedTimer` started at `start` fires before `end`: every `interval` seconds, the first one
+  /// interval after the start (the plugin's timers do not run first). For the 60 s status timer pass PrintStarted
+  /// and the job's end, for the first job after startup only; for the 30 s SoC timer, startup and the run's end.
+  public static func timerTicks(every interval: Double, from start: Timestamp, until end: Timestamp) -> [Timestamp] {
+    let step = Int64((interval * 1_000_000).rounded())
+    guard step > 0 else { return [] }
+    var ticks: [Timestamp] = []
+    var next = start.microseconds + step
+    while next < end.microseconds {
+      ticks.append(Timestamp(microseconds: next))
+      next += step
+    }
+    return ticks
+  }
+
   /// The 30 s `temperature/soc` report: `{"temperature": <°C or null>, "_timestamp": …}` (psutil's `coretemp` or
   /// `cpu-thermal`; null where neither exists).
   public func messages(forSoCTemperature celsius: Double?, at time: Timestamp) -> [CapturedMessage] {
