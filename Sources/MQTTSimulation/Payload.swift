@@ -7,6 +7,7 @@ enum Payload {
   case null
   case bool(Bool)
   case object([(String, Payload)])
+  case array([Payload])
 
   var text: String {
     var out = ""
@@ -47,6 +48,13 @@ enum Payload {
         v.write(to: &out)
       }
       out += "}"
+    case .array(let elements):
+      out += "["
+      for (i, v) in elements.enumerated() {
+        if i > 0 { out += ", " }
+        v.write(to: &out)
+      }
+      out += "]"
     }
   }
 }
