@@ -62,6 +62,11 @@ public struct PrintJobOptions: Sendable {
   /// The MQTT plugin's `printerData` setting (off by default there too): progress payloads carry
   /// OctoPrint's current printer data as `printer_data`.
   public var printerData = false
+  /// The OctoPrint-HomeAssistant plugin beside the MQTT plugin (`--homeassistant`): discovery configs, state
+  /// under `<base>/hass/`, the SoC temperature and timelapse frames on `<base>/camera`.
+  public var homeAssistant = false
+  /// Which printer of `printers` this is (1-based): it names the Home Assistant node.
+  var printerNumber = 1
 
   /// A 30-minute print of `NodeMCU_Case.gcode` that ends done, on one printer with the current plugin.
   public init() {}
@@ -112,6 +117,7 @@ public struct PrintJobStream: Sequence, IteratorProtocol {
         let stagger = printerRandom.uniform(0, Swift.min(60.0, options.duration / 10))
         o.start = Timestamp(microseconds: options.start.microseconds + Int64(stagger * 1_000_000))
       }
+      o.printerNumber = i + 1
       var job = PrinterJob(options: o, random: printerRandom)
       if let first = job.next() { heads.insert(Head(message: first, printer: i)) }
       printers.append(job)

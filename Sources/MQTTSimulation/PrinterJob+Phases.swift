@@ -19,6 +19,9 @@ extension PrinterJob {
     let retained: Bool = isCurrent && (name == "ZChange" || name == "FirmwareData")
     let text: String = Payload.object(members).text
     publish(t, "event/" + name, text, qos: .atMostOnce, retain: retained)
+    if let companion {
+      publish(companion.messages(forEvent: name, printer: status(at: t), at: timestamp(t)), at: t)
+    }
   }
 
   mutating func event(_ t: Double, _ name: String) {
@@ -108,6 +111,14 @@ extension PrinterJob {
         ("destination_location", .string("")), ("destination_path", .string("")), ("progress", .int(0)),
         ("_timestamp", .int(stamp(t))),
       ]).text, retain: true)
+    if let companion {
+      // The companion starts once the MQTT plugin is connected, then sees `connected` on `<base>/mqtt` twice
+      // (the retained message and its own echo) and announces itself each time.
+      publish(companion.startup(printer: status(at: t + 0.01), at: timestamp(t + 0.01)), at: t + 0.01)
+      for echo in [0.02, 0.03] {
+        publish(companion.messages(forAvailability: Array("connected".utf8), at: timestamp(t + echo)), at: t + echo)
+      }
+    }
   }
 
   /// OctoPrint connects to the printer.

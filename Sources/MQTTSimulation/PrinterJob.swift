@@ -82,6 +82,11 @@ struct PrinterJob {
   private var extraTick = 0
   private var temperatureRandom: SeededRandom
   private var lastReported: [String: (actual: Double, target: Double)] = [:]
+  /// The Home Assistant companion, with `homeAssistant`; its 60 s status and 30 s SoC timers.
+  let companion: HomeAssistantCompanion?
+  private var statusTick: Double
+  private var socTick = HomeAssistantCompanion.socInterval
+  private var socRandom: SeededRandom
 
   /// Messages made and not yet handed out.
   private var pending = MinHeap<Pending>()
@@ -151,6 +156,17 @@ struct PrinterJob {
     }
     layerRandom = SeededRandom(seed: random.next())
     temperatureRandom = SeededRandom(seed: random.next())
+    socRandom = SeededRandom(seed: random.next())
+    statusTick = started + HomeAssistantCompanion.statusInterval
+    if options.homeAssistant && options.plugin == .current {
+      var companion = HomeAssistantCompanion(
+        baseTopic: options.base,
+        nodeID: HomeAssistantCompanion.nodeID(seed: options.seed, printer: options.printerNumber))
+      if options.printers > 1 { companion.nodeName = "OctoPrint printer-\(options.printerNumber)" }
+      self.companion = companion
+    } else {
+      companion = nil
+    }
     var phases: [(Double, Phase)] = [(0, .connect), (selected, .start)]
     if let p = t.pauseAt { phases.append((p, .pause)) }
     phases.append((options.outcome == .done || options.outcome == .pausedResumed ? t.end - 0.5 : t.end, .end))
@@ -206,7 +222,7 @@ struct PrinterJob {
     }
   }
 
-  private enum Source { case phase, layers, progress, temperatures }
+  private enum Source { case phase, layers, progress, temperatures, companionTimers }
 
   /// The source that makes the earliest message next, and when; nil when all are done.
   private func nextSource() -> (Source?, Double) {
@@ -215,6 +231,7 @@ struct PrinterJob {
     if let t = nextLayerTime, t < best.1 { best = (.layers, t) }
     if let t = nextProgressTime, t < best.1 { best = (.progress, t) }
     if let t = nextTemperatureTick, t < best.1 { best = (.temperatures, t) }
+    if let t = nextCompanionTick, t < best.1 { best = (.companionTimers, t) }
     return best
   }
 
@@ -239,6 +256,7 @@ struct PrinterJob {
     case .layers: makeLayer()
     case .progress: makeProgress()
     case .temperatures: makeTemperatures()
+    case .companionTimers: makeCompanionTick()
     }
   }
 
@@ -252,6 +270,19 @@ struct PrinterJob {
       topic: "\(o.base)/\(subtopic)", payload: Array(payload.utf8), qos: qos, retain: retain)
     pending.insert(Pending(t: t, sequence: made, message: message))
     made += 1
+  }
+
+  /// Messages made elsewhere (the Home Assistant companion) at `t`.
+  mutating func publish(_ messages: [CapturedMessage], at t: Double) {
+    for m in messages {
+      pending.insert(Pending(t: t, sequence: made, message: m))
+      made += 1
+    }
+  }
+
+  /// `t` seconds into the session as a timestamp.
+  func timestamp(_ t: Double) -> Timestamp {
+    Timestamp(microseconds: o.start.microseconds + Int64((t * 1_000_000).rounded()))
   }
 
   // MARK: - Layers
@@ -296,6 +327,9 @@ struct PrinterJob {
         let data = printerData(
           state, printed: tick < timeline.started ? nil : printed, printTime: tick - timeline.started)
         progress(tick, location: "local", path: o.fileName, percent: percent, job: data)
+        if let companion, tick >= timeline.started {
+          publish(companion.messages(forProgress: status(at: tick), at: timestamp(tick)), at: tick)
+        }
         progressPercent = percent
       }
       progressTick += 5
@@ -378,4 +412,51 @@ struct PrinterJob {
 
 extension Comparable {
   func clamped(_ low: Self, _ high: Self) -> Self { min(max(self, low), high) }
+}
+
+// MARK: - The Home Assistant companion
+
+extension PrinterJob {
+  /// What the companion reads from OctoPrint at `t`: the connection and `printer.get_current_data()`.
+  func status(at t: Double) -> PrinterStatus {
+    let offline = t < timeline.operational || (o.outcome == .failed && t >= timeline.end + 0.05)
+    let printing = t >= timeline.started && t < timeline.end
+    let paused = timeline.pauseAt.map { t >= $0 && t < $0 + timeline.pauseLength } ?? false
+    let state: PrinterData.State = offline ? .offline : paused ? .paused : printing ? .printing : .operational
+    let job = t >= timeline.selected && !offline
+    var data = printerData(
+      state, printed: printing ? timeline.printedFraction(t) : (job && t >= timeline.end ? 1 : nil),
+      printTime: printing ? t - timeline.started : nil)
+    data.fileSelected = job
+    let gone = o.outcome == .failed && t >= timeline.end + 0.05
+    return PrinterStatus(connected: t >= timeline.connecting && !gone, data: data.payload)
+  }
+
+  /// The next tick of the companion's timers: its 60 s status timer while the job prints, its 30 s SoC
+  /// timer while the session lasts.
+  var nextCompanionTick: Double? {
+    guard companion != nil else { return nil }
+    let status = statusTick < timeline.end ? statusTick : nil
+    let soc = socTick <= temperaturesUntil ? socTick : nil
+    switch (status, soc) {
+    case (nil, nil): return nil
+    case (let s?, nil): return s
+    case (nil, let c?): return c
+    case (let s?, let c?): return min(s, c)
+    }
+  }
+
+  mutating func makeCompanionTick() {
+    guard let companion, let t = nextCompanionTick else { return }
+    if t == socTick {
+      // A Raspberry Pi's SoC: mid-40s °C, a little warmer while printing.
+      let warm = t >= timeline.started && t < timeline.end ? 4.0 : 0
+      let celsius = twoDecimals(44.5 + warm + socRandom.gaussian(sigma: 0.6))
+      publish(companion.messages(forSoCTemperature: celsius, at: timestamp(t)), at: t)
+      socTick += HomeAssistantCompanion.socInterval
+    } else {
+      publish(companion.messages(forProgress: status(at: t), at: timestamp(t)), at: t)
+      statusTick += HomeAssistantCompanion.statusInterval
+    }
+  }
 }

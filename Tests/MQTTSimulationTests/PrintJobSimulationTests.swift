@@ -296,6 +296,46 @@ struct PrintJobSimulationTests {
     }
   }
 
+  @Test("--homeassistant: every topic a discovery config names is published by the job (or subscribed)")
+  func homeAssistantWired() throws {
+    let messages = job {
+      $0.homeAssistant = true
+      $0.printers = 2
+      $0.outcome = .pausedResumed
+    }
+    let published = Set(messages.map(\.topic))
+    let configs = messages.filter { $0.topic.hasPrefix("homeassistant/") }
+    // Each printer announces its 25 entities three times at startup (startup, the retained echo, its own).
+    #expect(configs.count == 2 * 25 * 3)
+    var nodes: Set<String> = []
+    for config in configs {
+      let value = try JSONParser.parse(text(config))
+      let tilde = try #require(value["~"]?.stringValue)
+      #expect(tilde == "octoPrint/printer-1/" || tilde == "octoPrint/printer-2/")
+      nodes.insert(try #require(value["device"]?["ids"]?.stringValue ?? value["dev"]?["ids"]?.stringValue))
+      func expand(_ topic: String) -> String { topic.hasPrefix("~") ? tilde + topic.dropFirst() : topic }
+      var named: [String] = []
+      for key in ["stat_t", "json_attr_t"] { if let t = value[key]?.stringValue { named.append(expand(t)) } }
+      if case .array(let list)? = value["avty"] {
+        named += list.compactMap { $0["t"]?.stringValue }.map(expand)
+      }
+      for topic in named {
+        let filter = try #require(TopicFilter(topic))
+        #expect(published.contains { filter.matches($0) }, "\(config.topic) names \(topic), never published")
+      }
+      if let command = value["cmd_t"]?.stringValue {
+        #expect(expand(command).hasPrefix(tilde + "hassControl/"), "\(config.topic)")
+      }
+    }
+    #expect(nodes.count == 2, "one node per printer")
+    // The state the companion keeps follows the job: printing, paused, resumed, done.
+    let printing = messages.filter { $0.topic == "octoPrint/printer-1/hass/is_printing" }.map(text)
+    #expect(printing == ["False", "True", "False"])
+    let paused = messages.filter { $0.topic == "octoPrint/printer-1/hass/is_paused" }.map(text)
+    #expect(paused == ["False", "False", "True", "False"])
+    #expect(!job().contains { $0.topic.hasPrefix("homeassistant/") || $0.topic.contains("/hass/") })
+  }
+
   @Test("several printers each get their own base topic and job")
   func printers() {
     let messages = job { $0.printers = 3 }

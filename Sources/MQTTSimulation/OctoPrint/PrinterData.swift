@@ -4,10 +4,11 @@
 struct PrinterData {
   /// The state OctoPrint is in, as `state.text` and its flags.
   enum State {
-    case operational, printing, paused
+    case offline, operational, printing, paused
 
     var text: String {
       switch self {
+      case .offline: "Offline"
       case .operational: "Operational"
       case .printing: "Printing"
       case .paused: "Paused"
@@ -28,12 +29,14 @@ struct PrinterData {
   /// Seconds since PrintStarted.
   var printTime: Double?
   var currentZ: Double?
+  /// Whether a file is selected; without one every job field is null, as OctoPrint resets them.
+  var fileSelected = true
 
   var payload: Payload {
     let flags: [(String, Payload)] = [
-      ("operational", .bool(true)), ("printing", .bool(state == .printing)), ("cancelling", .bool(false)),
-      ("pausing", .bool(false)), ("resuming", .bool(false)), ("finishing", .bool(false)),
-      ("closedOrError", .bool(false)), ("error", .bool(false)), ("paused", .bool(state == .paused)),
+      ("operational", .bool(state != .offline)), ("printing", .bool(state == .printing)),
+      ("cancelling", .bool(false)), ("pausing", .bool(false)), ("resuming", .bool(false)), ("finishing", .bool(false)),
+      ("closedOrError", .bool(state == .offline)), ("error", .bool(false)), ("paused", .bool(state == .paused)),
       ("ready", .bool(state == .operational)), ("sdReady", .bool(false)),
     ]
     // 1.75 mm filament: 2.405 mm² cross-section; a G-code file holds roughly a millimetre of filament per
@@ -56,6 +59,14 @@ struct PrinterData {
       ),
       ("user", .string(user)),
     ]
+    let noJob: [(String, Payload)] = [
+      (
+        "file",
+        .object(["name", "path", "display", "origin", "size", "date"].map { ($0, Payload.null) })
+      ),
+      ("estimatedPrintTime", .null), ("averagePrintTime", .null), ("lastPrintTime", .null), ("filament", .null),
+      ("user", .null),
+    ]
     var progress: [(String, Payload)] = [
       ("completion", .null), ("filepos", .null), ("printTime", .null), ("printTimeLeft", .null),
       ("printTimeLeftOrigin", .null),
@@ -70,7 +81,7 @@ struct PrinterData {
     }
     return .object([
       ("state", .object([("text", .string(state.text)), ("flags", .object(flags)), ("error", .string(""))])),
-      ("job", .object(job)),
+      ("job", .object(fileSelected ? job : noJob)),
       ("currentZ", currentZ.map { .float($0) } ?? .null),
       ("progress", .object(progress)),
       ("offsets", .object([])),

@@ -77,6 +77,11 @@ struct PrintJob: ParsableCommand {
   @Flag(name: .long, help: "Progress payloads carry OctoPrint's printer data (the MQTT plugin's printerData).")
   var printerData = false
 
+  @Flag(
+    name: .customLong("homeassistant"),
+    help: "Also publish what the OctoPrint-HomeAssistant plugin does: discovery configs and <base>/hass/ state.")
+  var homeAssistant = false
+
   @Option(name: .long, help: "Base topic (default octoPrint, or octoprint for --plugin 2017).")
   var baseTopic: String?
 
@@ -115,6 +120,10 @@ struct PrintJob: ParsableCommand {
     guard ["zchange", "off"].contains(timelapse) else { throw ValidationError("--timelapse must be zchange or off.") }
     guard (1...10_000).contains(printers) else { throw ValidationError("--printers must be from 1 to 10000.") }
     guard size > 0 else { throw ValidationError("--size must be a positive number of bytes.") }
+    if homeAssistant && plugin != .current {
+      throw ValidationError(
+        "--homeassistant needs the current plugin (the companion needs OctoPrint-MQTT 0.8); drop --plugin 2017.")
+    }
     if force && output == nil {
       throw ValidationError("--force replaces the --output file; give --output FILE with it.")
     }
@@ -140,6 +149,7 @@ struct PrintJob: ParsableCommand {
     o.baseTopic = baseTopic
     o.achievements = achievements
     o.printerData = printerData
+    o.homeAssistant = homeAssistant
     o.printers = printers
     o.seed = seed
     if let start {
