@@ -36,6 +36,11 @@ struct Heater {
     segments.append((t, now, target))
   }
 
+  /// Drops the target changes planned after `t` (a command changed the job's course).
+  mutating func forget(after t: Double) {
+    segments.removeAll { $0.start > t }
+  }
+
   /// The true temperature at `t` (without sensor noise).
   func temperature(at t: Double) -> Double {
     guard let s = segments.last(where: { $0.start <= t }) else { return Heater.ambient }

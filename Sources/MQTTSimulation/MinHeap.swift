@@ -35,6 +35,9 @@ struct MinHeap<Element: Comparable> {
     return top
   }
 
+  /// Whether an element satisfies `test`.
+  func contains(where test: (Element) -> Bool) -> Bool { items.contains(where: test) }
+
   /// Removes every element for which `drop` is true.
   mutating func removeAll(where drop: (Element) -> Bool) {
     let kept = items.filter { !drop($0) }

@@ -128,6 +128,38 @@ public struct PrintJobStream: Sequence, IteratorProtocol {
   public mutating func next() -> CapturedMessage? {
     guard let head = heads.popMin() else { return nil }
     if let following = printers[head.printer].next() { heads.insert(Head(message: following, printer: head.printer)) }
+    lastPrinter = head.printer
+    lastTimestamp = head.message.timestamp
+    revokedLast = false
     return head.message
+  }
+
+  private var lastTimestamp: Timestamp?
+
+  /// Whether a command took back the message `next()` returned last: it must not be published.
+  public private(set) var revokedLast = false
+
+  /// The printer (0-based) whose message `next()` returned last.
+  public private(set) var lastPrinter: Int?
+
+  /// How many printers run.
+  public var printerCount: Int { printers.count }
+
+  /// Changes printer `printer`'s (0-based) job at `time`, as OctoPrint does when asked to cancel, pause or
+  /// resume: the messages it made for after `time` are made again by the new plan.
+  /// - Returns: nil when the command took effect, else why it was ignored ("no job is printing").
+  public mutating func apply(_ command: JobCommand, printer: Int, at time: Timestamp) -> String? {
+    guard printers.indices.contains(printer) else { return "there is no printer \(printer + 1)" }
+    let t = Double(time.microseconds - printers[printer].o.start.microseconds) / 1_000_000
+    // Messages made before the command for later: the printer's next one (waiting here) and the one handed out
+    // last, if it is this printer's and later than the command; both go back and are dropped or made again.
+    let hasHead = heads.contains { $0.printer == printer }
+    let heldIsTheirs = lastPrinter == printer && (lastTimestamp.map { $0 > time } ?? false)
+    let refusal = printers[printer].apply(command, at: t, takingBack: (hasHead ? 1 : 0) + (heldIsTheirs ? 1 : 0))
+    guard refusal == nil else { return refusal }
+    heads.removeAll { $0.printer == printer }
+    if heldIsTheirs { revokedLast = true }
+    if let following = printers[printer].next() { heads.insert(Head(message: following, printer: printer)) }
+    return nil
   }
 }

@@ -278,10 +278,9 @@ extension PrinterJob {
     }
   }
 
-  /// The job pauses (where the plan says) and resumes after the pause's length.
+  /// The job pauses where the plan says.
   mutating func pause() {
     guard let p = timeline.pauseAt else { return }
-    let length = timeline.pauseLength
     let fraction = timeline.printedFraction(p)
     let (x, y, e) = pausePosition
     let z = height(at: p)
@@ -308,7 +307,12 @@ extension PrinterJob {
       event(p + 0.2, "PrintPaused", fileFields)
     }
     state(p + 0.35, "PAUSED", "Paused")
-    let r = p + length
+  }
+
+  /// The job resumes at the pause's end.
+  mutating func resume() {
+    guard let p = timeline.pauseAt else { return }
+    let r = p + timeline.pauseLength
     if current {
       state(r, "RESUMING", "Resuming")
       event(r + 0.01, "PrintResumed", fileFields)

@@ -9,13 +9,13 @@ import MQTTCapture
 /// timer and the temperature reports. Each source knows the earliest time of anything it will still make;
 /// `next()` hands out a made message once no source can make an earlier one.
 struct PrinterJob {
-  let o: PrintJobOptions
+  var o: PrintJobOptions
   var current: Bool { o.plugin == .current }
 
   // MARK: The plan
 
   /// The phases of the job, in time order.
-  enum Phase { case connect, start, pause, end }
+  enum Phase { case connect, start, pause, resume, end }
 
   /// When the job heats, prints, pauses and stops, in seconds from the session's start.
   struct Timeline {
@@ -63,39 +63,48 @@ struct PrinterJob {
   var printTime: Double
   /// Where the head parks in a pause: x, y, e.
   var pausePosition: (x: Double, y: Double, e: Double) = (0, 0, 0)
+  /// How much of the file is printed when the job ends (1 unless it is cancelled or fails part-way).
+  var endFraction = 1.0
+  /// When a cancel command ended the job.
+  var commandedEnd: Double?
+  /// Added to the job's wall time for PrintDone's `time` (OctoPrint counts from its own clock).
+  var jitter = 0.0
   /// The last layer's height before the job ends, and how many timelapse frames it took.
   var lastZ: Double?
   var frames = 0
 
   // MARK: The sources
 
-  private var phases: [(time: Double, phase: Phase)]
+  private var phases: [(time: Double, phase: Phase)] = []
   private var phaseIndex = 0
   private var layer = 0
   private var lastCapture = -10.0
   private var layerZ: Double?
   private var layerRandom: SeededRandom
-  private var progressTick: Double
+  private var progressTick = 0.0
   private var progressPercent = -1
   private var progressDone = false
-  private var temperatureTick: Double
+  private var temperatureTick = 0.0
   private var extraTick = 0
   private var temperatureRandom: SeededRandom
   private var lastReported: [String: (actual: Double, target: Double)] = [:]
   /// The Home Assistant companion, with `homeAssistant`; its 60 s status and 30 s SoC timers.
   let companion: HomeAssistantCompanion?
-  private var statusTick: Double
+  private var statusTick = 0.0
   private var socTick = HomeAssistantCompanion.socInterval
   private var socRandom: SeededRandom
 
   /// Messages made and not yet handed out.
   private var pending = MinHeap<Pending>()
+  /// The last two handed out, which a command can take back.
+  private var handedOut: [Pending] = []
   private var made = 0
 
   struct Pending: Comparable {
     var t: Double
     var sequence: Int
     var message: CapturedMessage
+    var source: Source
     static func < (a: Pending, b: Pending) -> Bool { a.t != b.t ? a.t < b.t : a.sequence < b.sequence }
     static func == (a: Pending, b: Pending) -> Bool { a.t == b.t && a.sequence == b.sequence }
   }
@@ -126,34 +135,15 @@ struct PrinterJob {
       t.pauseAt = heated + t.printPhase * random.uniform(0.3, 0.45)
       t.pauseLength = min(300, max(20, options.duration * 0.05))
     }
-    t.end += t.pauseLength
-    t.layersEnd = options.outcome == .done || options.outcome == .pausedResumed ? t.end - 0.5 : t.end
+    endFraction = options.outcome == .done || options.outcome == .pausedResumed ? 1 : t.printedFraction(t.end)
     timeline = t
-    printTime = t.end - started + random.uniform(0, 0.999)
-    if t.pauseAt != nil {
-      pausePosition = (
-        twoDecimals(random.uniform(60, 160)), twoDecimals(random.uniform(60, 160)),
-        twoDecimals(random.uniform(200, 2000))
-      )
-    }
-    switch options.outcome {
-    case .done, .pausedResumed:
-      tool.setTarget(0, at: t.end - 0.3)
-      bed.setTarget(0, at: t.end - 0.3)
-      finishedAt = t.end + 0.3
-      temperaturesUntil = finishedAt + 120
-      targetChanges = [selected + 0.25, t.end - 0.25]
-    case .cancelled:
-      tool.setTarget(0, at: t.end + 0.2)
-      bed.setTarget(0, at: t.end + 0.2)
-      finishedAt = t.end + 0.4
-      temperaturesUntil = finishedAt + 120
-      targetChanges = [selected + 0.25, t.end + 0.25]
-    case .failed:
-      finishedAt = t.end + 0.06
-      temperaturesUntil = t.end
-      targetChanges = [selected + 0.25]
-    }
+    jitter = random.uniform(0, 0.999)
+    pausePosition = (
+      twoDecimals(random.uniform(60, 160)), twoDecimals(random.uniform(60, 160)),
+      twoDecimals(random.uniform(200, 2000))
+    )
+    // Set by `planEnding`.
+    (finishedAt, temperaturesUntil, targetChanges, printTime) = (0, 0, [], 0)
     layerRandom = SeededRandom(seed: random.next())
     temperatureRandom = SeededRandom(seed: random.next())
     socRandom = SeededRandom(seed: random.next())
@@ -167,14 +157,61 @@ struct PrinterJob {
     } else {
       companion = nil
     }
-    var phases: [(Double, Phase)] = [(0, .connect), (selected, .start)]
-    if let p = t.pauseAt { phases.append((p, .pause)) }
-    phases.append((options.outcome == .done || options.outcome == .pausedResumed ? t.end - 0.5 : t.end, .end))
-    self.phases = phases
+    phases = [(0, .connect), (selected, .start)]
     progressTick = selected + 5
     temperatureTick = operational + 0.5
-    targetChanges = targetChanges.filter { $0 <= temperaturesUntil }.sorted()
-    (lastZ, frames) = Self.layersBeforeEnd(options, timeline: t, layers: layerCount)
+    planEnding()
+  }
+
+  /// Plans the job from its end on — when it ends, when OctoPrint is done with it and the heaters cool, the
+  /// phases still to come — from `endFraction`, the pause and `commandedEnd`. While paused with no resume
+  /// in sight the end is infinitely far.
+  mutating func planEnding() {
+    var t = timeline
+    let printsToEnd = o.outcome == .done || o.outcome == .pausedResumed
+    if let commandedEnd {
+      t.end = commandedEnd
+    } else if !t.pauseLength.isFinite {
+      t.end = .infinity
+    } else {
+      t.end = t.wallTime(atFraction: endFraction)
+    }
+    t.layersEnd = printsToEnd ? t.end - 0.5 : t.end
+    timeline = t
+    printTime = t.end - t.started + jitter
+    var changes = [t.selected + 0.25]
+    switch o.outcome {
+    case .done, .pausedResumed:
+      finishedAt = t.end + 0.3
+      temperaturesUntil = finishedAt + 120
+      if t.end.isFinite {
+        tool.setTarget(0, at: t.end - 0.3)
+        bed.setTarget(0, at: t.end - 0.3)
+        changes.append(t.end - 0.25)
+      }
+    case .cancelled:
+      finishedAt = t.end + 0.4
+      temperaturesUntil = finishedAt + 120
+      tool.setTarget(0, at: t.end + 0.2)
+      bed.setTarget(0, at: t.end + 0.2)
+      changes.append(t.end + 0.25)
+    case .failed:
+      finishedAt = t.end + 0.06
+      temperaturesUntil = t.end
+    }
+    targetChanges = changes.filter { $0 <= temperaturesUntil }.sorted()
+    (lastZ, frames) = Self.layersBeforeEnd(o, timeline: t, layers: layerCount)
+    // The phases still to come.
+    let made = Set(phases.prefix(phaseIndex).map(\.phase))
+    var future: [(Double, Phase)] = []
+    if let p = t.pauseAt {
+      if !made.contains(.pause) { future.append((p, .pause)) }
+      let resumes = p + t.pauseLength
+      if !made.contains(.resume) && resumes.isFinite && resumes < t.end { future.append((resumes, .resume)) }
+    }
+    if !made.contains(.end) && t.end.isFinite { future.append((printsToEnd ? t.end - 0.5 : t.end, .end)) }
+    let starting = phases.dropFirst(phaseIndex).filter { $0.phase == .connect || $0.phase == .start }
+    phases = Array(phases.prefix(phaseIndex)) + starting + future
   }
 
   /// The height of the last layer printed before the job ends, and the frames taken: the same rule as the
@@ -216,13 +253,20 @@ struct PrinterJob {
   mutating func next() -> CapturedMessage? {
     while true {
       let (source, time) = nextSource()
-      if let top = pending.min, top.t <= time { return pending.popMin()!.message }
+      if let top = pending.min, top.t <= time {
+        let item = pending.popMin()!
+        handedOut.append(item)
+        if handedOut.count > 2 { handedOut.removeFirst() }
+        return item.message
+      }
       guard let source else { return nil }
       make(source)
     }
   }
 
-  private enum Source { case phase, layers, progress, temperatures, companionTimers }
+  enum Source { case phase, layers, progress, temperatures, companionTimers }
+  /// The source making messages now (they are tagged with it, so a command can take back what it made ahead).
+  private var making = Source.phase
 
   /// The source that makes the earliest message next, and when; nil when all are done.
   private func nextSource() -> (Source?, Double) {
@@ -236,6 +280,7 @@ struct PrinterJob {
   }
 
   private mutating func make(_ source: Source) {
+    making = source
     switch source {
     case .phase:
       let phase = phases[phaseIndex].phase
@@ -246,6 +291,7 @@ struct PrinterJob {
         printerConnects()
       case .start: startJob()
       case .pause: pause()
+      case .resume: resume()
       case .end:
         switch o.outcome {
         case .done, .pausedResumed: finishPrinting()
@@ -268,14 +314,14 @@ struct PrinterJob {
     let message = CapturedMessage(
       timestamp: Timestamp(microseconds: o.start.microseconds + Int64((t * 1_000_000).rounded())),
       topic: "\(o.base)/\(subtopic)", payload: Array(payload.utf8), qos: qos, retain: retain)
-    pending.insert(Pending(t: t, sequence: made, message: message))
+    pending.insert(Pending(t: t, sequence: made, message: message, source: making))
     made += 1
   }
 
   /// Messages made elsewhere (the Home Assistant companion) at `t`.
   mutating func publish(_ messages: [CapturedMessage], at t: Double) {
     for m in messages {
-      pending.insert(Pending(t: t, sequence: made, message: m))
+      pending.insert(Pending(t: t, sequence: made, message: m, source: making))
       made += 1
     }
   }
@@ -458,5 +504,52 @@ extension PrinterJob {
       publish(companion.messages(forProgress: status(at: t), at: timestamp(t)), at: t)
       statusTick += HomeAssistantCompanion.statusInterval
     }
+  }
+}
+
+// MARK: - Winding back after a command
+
+extension PrinterJob {
+  /// Takes the last `count` (at most 2) messages `next()` handed out back, to be handed out again or dropped
+  /// by a command.
+  mutating func takeBack(_ count: Int) {
+    for item in handedOut.suffix(count) { pending.insert(item) }
+    handedOut.removeLast(min(count, handedOut.count))
+  }
+
+  private func percent(at tick: Double) -> Int { Int(timeline.printedFraction(tick) * 100) }
+
+  /// Takes back what was made for after `t` and sets every source to make its next message after `t`
+  /// again, by the new plan.
+  mutating func rewind(to t: Double) {
+    var droppedLayers = 0
+    var droppedFrames = 0
+    pending.removeAll { item in
+      guard item.t > t else { return false }
+      if item.source == .layers {
+        if item.message.topic.hasSuffix("/event/ZChange") { droppedLayers += 1 }
+        if item.message.topic.hasSuffix("/event/CaptureStart") { droppedFrames += 1 }
+      }
+      return true
+    }
+    layer -= droppedLayers
+    capturedFrames -= droppedFrames
+    layerZ = layer > 0 ? twoDecimals(o.layerHeight * Double(layer)) : nil
+    // The progress timer ticks every 5 s from FileSelected.
+    let firstTick = timeline.selected + 5
+    let ticksDone = t < firstTick ? 0 : Int(((t - firstTick) / 5).rounded(.down)) + 1
+    progressTick = firstTick + 5 * Double(ticksDone)
+    progressPercent = ticksDone > 0 ? percent(at: progressTick - 5) : -1
+    progressDone = false
+    // Temperature reports: the regular grid, and the target changes still to come.
+    var tick = timeline.operational + 0.5
+    while tick <= t { tick += tick >= timeline.started + 1 && tick < timeline.heated ? 1 : 2 }
+    temperatureTick = tick
+    extraTick = targetChanges.firstIndex { $0 > t } ?? targetChanges.count
+    // The companion's timers.
+    let status = HomeAssistantCompanion.statusInterval
+    statusTick = timeline.started + status * (((t - timeline.started) / status).rounded(.down) + 1)
+    let soc = HomeAssistantCompanion.socInterval
+    socTick = soc * ((t / soc).rounded(.down) + 1)
   }
 }
