@@ -71,7 +71,8 @@ public struct PrintJobOptions: Sendable {
   /// A 30-minute print of `NodeMCU_Case.gcode` that ends done, on one printer with the current plugin.
   public init() {}
 
-  var base: String { baseTopic ?? (plugin == .current ? "octoPrint" : "octoprint") }
+  /// The base topic in use: `baseTopic`, or the plugin's default.
+  public var base: String { baseTopic ?? (plugin == .current ? "octoPrint" : "octoprint") }
 }
 
 /// Synthesises the MQTT traffic of OctoPrint print jobs as the OctoPrint MQTT plugin publishes it: the
@@ -135,6 +136,10 @@ public struct PrintJobStream: Sequence, IteratorProtocol {
   }
 
   private var lastTimestamp: Timestamp?
+
+  /// Whether `message` is only a mark that time passed (a printer paused until resumed says nothing for a
+  /// while): not to be published.
+  public static func isIdleMark(_ message: CapturedMessage) -> Bool { message.topic.isEmpty }
 
   /// Whether a command took back the message `next()` returned last: it must not be published.
   public private(set) var revokedLast = false

@@ -257,11 +257,26 @@ struct PrinterJob {
         let item = pending.popMin()!
         handedOut.append(item)
         if handedOut.count > 2 { handedOut.removeFirst() }
+        lastTime = item.t
         return item.message
+      }
+      // Paused until a resume that may never come, a printer can stay silent for ever (a heater sitting on its
+      // target publishes nothing): mark each second instead of searching on.
+      if !timeline.pauseLength.isFinite, min(pending.min?.t ?? time, time) > lastTime + 1 {
+        lastTime += 1
+        return PrinterJob.idle(at: timestamp(lastTime))
       }
       guard let source else { return nil }
       make(source)
     }
+  }
+
+  /// When the last message handed out was due.
+  private var lastTime = 0.0
+
+  /// A mark that a second passed without a message (while paused until resumed): not a message to publish.
+  static func idle(at time: Timestamp) -> CapturedMessage {
+    CapturedMessage(timestamp: time, topic: "", payload: [])
   }
 
   enum Source { case phase, layers, progress, temperatures, companionTimers }

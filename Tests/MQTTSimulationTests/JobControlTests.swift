@@ -18,7 +18,7 @@ private func run(
       let at = Timestamp(microseconds: options.start.microseconds + Int64(c.seconds * 1_000_000))
       if let refusal = stream.apply(c.command, printer: c.printer, at: at) { refusals.append(refusal) }
     }
-    if !stream.revokedLast { out.append(m) }
+    if !stream.revokedLast && !PrintJobStream.isIdleMark(m) { out.append(m) }
   }
   return (out, refusals)
 }

@@ -119,13 +119,16 @@ public final class Replayer {
   ///   - shouldStop: polled before each message and while waiting; true ends the replay where it is.
   ///   - report: called at most four times a second with the progress.
   ///   - published: told of every message when it was handed to the broker, and when.
+  ///   - stillDue: asked, once a message's time has come, whether it is still to be sent (a simulation that
+  ///     was commanded meanwhile may take it back); nil: every message is.
   /// - Returns: how far the replay got.
   /// - Throws: `MQTTError` when the broker goes away for good (with how far the replay got) or refused QoS 1/2
   ///   messages; what the source throws (`CaptureError` for a capture that cannot be read).
   public func run(
     makeSource: @escaping () throws -> any MessageSource, total: Int? = nil, span: Duration? = nil,
     shouldStop: () -> Bool,
-    report: ((ReplayProgress) -> Void)? = nil, published: ((CapturedMessage, Timestamp) -> Void)? = nil
+    report: ((ReplayProgress) -> Void)? = nil, published: ((CapturedMessage, Timestamp) -> Void)? = nil,
+    stillDue: ((CapturedMessage) -> Bool)? = nil
   ) throws -> ReplayProgress {
     var progress = ReplayProgress()
     progress.total = total
@@ -150,6 +153,7 @@ public final class Replayer {
         let late = ContinuousClock.now - due
         if late > progress.maxLateness { progress.maxLateness = late }
       }
+      if let stillDue, !stillDue(entry.message) { continue }
       try publish(entry.message, progress: progress)
       published?(entry.message, .now())
       progress.sent += 1

@@ -82,6 +82,14 @@ struct PrintJob: ParsableCommand {
     help: "Also publish what the OctoPrint-HomeAssistant plugin does: discovery configs and <base>/hass/ state.")
   var homeAssistant = false
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Take commands under TOPIC while publishing: TOPIC/cancel PRESS, TOPIC/pause True or False.",
+      discussion: "With --homeassistant the printer also listens on <base>/hassControl/ as the plugin does.",
+      valueName: "topic"))
+  var control: String?
+
   @Option(name: .long, help: "Base topic (default octoPrint, or octoprint for --plugin 2017).")
   var baseTopic: String?
 
@@ -120,6 +128,12 @@ struct PrintJob: ParsableCommand {
     guard ["zchange", "off"].contains(timelapse) else { throw ValidationError("--timelapse must be zchange or off.") }
     guard (1...10_000).contains(printers) else { throw ValidationError("--printers must be from 1 to 10000.") }
     guard size > 0 else { throw ValidationError("--size must be a positive number of bytes.") }
+    if let control, control.isEmpty || control.contains("#") || control.contains("+") {
+      throw ValidationError("--control '\(control)' must be a topic without wildcards, like sim/control.")
+    }
+    if control != nil && output != nil {
+      throw ValidationError("--control takes commands while publishing; it does nothing with --output.")
+    }
     if homeAssistant && plugin != .current {
       throw ValidationError(
         "--homeassistant needs the current plugin (the companion needs OctoPrint-MQTT 0.8); drop --plugin 2017.")
@@ -202,22 +216,29 @@ struct PrintJob: ParsableCommand {
           topic: printers > 1 ? "\(base)/printer-1/mqtt" : "\(base)/mqtt", payload: Array("disconnected".utf8),
           qos: .atLeastOnce, retain: true)
       }
+      let topics = JobControlTopics(
+        base: o.base, printers: o.printers, homeAssistant: homeAssistant, prefix: control)
+      let simulation = ControlledSimulation(
+        stream: PrintJobStream(o), topics: topics, speed: playback.speed, quiet: quiet)
+      if topics.isActive { client.onMessage = { simulation.receive(topic: $0.topic, payload: $0.payload) } }
       try client.connect()
       defer { client.disconnect() }
+      for filter in topics.subscriptions { try client.subscribe(filter, qos: .atLeastOnce) }
       var options = ReplayOptions()
       options.speed = playback.speed
       var status = StatusLine()
       let showProgress = !quiet && stderrIsTerminal
       // The jobs are made as time reaches them: thousands of printers start at once and fit in memory.
       let progress = try Replayer(client: client, options: options).run(
-        makeSource: { SimulationSource(stream: PrintJobStream(o)) },
+        makeSource: { SimulationSource(simulation: simulation) },
         shouldStop: { stopRequested.load(ordering: .relaxed) },
         report: showProgress
           ? { p in
             status.show(
               "▶ simulating: \(formatCount(p.sent, "message")) published, "
                 + "\(formatDuration(seconds: p.scheduled / .seconds(1))) of print time")
-          } : nil)
+          } : nil,
+        stillDue: topics.isActive ? { simulation.stillDue($0) } : nil)
       status.clear()
       if !quiet {
         FileHandle.standardError.write(
@@ -238,6 +259,69 @@ struct PrintJob: ParsableCommand {
 
 /// A simulation as the replayer's source.
 private struct SimulationSource: MessageSource {
-  var stream: PrintJobStream
-  mutating func next() throws -> CapturedMessage? { stream.next() }
+  let simulation: ControlledSimulation
+  mutating func next() throws -> CapturedMessage? { simulation.next() }
+}
+
+/// The running simulation and the commands that reach it: they arrive while the replayer waits for the next
+/// message (on its thread), and take effect before that message is sent.
+private final class ControlledSimulation {
+  private var stream: PrintJobStream
+  private let topics: JobControlTopics
+  private let speed: Double
+  private let quiet: Bool
+  /// Commands received and not yet applied, with when they arrived.
+  private var queue:
+    [(printer: Int, command: HomeAssistantCommand, name: String, topic: String, at: ContinuousClock.Instant)] = []
+  /// The simulated time of the first message and when it was taken: wall clock to simulated time.
+  private var origin: (time: Timestamp, wall: ContinuousClock.Instant)?
+
+  init(stream: PrintJobStream, topics: JobControlTopics, speed: Double, quiet: Bool) {
+    self.stream = stream
+    self.topics = topics
+    self.speed = speed
+    self.quiet = quiet
+  }
+
+  func next() -> CapturedMessage? {
+    let m = stream.next()
+    if origin == nil, let m { origin = (m.timestamp, .now) }
+    return m
+  }
+
+  func receive(topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) {
+    let name = String(decoding: topic, as: UTF8.self)
+    guard let found = topics.command(topic: name, payload: Array(payload)) else { return }
+    queue.append((found.printer, found.command, found.name, name, .now))
+  }
+
+  /// Applies the commands that arrived, each at the simulated time it arrived (but not after `message`);
+  /// then whether `message` is still to be sent.
+  func stillDue(_ message: CapturedMessage) -> Bool {
+    guard !queue.isEmpty else { return !PrintJobStream.isIdleMark(message) }
+    for c in queue {
+      var at = message.timestamp
+      if let origin {
+        let elapsed = (c.at - origin.wall) / .seconds(1) * (speed > 0 ? speed : 1)
+        at = min(at, Timestamp(microseconds: origin.time.microseconds + Int64(elapsed * 1_000_000)))
+      }
+      guard let command = c.command.jobCommand else {
+        say("ignored \(c.topic): the simulation acts on cancel, pause and resume only")
+        continue
+      }
+      if let refusal = stream.apply(command, printer: c.printer, at: at) {
+        say("ignored \(c.topic): \(refusal)")
+      } else {
+        let who = topics.printers > 1 ? "printer-\(c.printer + 1): " : ""
+        say("\(who)\(command.rawValue) (\(c.topic))")
+      }
+    }
+    queue.removeAll()
+    return !stream.revokedLast && !PrintJobStream.isIdleMark(message)
+  }
+
+  private func say(_ text: String) {
+    guard !quiet else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[Kmqtt-dumper: \(text)\n".utf8))
+  }
 }
