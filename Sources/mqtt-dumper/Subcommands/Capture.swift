@@ -55,11 +55,7 @@ struct Capture: ParsableCommand {
   @Option(name: .long, help: "Continue into a new numbered file after this time, e.g. 1h.")
   var rotateInterval: String?
 
-  @Option(name: [.customShort("C"), .long], help: "Stop after this many messages.")
-  var count: Int?
-
-  @Option(name: [.customShort("W"), .long], help: "Stop after this long, e.g. 10m (a plain number is seconds).")
-  var duration: String?
+  @OptionGroup var stop: StopOptions
 
   @Option(
     name: .long,
@@ -88,14 +84,9 @@ struct Capture: ParsableCommand {
     if let rotateInterval, parseDuration(rotateInterval).map({ $0 > .zero }) != true {
       throw ValidationError("--rotate-interval '\(rotateInterval)' is not a duration; write it like 30m or 1h.")
     }
-    if let duration, parseDuration(duration).map({ $0 > .zero }) != true {
-      throw ValidationError(
-        "-W/--duration '\(duration)' is not a duration longer than 0; write it like 90s, 10m or 2h.")
-    }
     if session != nil && connection.clientID != nil {
       throw ValidationError("--session NAME is the client id of a persistent session; give it or -i, not both.")
     }
-    if let count, count < 1 { throw ValidationError("-C/--count must be at least 1.") }
     if output == "-" && (rotateSize != nil || rotateInterval != nil) {
       throw ValidationError("--rotate-size and --rotate-interval need a file; standard output cannot rotate.")
     }
@@ -112,8 +103,7 @@ struct Capture: ParsableCommand {
     config.mode = force ? .replace : append ? .append : .createNew
     config.rotation = CaptureRotation(
       maxBytes: rotateSize.flatMap(parseSize), interval: rotateInterval.flatMap(parseDuration))
-    config.maxMessages = count
-    config.duration = duration.flatMap(parseDuration)
+    stop.apply(to: &config)
     config.sessionName = session
     config.compressionLevel = level
 
