@@ -43,13 +43,15 @@ struct Capture: ParsableCommand {
   )
   var output: String?
 
-  @Flag(name: .long, help: "Replace the output file if it exists.")
+  @Flag(name: .long, help: "Replace the output file if it exists (when rotating, with its numbered files).")
   var force = false
 
-  @Flag(name: .long, help: "Add to the output file if it exists.")
+  @Flag(name: .long, help: "Add to the output file if it exists (when rotating, numbers continue after the set's).")
   var append = false
 
-  @Option(name: .long, help: "Continue into a new numbered file after this size, e.g. 100MB.")
+  @Option(
+    name: .long,
+    help: "Continue into a new numbered file (print.1.jsonl.gz, …) after this size, e.g. 100MB.")
   var rotateSize: String?
 
   @Option(name: .long, help: "Continue into a new numbered file after this time, e.g. 1h.")
@@ -137,6 +139,11 @@ struct Capture: ParsableCommand {
     } catch let error as CaptureError where error.isClosedPipe {
       status.clear()
       return  // the reader of -o - went away (| head): not an error
+    } catch CaptureError.fileExists(let path) where path != config.output {
+      printError(
+        "\(path) already exists, from an older rotation of \(config.output); choose another file name, or pass "
+          + "--force to replace that whole set or --append to add to it.")
+      throw ExitCode.error
     } catch CaptureError.fileExists(let path) {
       printError(
         "\(path) already exists; choose another file name, or pass --force to replace it or --append to add to it.")
