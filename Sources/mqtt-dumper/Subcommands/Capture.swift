@@ -8,10 +8,13 @@ struct Capture: ParsableCommand {
     abstract: "Record every message from a broker into a compressed, crash-safe capture file.",
     discussion: """
       Examples:
-        mqtt-dumper capture -h printer.local -t 'octoPrint/#' -o print.jsonl.gz
-        mqtt-dumper capture -t '#' -o - | jq .            (plain JSON Lines on stdout)
-        mqtt-dumper capture -t 'octoPrint/#' -T 'octoPrint/camera/#' -o print.jsonl.gz
-        mqtt-dumper capture --session rec1 -q 1 -o day.jsonl.gz --rotate-interval 1h
+        mqtt-dumper capture -h printer.local -t 'octoPrint/#' \\
+          -o print.jsonl.gz
+        mqtt-dumper capture -t '#' -o - | jq .
+        mqtt-dumper capture -t 'octoPrint/#' \\
+          -T 'octoPrint/camera/#' -o print.jsonl.gz
+        mqtt-dumper capture --session rec1 -q 1 \\
+          -o day.jsonl.gz --rotate-interval 1h
 
       Ctrl-C (SIGINT) or SIGTERM finishes the file properly. Even after a crash or kill -9 \
       the file reads up to the last ~50 ms before it. Names ending in .gz are compressed.
@@ -33,7 +36,7 @@ struct Capture: ParsableCommand {
   var exclude: [String] = []
 
   @Option(
-    name: [.customShort("q"), .long], help: "Maximum QoS to subscribe with (default 2: record the publisher's QoS).")
+    name: [.customShort("q"), .long], help: "Maximum QoS to subscribe with; 2 records the publisher's QoS.")
   var qos = 2
 
   @Option(

@@ -12,7 +12,8 @@ struct Diff: ParsableCommand {
       read or is cut off.
 
       Example:
-        mqtt-dumper diff expected.jsonl.gz actual.jsonl.gz --ignore-field _timestamp
+        mqtt-dumper diff expected.jsonl.gz actual.jsonl.gz \\
+          --ignore-field _timestamp
       """,
     helpNames: [.long])
 

@@ -7,14 +7,14 @@ struct JSONCommand: ParsableCommand {
     commandName: "json",
     abstract: "Pretty-print JSON like `jq .`, changing nothing but white space.",
     discussion: """
-      The input is any number of JSON values separated by white space, as jq reads it: JSON Lines,       several values on a line, or one value over many lines. Keys keep their order and numbers their spelling \
+      The input is any number of JSON values separated by white space, as jq reads it: JSON Lines, several values on a line, or one value over many lines. Keys keep their order and numbers their spelling \
       (9.0, 1e400 and 12345678901234567890 stay as written), unlike jq and most JSON libraries; DEL and C1 \
       control characters in strings are written as \\u escapes, so that they cannot drive the terminal. \
       Gzip-compressed files (captures) are read like plain ones.
 
       Examples:
         mqtt-dumper json payload.json
-        mqtt-dumper print c.jsonl.gz --format jsonl | mqtt-dumper json -c
+        mqtt-dumper json -c capture.jsonl.gz
         echo '{"a": 1} {"b": 2}' | mqtt-dumper json --indent 4
 
       Exit status: 0 when every value was formatted; 2 on a usage error, a file that cannot be read or is cut \

@@ -14,11 +14,14 @@ struct Print: ParsableCommand {
       that a capture cannot drive the terminal.
 
       Examples:
-        mqtt-dumper print print.jsonl.gz -t 'octoPrint/event/#' --since 10m --limit 20
+        mqtt-dumper print print.jsonl.gz --since 10m \\
+          -t 'octoPrint/event/#' --limit 20
         mqtt-dumper print print.jsonl.gz --compact | grep ZChange
-        mqtt-dumper print print.jsonl.gz --format jsonl -t 'octoPrint/temperature/+' > temps.jsonl
-        mqtt-dumper print --live -h printer.local -t 'octoPrint/#'
-        mqtt-dumper print --live -t 'octoPrint/temperature/#' -C 10 -W 1m
+        mqtt-dumper print print.jsonl.gz --format jsonl \\
+          -t 'octoPrint/temperature/+' > temps.jsonl
+        mqtt-dumper print --live -h octopi.local -t 'octoPrint/#'
+        mqtt-dumper print --live -t 'octoPrint/temperature/#' \\
+          -C 10 -W 1m
 
       Exit status: 0 when every file was shown; 2 on a usage error, a file that cannot be read, is not a \
       capture, is corrupt or cut off (shown up to the damage), or a broker error (--live).

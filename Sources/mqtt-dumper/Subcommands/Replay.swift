@@ -13,9 +13,12 @@ struct Replay: ParsableCommand {
 
       Examples:
         mqtt-dumper replay print.jsonl.gz -h localhost
-        mqtt-dumper replay print.jsonl.gz --speed 10 --map 'octoPrint/#=lab/printer-2/#'
-        mqtt-dumper replay print.jsonl.gz --since 10m --until 20m -t 'octoPrint/event/#' --loop forever
-        mqtt-dumper replay print.jsonl.gz --grep PrintDone --limit 1 --max-rate
+        mqtt-dumper replay print.jsonl.gz --speed 10 \\
+          --map 'octoPrint/#=lab/printer-2/#'
+        mqtt-dumper replay print.jsonl.gz --loop forever \\
+          -t 'octoPrint/event/#' --since 10m --until 20m
+        mqtt-dumper replay print.jsonl.gz --grep PrintDone \\
+          --limit 1 --max-rate
         mqtt-dumper replay print.jsonl.gz --dry-run
 
       Exit status: 0 when every selected message went out; 2 on a usage error (options that select \

@@ -14,9 +14,14 @@ struct Verify: ParsableCommand {
       a status line on stderr tells how far the stimulus got and what the consumer sent so far.
 
       Examples:
-        mqtt-dumper verify --stimulus captures/print-done.jsonl.gz --speed 60 --watch 'home/#' --expect expected.jsonl
-        mqtt-dumper verify --simulate print-job --watch 'home/#' --record first-run.jsonl --timeout 30s
-        mqtt-dumper verify --stimulus print.jsonl.gz --watch 'home/#' --expect expected.jsonl --update-expected
+        mqtt-dumper verify --speed 60 \\
+          --stimulus captures/print-done.jsonl.gz \\
+          --watch 'home/#' --expect expected.jsonl
+        mqtt-dumper verify --simulate print-job \\
+          --watch 'home/#' --record first-run.jsonl --timeout 30s
+        mqtt-dumper verify --stimulus print.jsonl.gz \\
+          --watch 'home/#' --expect expected.jsonl \\
+          --update-expected
       """,
     helpNames: [.long])
 
