@@ -57,10 +57,16 @@ struct HelpEndToEndTests {
     #expect(seen >= 20)
   }
 
-  @Test("no option states its default twice or lists its values out of the order the list gives")
+  @Test("no option states its default twice or lists its values out of the order the list gives; no two say the same")
   func saidOnce() throws {
     for command in Self.commands {
-      for description in optionDescriptions(try help(command, columns: 80)) {
+      let descriptions = optionDescriptions(try help(command, columns: 80))
+      // What an option says, without its names: two options saying the same thing would be one too many.
+      let texts = descriptions.map {
+        $0.replacing(/^ +-[^ ]*( -[^ ]*)?( <[^>]*>)?\s+/, with: "")
+      }
+      #expect(Set(texts).count == texts.count, "\(command): \(texts)")
+      for description in descriptions {
         let defaults = description.ranges(of: "default").count
         #expect(defaults <= 1, "\(command): \(description)")
         guard let values = description.firstMatch(of: /\(values: ([^;)]*)/) else { continue }
