@@ -36,8 +36,10 @@ struct Diff: ParsableCommand {
     let a: [CapturedMessage]
     var cutOff = false
     do {
-      let expectedCapture = try readCapture(expected, filter: filter)
-      let actualCapture = try readCapture(actual, filter: filter)
+      // Both captures are kept; equal large payloads (a capture compared with itself) share one copy.
+      var interner = PayloadInterner()
+      let expectedCapture = try readCapture(expected, filter: filter) { interner.intern(&$0) }
+      let actualCapture = try readCapture(actual, filter: filter) { interner.intern(&$0) }
       (e, a) = (expectedCapture.messages, actualCapture.messages)
       cutOff = expectedCapture.cutOff || actualCapture.cutOff
     } catch {
