@@ -23,7 +23,8 @@ struct Print: ParsableCommand {
         mqtt-dumper print --live -t 'octoPrint/temperature/#' \\
           -C 10 -W 1m
 
-      Exit status: 0 when every file was shown; 2 on a usage error, a file that cannot be read, is not a \
+      Exit status: 0 when every file was shown (with --live: when it stopped as asked, by Ctrl-C, -C, -W or \
+      --limit); 2 on a usage error, a file that cannot be read, is not a \
       capture, is corrupt or cut off (shown up to the damage), or a broker error (--live).
       """,
     helpNames: [.long])
