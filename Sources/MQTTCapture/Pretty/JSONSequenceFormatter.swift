@@ -3,7 +3,7 @@
 /// with `JSONFormatter` and followed by a newline.
 ///
 /// A value spread over lines is kept until its brackets close, then formatted once: the cost stays
-/// linear in the input.
+/// linear in the input. Lines that hold whole values (JSON Lines) are formatted without a copy.
 public struct JSONSequenceFormatter {
   /// Text that is not JSON: the line it is on (from 1, counting the lines given) and the error, with its
   /// offset from the start of that line.
@@ -37,7 +37,20 @@ public struct JSONSequenceFormatter {
   /// - Throws: `Failure` when the text is not JSON; the values before it are in `out`.
   public mutating func append(line: UnsafeRawBufferPointer, to out: inout [UInt8]) throws {
     lines += 1
-    if pending.isEmpty { pendingLine = lines }
+    var line = line
+    if pending.isEmpty {
+      // The common case, JSON Lines: the values a line holds are formatted where they are, and only a value
+      // that goes on past the line is kept.
+      let consumed: Int
+      do {
+        consumed = try formatter.formatValues(line, into: &out, final: false)
+      } catch let error as JSONFormatError {
+        throw Failure(line: lines, error: error)
+      }
+      guard consumed < line.count else { return }
+      line = UnsafeRawBufferPointer(rebasing: line[consumed...])
+      pendingLine = lines
+    }
     pending.append(contentsOf: line)
     pending.append(0x0A)
     depth += Self.bracketBalance(line)
