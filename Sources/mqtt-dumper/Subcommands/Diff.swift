@@ -7,7 +7,8 @@ struct Diff: ParsableCommand {
     abstract: "Compare two captures: missing, extra and changed messages per topic.",
     discussion: """
       Messages on different topics may interleave; order within a topic matters. JSON payloads are \
-      compared as values — key order and number spelling (9.0 and 9) do not matter — unless --exact. \
+      compared as values — key order and number spelling (9.0 and 9) do not matter — unless --exact \
+      (or larger than 8 MiB). \
       Exit status: 0 when they match, 1 when they differ, 2 on a usage error or a file that cannot be \
       read or is cut off.
 
