@@ -95,7 +95,7 @@ struct SafetyEndToEndTests {
   }
 
   @Test(
-    "a 50 MB binary payload: print shows 64 KiB of it and says what was cut, | head -1 ends quietly; info cuts a 60,000-character topic"
+    "a 50 MB binary payload: print shows 64 KiB of it and says what was cut, | head -1 ends quietly; print and info cut a 60,000-character topic"
   )
   func caps() throws {
     var big = [UInt8](repeating: 0, count: 50_000_000)
@@ -107,7 +107,13 @@ struct SafetyEndToEndTests {
     #expect(shown.stdout.count < 400_000)
     #expect(shown.stdoutText.contains("(binary, 50,000,000 bytes)\n00000000  80 00 00 00 00 00 00 87"))
     #expect(shown.stdoutText.contains("\n… 49,934,464 more bytes not shown (--max-bytes 0 shows all)\n"))
-    #expect(shown.stdoutText.contains(String(repeating: "t", count: 60_000)), "print shows the whole topic")
+    let cutTopic = "\(String(repeating: "t", count: 200))… (59,800 more characters)"
+    #expect(shown.stdoutText.contains(" \(cutTopic)  (qos 0, 1 byte)\nx\n"), "print cuts the topic as info does")
+    #expect(!shown.stdoutText.contains(String(repeating: "t", count: 201)))
+    let compact = try mqttDumper(["print", capture, "--compact", "--grep", "^x$"], timeout: 120)
+    #expect(compact.stdoutText == "\(cutTopic) x\n", "\(compact.stderr)")
+    let whole = try mqttDumper(["print", capture, "--compact", "--max-bytes", "0", "--grep", "^x$"], timeout: 120)
+    #expect(whole.stdoutText == "\(topic) x\n", "--max-bytes 0 shows all, topics too")
     let head = try shell("\"$T\" print '\(capture)' | head -1", timeout: 120)
     #expect(head.status == 0)
     #expect(head.stderr.isEmpty, "\(head.stderr)")

@@ -18,6 +18,22 @@ struct ComparisonTests {
     #expect(exact.map(\.kind) == [.changed])
   }
 
+  @Test("JSON payloads above largestValue are compared byte for byte, and the report says so")
+  func largeAsBytes() {
+    let e = [m("t", #"{"new": 9.0, "old": 8.8}"#), m("u", #"{"a": 1}"#)]
+    let a = [m("t", #"{"old":8.80,"new":9}"#), m("u", #"{"a": 1}"#)]
+    var options = ComparisonOptions()
+    options.largestValue = 20
+    let d = CaptureComparison.compare(expected: e, actual: a, options: options)
+    #expect(d.map(\.kind) == [.changed])
+    #expect(
+      d.first?.details == [
+        #"payload (24 → 20 bytes, compared byte for byte above 20): {"new": 9.0, "old": 8.8} → {"old":8.80,"new":9}"#
+      ])
+    options.largestValue = 24
+    #expect(CaptureComparison.compare(expected: e, actual: a, options: options).isEmpty)
+  }
+
   @Test("ignored fields, at any depth, do not count")
   func ignoredFields() {
     let e = [m("t", #"{"a": 1, "_timestamp": 100, "position": {"x": 1, "y": 2}}"#)]

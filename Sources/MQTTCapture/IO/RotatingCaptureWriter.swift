@@ -83,6 +83,12 @@ public final class RotatingCaptureWriter: CaptureSink {
     self.level = level
     self.header = header
     rotates = path != "-" && (rotation.maxBytes != nil || rotation.interval != nil)
+    if rotates && mode == .replace {
+      // Replacing a set replaces all of it: an older, longer run's numbered files would read as this run's.
+      for old in Self.existingRotatedFiles(path) where unlink(old) != 0 && errno != ENOENT {
+        throw CaptureError.cannotOpen(path: old, errno: errno)
+      }
+    }
     current =
       path == "-"
       ? try CaptureWriter(standardOutputWithHeader: header)
@@ -92,10 +98,39 @@ public final class RotatingCaptureWriter: CaptureSink {
 
   /// The name of the `index`th file after the first: `print.jsonl.gz` → `print.3.jsonl.gz`.
   public static func rotatedPath(_ path: String, index: Int) -> String {
-    for suffix in [".jsonl.gz", ".jsonl", ".gz"] where path.hasSuffix(suffix) && path.count > suffix.count {
-      return String(path.dropLast(suffix.count)) + ".\(index)" + suffix
+    let (stem, suffix) = stemAndSuffix(path)
+    return stem + ".\(index)" + suffix
+  }
+
+  /// The numbered files of the set that `path` starts which exist now (`print.1.jsonl.gz`, …), in order.
+  public static func existingRotatedFiles(_ path: String) -> [String] {
+    guard path != "-" else { return [] }
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[...$0]) } ?? ""
+    let (stem, suffix) = stemAndSuffix(slash.map { String(path[path.index(after: $0)...]) } ?? path)
+    guard let dir = opendir(directory.isEmpty ? "." : directory) else { return [] }
+    defer { closedir(dir) }
+    var found: [(Int, String)] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: &entry.pointee.d_name) {
+        String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+      }
+      guard name.hasPrefix(stem + "."), name.hasSuffix(suffix), name.count > stem.count + 1 + suffix.count else {
+        continue
+      }
+      let number = name.dropFirst(stem.count + 1).dropLast(suffix.count)
+      // Only the names rotation writes: 1, 2, …, not 01 or +1.
+      if let index = Int(number), index >= 1, String(index) == number { found.append((index, directory + name)) }
     }
-    return path + ".\(index)"
+    return found.sorted { $0.0 < $1.0 }.map(\.1)
+  }
+
+  /// `print.jsonl.gz` → (`print`, `.jsonl.gz`): where the number of a rotated file goes.
+  private static func stemAndSuffix(_ path: String) -> (String, String) {
+    for suffix in [".jsonl.gz", ".jsonl", ".gz"] where path.hasSuffix(suffix) && path.count > suffix.count {
+      return (String(path.dropLast(suffix.count)), suffix)
+    }
+    return (path, "")
   }
 
   /// Adds a message, starting the next file first when the rotation says so.

@@ -41,6 +41,8 @@ public enum JSONFormatError: Error, Equatable, Sendable, CustomStringConvertible
 public struct JSONFormatter: Sendable {
   /// Spaces per nesting level; 2, as in the 2017 document.
   public var indent = 2
+  /// Everything on one line without spaces, `{"a":1,"b":[1,2]}`, as `jq -c` writes it; `indent` is then unused.
+  public var compact = false
   /// The colours of names, strings, numbers and literals; nil for plain text.
   public var colors: JSONColors?
   /// Rewrites absolute paths in string values as the document does: `"/.../NodeMCU_Case.gcode"`.
@@ -62,13 +64,50 @@ public struct JSONFormatter: Sendable {
   public func format(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
     let start = out.count
     do {
-      var controls = false
-      try run(input, &out, controls: &controls)
-      if controls { VisibleText.escapeControlsInJSON(&out, from: start) }
+      let end = try formatValue(input, from: 0, into: &out)
+      guard end == input.count else {
+        throw JSONFormatError.invalid(message: "unexpected text after the JSON value", offset: end)
+      }
     } catch {
       out.removeSubrange(start...)
       throw error
     }
+  }
+
+  /// Formats every JSON value in `input` (which must be valid UTF-8), as `jq` reads a sequence of values
+  /// separated by white space, appending each to `out` followed by a newline.
+  /// - Parameter final: whether the input ends here; if not, a value that `input` ends in the middle of
+  ///   is left for the caller to complete with more input.
+  /// - Returns: how many bytes of `input` were consumed: all of it, or up to the start of an incomplete
+  ///   last value.
+  /// - Throws: `JSONFormatError` (offsets from the start of `input`) for text that is not JSON; the values
+  ///   before it are in `out`.
+  public func formatValues(_ input: UnsafeRawBufferPointer, into out: inout [UInt8], final: Bool) throws -> Int {
+    var i = 0
+    while true {
+      while i < input.count, [0x20, 0x0A, 0x0D, 0x09].contains(input[i]) { i += 1 }
+      if i == input.count { return i }
+      let start = out.count
+      do {
+        i = try formatValue(input, from: i, into: &out)
+        out.append(0x0A)
+      } catch JSONFormatError.invalid(_, let offset) where !final && offset == input.count {
+        out.removeSubrange(start...)
+        return i
+      } catch {
+        out.removeSubrange(start...)
+        throw error
+      }
+    }
+  }
+
+  /// Formats the value that starts at `start`; returns the index after it and the white space after it.
+  private func formatValue(_ input: UnsafeRawBufferPointer, from start: Int, into out: inout [UInt8]) throws -> Int {
+    let outStart = out.count
+    var controls = false
+    let end = try run(input, from: start, &out, controls: &controls)
+    if controls { VisibleText.escapeControlsInJSON(&out, from: outStart) }
+    return end
   }
 
   /// Formats a string; see `format(_:into:)`.
@@ -94,16 +133,20 @@ public struct JSONFormatter: Sendable {
   private enum State { case value, key, afterValue }
 
   /// - Parameter controls: set when a string holds a byte that may start DEL or a C1 control character.
-  private func run(_ b: UnsafeRawBufferPointer, _ out: inout [UInt8], controls: inout Bool) throws {
+  /// - Returns: the index after the value and the white space after it.
+  private func run(_ b: UnsafeRawBufferPointer, from start: Int, _ out: inout [UInt8], controls: inout Bool) throws
+    -> Int
+  {
     let n = b.count
     var stack: [Bool] = []  // true: object, false: array
-    var i = 0
+    var i = start
     var state = State.value
     @inline(__always) func skip() {
       while i < n, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
     }
     func fail(_ message: String) -> JSONFormatError { .invalid(message: message, offset: i) }
     func newline(_ out: inout [UInt8], depth: Int) {
+      if compact { return }
       out.append(0x0A)
       for _ in 0..<(depth * indent) { out.append(0x20) }
     }
@@ -161,15 +204,12 @@ public struct JSONFormatter: Sendable {
         guard i < n, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
         i += 1
         out.append(UInt8(ascii: ":"))
-        out.append(0x20)
+        if !compact { out.append(0x20) }
         skip()
         state = .value
       case .afterValue:
         skip()
-        guard let isObject = stack.last else {
-          guard i == n else { throw fail("unexpected text after the JSON value") }
-          return
-        }
+        guard let isObject = stack.last else { return i }
         guard i < n else { throw fail("unexpected end") }
         let c = b[i]
         if c == UInt8(ascii: ",") {

@@ -23,6 +23,9 @@ public struct MessagePrinter {
   public var renderer: PayloadRenderer
   /// Times in UTC instead of the local zone.
   public var utc = false
+  /// Show at most this many characters of a topic, then how many were left out (`VisibleText.name`); nil
+  /// for all. Not for `jsonl`, which writes capture lines whole.
+  public var topicLimit: Int?
   /// The topic's colour in the pretty layout's header line; nil for plain text.
   public var topicColor: String?
   /// The colour of times, flags, properties, events and file notes in the pretty layout; nil for plain text.
@@ -54,14 +57,14 @@ public struct MessagePrinter {
       VisibleText.escapeControlsInJSON(&out, from: start, hidden: true)
     case .compact:
       // One line per message: line breaks and controls inside the payload are made visible.
-      out.append(contentsOf: VisibleText.escape(m.topic).utf8)
+      out.append(contentsOf: shownTopic(m.topic).utf8)
       out.append(0x20)
       m.payload.withUnsafeBytes { renderer.renderLine($0, into: &out) }
       out.append(0x0A)
     case .pretty:
       colored(formatTime(m.timestamp), dimColor, &out)
       out.append(0x20)
-      colored(VisibleText.escape(m.topic), topicColor, &out)
+      colored(shownTopic(m.topic), topicColor, &out)
       if let dimColor { out.append(contentsOf: dimColor.utf8) }
       out.append(contentsOf: "  (qos ".utf8)
       out.append(0x30 + m.qos.rawValue)
@@ -102,6 +105,11 @@ public struct MessagePrinter {
       colored(VisibleText.escape(text), dimColor, &out)
       out.append(contentsOf: "\n\n".utf8)
     }
+  }
+
+  private func shownTopic(_ topic: String) -> String {
+    guard let topicLimit else { return VisibleText.escape(topic) }
+    return VisibleText.name(topic, limit: topicLimit)
   }
 
   private func describe(_ p: MQTTProperties) -> String {

@@ -79,7 +79,8 @@ public enum VisibleText {
   /// `aaaa… (59,800 more characters)`.
   public static func name(_ text: String, limit: Int) -> String {
     let scalars = text.unicodeScalars
-    guard limit > 0, scalars.count > limit else { return escape(text) }
+    // A text of no more bytes than the limit has no more characters either: most names, told at once.
+    guard limit > 0, text.utf8.count > limit, scalars.count > limit else { return escape(text) }
     let kept = String(String.UnicodeScalarView(scalars.prefix(limit)))
     return escape(kept) + "… (\(formatCount(scalars.count - limit)) more characters)"
   }

@@ -73,7 +73,7 @@ public final class CaptureSession {
 
   /// Checks the configuration and that the output may be written.
   /// - Throws: `MQTTError.invalidTopicFilter`, or `CaptureError` when the output exists (in mode
-  ///   `.createNew`) or cannot be appended to.
+  ///   `.createNew`; with a rotation, any numbered file of its set too) or cannot be appended to.
   public init(configuration: CaptureConfiguration) throws {
     self.configuration = configuration
     var unique: [TopicFilter] = []
@@ -83,8 +83,14 @@ public final class CaptureSession {
     }
     filters = unique
     excludes = configuration.excludes
-    if configuration.output != "-", configuration.mode == .createNew, access(configuration.output, F_OK) == 0 {
-      throw CaptureError.fileExists(path: configuration.output)
+    if configuration.output != "-", configuration.mode == .createNew {
+      if access(configuration.output, F_OK) == 0 { throw CaptureError.fileExists(path: configuration.output) }
+      // A rotating capture would continue into the set's numbered files: one left from an older run would
+      // mix two recordings in one set.
+      let rotates = configuration.rotation.maxBytes != nil || configuration.rotation.interval != nil
+      if rotates, let old = RotatingCaptureWriter.existingRotatedFiles(configuration.output).first {
+        throw CaptureError.fileExists(path: old)
+      }
     }
   }
 

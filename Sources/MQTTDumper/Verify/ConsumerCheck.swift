@@ -46,11 +46,21 @@ public struct ConsumerCheck: Sendable {
     self.timeout = timeout
   }
 
+  /// How far a check has got, for a progress line.
+  public enum Progress: Sendable {
+    /// Playing the stimulus; `received` messages came from the consumer so far.
+    case replaying(ReplayProgress, received: Int)
+    /// The stimulus is out: waiting up to `timeout` for the consumer, `waited` so far.
+    case waiting(received: Int, waited: Duration, timeout: Duration)
+  }
+
   /// Plays the stimulus and collects what the consumer publishes.
-  /// - Parameter shouldStop: polled throughout; true ends the run early with what came so far.
+  /// - Parameters:
+  ///   - shouldStop: polled throughout; true ends the run early with what came so far.
+  ///   - report: told the progress a few times a second.
   /// - Throws: `MQTTError` when the broker cannot be reached, refuses, or goes away for good;
   ///   `VerifyError.eventNotInStimulus` when the window's event never went out.
-  public func run(shouldStop: () -> Bool) throws -> Run {
+  public func run(shouldStop: () -> Bool, report: ((Progress) -> Void)? = nil) throws -> Run {
     let watcher = try TopicWatcher(options: connection, filters: watch)
     try watcher.start()
     var stimulusStart: Timestamp?
@@ -62,8 +72,12 @@ public struct ConsumerCheck: Sendable {
       var replay = ReplayOptions()
       replay.speed = speed
       let event = expectation.window.after
+      let span = stimulus.last.map {
+        Duration.microseconds($0.timestamp.microseconds - stimulus[0].timestamp.microseconds)
+      }
       _ = try Replayer(client: publisher, options: replay).run(
-        makeSource: { ArraySource(stimulus) }, shouldStop: shouldStop,
+        makeSource: { ArraySource(stimulus) }, total: stimulus.count, span: span, shouldStop: shouldStop,
+        report: report.map { report in { report(.replaying($0, received: watcher.messageCount)) } },
         published: { m, at in
           if stimulusStart == nil { stimulusStart = at }
           if let event, eventTime == nil, event.matches(m) { eventTime = at }
@@ -77,8 +91,10 @@ public struct ConsumerCheck: Sendable {
       throw VerifyError.eventNotInStimulus(event.name)
     }
     let windowStart = eventTime ?? stimulusStart ?? .now()
-    let deadline = ContinuousClock.now + timeout
+    let waitStart = ContinuousClock.now
+    let deadline = waitStart + timeout
     while ContinuousClock.now < deadline && !shouldStop() {
+      report?(.waiting(received: watcher.messageCount, waited: .now - waitStart, timeout: timeout))
       if expectation.isMet(by: watcher.messages, windowStart: windowStart) {
         Self.pause(Self.settleTime)
         break

@@ -46,6 +46,9 @@ public final class TopicWatcher {
   /// What has arrived so far.
   public var messages: [CapturedMessage] { inbox.messages.withLock { $0 } }
 
+  /// How many messages have arrived so far (without copying them, for a progress line).
+  public var messageCount: Int { inbox.messages.withLock { $0.count } }
+
   /// Stops listening and returns everything that arrived.
   public func stop() -> [CapturedMessage] {
     client.stopBackgroundLoop()

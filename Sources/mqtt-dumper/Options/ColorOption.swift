@@ -8,7 +8,7 @@ struct ColorOption: ParsableArguments {
     case auto, always, never
   }
 
-  @Option(name: .long, help: "auto, always or never (auto: on a terminal, unless NO_COLOR is set).")
+  @Option(name: .long, help: "When to colour; auto: on a terminal, unless NO_COLOR is set.")
   var color: Choice = .auto
 
   /// Whether to colour: `auto` colours when standard output is a terminal and NO_COLOR is not set.

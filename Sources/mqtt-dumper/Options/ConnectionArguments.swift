@@ -22,12 +22,15 @@ struct ConnectionArguments: ParsableArguments {
   @Option(name: [.customShort("k"), .long], help: "Keepalive in seconds.")
   var keepalive = 60
 
-  @Option(name: [.customShort("u"), .long], help: "User name.")
+  @Option(
+    name: [.customShort("u"), .long],
+    help: "User name; the password comes from MQTT_PASSWORD, --password-file or -P.")
   var username: String?
 
   @Option(
     name: [.customShort("P"), .customLong("pw")],
-    help: ArgumentHelp("Password (visible in `ps`: prefer MQTT_PASSWORD or --password-file).", visibility: .hidden))
+    help: ArgumentHelp(
+      "Password; others can read it in `ps`, so prefer MQTT_PASSWORD or --password-file.", valueName: "password"))
   var password: String?
 
   @Option(name: .long, help: "Read the password from the first line of this file (without its LF or CRLF).")
@@ -48,7 +51,7 @@ struct ConnectionArguments: ParsableArguments {
   @Option(name: .long, help: "Client private key for TLS.")
   var key: String?
 
-  @Option(name: .long, help: "tlsv1.2 or tlsv1.3.")
+  @Option(name: .long, help: "The lowest TLS version to accept: tlsv1.2 or tlsv1.3.")
   var tlsVersion: String?
 
   @Flag(name: .long, help: "Do not check that the broker's certificate names the host (testing only).")

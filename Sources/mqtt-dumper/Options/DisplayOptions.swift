@@ -15,7 +15,10 @@ struct DisplayOptions: ParsableArguments {
 
   @Option(
     name: .long,
-    help: "Show at most this many bytes of each payload (0: all), then how many were left out; not for jsonl.")
+    help: """
+      Show at most this many bytes of each payload, then how many were left out; not for jsonl. \
+      0 shows all, topics too (else cut at 200 characters).
+      """)
   var maxBytes = DisplayOptions.defaultMaxBytes
 
   /// 64 KiB: a screenful of hex dump many times over, and a 50 MB payload no longer floods the terminal.
@@ -40,6 +43,7 @@ struct DisplayOptions: ParsableArguments {
     if colors { renderer.dim = "\u{1B}[2m" }
     var printer = MessagePrinter(layout: compact ? .compact : (format ?? .pretty), renderer: renderer)
     printer.utc = utc
+    printer.topicLimit = maxBytes == 0 ? nil : Info.nameLimit
     if colors {
       printer.topicColor = "\u{1B}[1;33m"
       printer.dimColor = "\u{1B}[2m"

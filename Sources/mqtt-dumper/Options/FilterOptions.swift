@@ -8,7 +8,7 @@ struct FilterOptions: ParsableArguments {
 
   @OptionGroup var window: TimeWindowOptions
 
-  @Option(name: .long, help: "Stop after this many messages.")
+  @Option(name: .long, help: "Keep the first this many messages that pass the other filters, then stop.")
   var limit: Int?
 
   @Option(name: .long, help: "Keep messages whose payload matches this regular expression.")

@@ -8,10 +8,13 @@ struct Capture: ParsableCommand {
     abstract: "Record every message from a broker into a compressed, crash-safe capture file.",
     discussion: """
       Examples:
-        mqtt-dumper capture -h printer.local -t 'octoPrint/#' -o print.jsonl.gz
-        mqtt-dumper capture -t '#' -o - | jq .            (plain JSON Lines on stdout)
-        mqtt-dumper capture -t 'octoPrint/#' -T 'octoPrint/camera/#' -o print.jsonl.gz
-        mqtt-dumper capture --session rec1 -q 1 -o day.jsonl.gz --rotate-interval 1h
+        mqtt-dumper capture -h printer.local -t 'octoPrint/#' \\
+          -o print.jsonl.gz
+        mqtt-dumper capture -t '#' -o - | jq .
+        mqtt-dumper capture -t 'octoPrint/#' \\
+          -T 'octoPrint/camera/#' -o print.jsonl.gz
+        mqtt-dumper capture --session rec1 -q 1 \\
+          -o day.jsonl.gz --rotate-interval 1h
 
       Ctrl-C (SIGINT) or SIGTERM finishes the file properly. Even after a crash or kill -9 \
       the file reads up to the last ~50 ms before it. Names ending in .gz are compressed.
@@ -33,7 +36,7 @@ struct Capture: ParsableCommand {
   var exclude: [String] = []
 
   @Option(
-    name: [.customShort("q"), .long], help: "Maximum QoS to subscribe with (default 2: record the publisher's QoS).")
+    name: [.customShort("q"), .long], help: "Maximum QoS to subscribe with; 2 records the publisher's QoS.")
   var qos = 2
 
   @Option(
@@ -43,23 +46,21 @@ struct Capture: ParsableCommand {
   )
   var output: String?
 
-  @Flag(name: .long, help: "Replace the output file if it exists.")
+  @Flag(name: .long, help: "Replace the output file if it exists (when rotating, with its numbered files).")
   var force = false
 
-  @Flag(name: .long, help: "Add to the output file if it exists.")
+  @Flag(name: .long, help: "Add to the output file if it exists (when rotating, numbers continue after the set's).")
   var append = false
 
-  @Option(name: .long, help: "Continue into a new numbered file after this size, e.g. 100MB.")
+  @Option(
+    name: .long,
+    help: "Continue into a new numbered file (print.1.jsonl.gz, …) after this size, e.g. 100MB.")
   var rotateSize: String?
 
   @Option(name: .long, help: "Continue into a new numbered file after this time, e.g. 1h.")
   var rotateInterval: String?
 
-  @Option(name: [.customShort("C"), .long], help: "Stop after this many messages.")
-  var count: Int?
-
-  @Option(name: [.customShort("W"), .long], help: "Stop after this long, e.g. 10m (a plain number is seconds).")
-  var duration: String?
+  @OptionGroup var stop: StopOptions
 
   @Option(
     name: .long,
@@ -88,14 +89,9 @@ struct Capture: ParsableCommand {
     if let rotateInterval, parseDuration(rotateInterval).map({ $0 > .zero }) != true {
       throw ValidationError("--rotate-interval '\(rotateInterval)' is not a duration; write it like 30m or 1h.")
     }
-    if let duration, parseDuration(duration).map({ $0 > .zero }) != true {
-      throw ValidationError(
-        "-W/--duration '\(duration)' is not a duration longer than 0; write it like 90s, 10m or 2h.")
-    }
     if session != nil && connection.clientID != nil {
       throw ValidationError("--session NAME is the client id of a persistent session; give it or -i, not both.")
     }
-    if let count, count < 1 { throw ValidationError("-C/--count must be at least 1.") }
     if output == "-" && (rotateSize != nil || rotateInterval != nil) {
       throw ValidationError("--rotate-size and --rotate-interval need a file; standard output cannot rotate.")
     }
@@ -112,8 +108,7 @@ struct Capture: ParsableCommand {
     config.mode = force ? .replace : append ? .append : .createNew
     config.rotation = CaptureRotation(
       maxBytes: rotateSize.flatMap(parseSize), interval: rotateInterval.flatMap(parseDuration))
-    config.maxMessages = count
-    config.duration = duration.flatMap(parseDuration)
+    stop.apply(to: &config)
     config.sessionName = session
     config.compressionLevel = level
 
@@ -147,6 +142,11 @@ struct Capture: ParsableCommand {
     } catch let error as CaptureError where error.isClosedPipe {
       status.clear()
       return  // the reader of -o - went away (| head): not an error
+    } catch CaptureError.fileExists(let path) where path != config.output {
+      printError(
+        "\(path) already exists, from an older rotation of \(config.output); choose another file name, or pass "
+          + "--force to replace that whole set or --append to add to it.")
+      throw ExitCode.error
     } catch CaptureError.fileExists(let path) {
       printError(
         "\(path) already exists; choose another file name, or pass --force to replace it or --append to add to it.")

@@ -7,12 +7,14 @@ struct Diff: ParsableCommand {
     abstract: "Compare two captures: missing, extra and changed messages per topic.",
     discussion: """
       Messages on different topics may interleave; order within a topic matters. JSON payloads are \
-      compared as values — key order and number spelling (9.0 and 9) do not matter — unless --exact. \
+      compared as values — key order and number spelling (9.0 and 9) do not matter — unless --exact \
+      (or larger than 8 MiB). \
       Exit status: 0 when they match, 1 when they differ, 2 on a usage error or a file that cannot be \
       read or is cut off.
 
       Example:
-        mqtt-dumper diff expected.jsonl.gz actual.jsonl.gz --ignore-field _timestamp
+        mqtt-dumper diff expected.jsonl.gz actual.jsonl.gz \\
+          --ignore-field _timestamp
       """,
     helpNames: [.long])
 
@@ -35,8 +37,10 @@ struct Diff: ParsableCommand {
     let a: [CapturedMessage]
     var cutOff = false
     do {
-      let expectedCapture = try readCapture(expected, filter: filter)
-      let actualCapture = try readCapture(actual, filter: filter)
+      // Both captures are kept; equal large payloads (a capture compared with itself) share one copy.
+      var interner = PayloadInterner()
+      let expectedCapture = try readCapture(expected, filter: filter) { interner.intern(&$0) }
+      let actualCapture = try readCapture(actual, filter: filter) { interner.intern(&$0) }
       (e, a) = (expectedCapture.messages, actualCapture.messages)
       cutOff = expectedCapture.cutOff || actualCapture.cutOff
     } catch {

@@ -10,6 +10,10 @@ struct Info: ParsableCommand {
       shows; names are given in full there, with DEL, C1 controls and bidi and zero-width characters as \
       \\u escapes.
 
+      Examples:
+        mqtt-dumper info print.jsonl.gz --topics 0
+        mqtt-dumper info *.jsonl.gz --format json | jq .messages
+
       Exit status: 0 when every file is a complete capture; 2 on a usage error or a file that cannot be \
       read, is not a capture, is corrupt or cut off (summarised up to the damage).
       """,
@@ -21,7 +25,7 @@ struct Info: ParsableCommand {
   @Option(name: .long, help: "How many topics to list (most messages first); 0 for all.")
   var topics = 20
 
-  @Option(name: .long, help: "text (default) or json (one object per file, for tools).")
+  @Option(name: .long, help: "Text for people, or JSON (one object per file) for tools.")
   var format: InfoFormat = .text
 
   enum InfoFormat: String, ExpressibleByArgument, CaseIterable { case text, json }

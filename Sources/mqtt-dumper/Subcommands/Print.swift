@@ -14,12 +14,17 @@ struct Print: ParsableCommand {
       that a capture cannot drive the terminal.
 
       Examples:
-        mqtt-dumper print print.jsonl.gz -t 'octoPrint/event/#' --since 10m --limit 20
+        mqtt-dumper print print.jsonl.gz --since 10m \\
+          -t 'octoPrint/event/#' --limit 20
         mqtt-dumper print print.jsonl.gz --compact | grep ZChange
-        mqtt-dumper print print.jsonl.gz --format jsonl -t 'octoPrint/temperature/+' > temps.jsonl
-        mqtt-dumper print --live -h printer.local -t 'octoPrint/#'
+        mqtt-dumper print print.jsonl.gz --format jsonl \\
+          -t 'octoPrint/temperature/+' > temps.jsonl
+        mqtt-dumper print --live -h octopi.local -t 'octoPrint/#'
+        mqtt-dumper print --live -t 'octoPrint/temperature/#' \\
+          -C 10 -W 1m
 
-      Exit status: 0 when every file was shown; 2 on a usage error, a file that cannot be read, is not a \
+      Exit status: 0 when every file was shown (with --live: when it stopped as asked, by Ctrl-C, -C, -W or \
+      --limit); 2 on a usage error, a file that cannot be read, is not a \
       capture, is corrupt or cut off (shown up to the damage), or a broker error (--live).
       """,
     helpNames: [.long])
@@ -32,6 +37,7 @@ struct Print: ParsableCommand {
 
   @OptionGroup(title: "Display") var display: DisplayOptions
   @OptionGroup(title: "Filters") var filters: FilterOptions
+  @OptionGroup(title: "Stop (with --live)") var stop: StopOptions
   @OptionGroup(title: "Connection (with --live)") var connection: ConnectionArguments
 
   func validate() throws {
@@ -42,6 +48,9 @@ struct Print: ParsableCommand {
     }
     if !live && connection.isGiven {
       throw ValidationError("connection options go with --live; a capture file needs none.")
+    }
+    if !live && stop.isGiven {
+      throw ValidationError("-C and -W go with --live; for a capture file use --limit and --until.")
     }
   }
 
@@ -107,8 +116,11 @@ struct Print: ParsableCommand {
     config.filters = filters.selection.topics.isEmpty ? ["#"] : filters.selection.topics
     config.qos = .exactlyOnce
     config.output = "-"
-    config.maxMessages = nil
+    config.duration = stop.duration.flatMap(parseDuration)
     installStopHandlers()
+    // -C counts the messages shown, as --limit does: the filter may leave out some that arrive.
+    var filter = filter
+    if let count = stop.count { filter.limit = min(filter.limit ?? count, count) }
     let sink = LiveSink(printer: printer, filter: filter, output: output)
     do {
       let session = try CaptureSession(configuration: config)

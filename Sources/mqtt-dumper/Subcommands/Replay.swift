@@ -13,9 +13,12 @@ struct Replay: ParsableCommand {
 
       Examples:
         mqtt-dumper replay print.jsonl.gz -h localhost
-        mqtt-dumper replay print.jsonl.gz --speed 10 --map 'octoPrint/#=lab/printer-2/#'
-        mqtt-dumper replay print.jsonl.gz --since 10m --until 20m -t 'octoPrint/event/#' --loop forever
-        mqtt-dumper replay print.jsonl.gz --grep PrintDone --limit 1 --max-rate
+        mqtt-dumper replay print.jsonl.gz --speed 10 \\
+          --map 'octoPrint/#=lab/printer-2/#'
+        mqtt-dumper replay print.jsonl.gz --loop forever \\
+          -t 'octoPrint/event/#' --since 10m --until 20m
+        mqtt-dumper replay print.jsonl.gz --grep PrintDone \\
+          --limit 1 --max-rate
         mqtt-dumper replay print.jsonl.gz --dry-run
 
       Exit status: 0 when every selected message went out; 2 on a usage error (options that select \
@@ -95,7 +98,7 @@ struct Replay: ParsableCommand {
         makeSource: { TrackingSource(inner: CaptureFileSource(paths: files, filter: filter)) { truncations = $0 } },
         total: total, span: span,
         shouldStop: { stopRequested.load(ordering: .relaxed) },
-        report: showProgress ? { p in status.show(progressText(p, options: options)) } : nil)
+        report: showProgress ? { p in status.show(replayStatusText(p, options: options)) } : nil)
       status.clear()
       for t in Set(truncations) { printWarning(t) }
       if progress.sent == 0 && !stopRequested.load(ordering: .relaxed), let error = nothingSelected() { throw error }
@@ -128,17 +131,6 @@ struct Replay: ParsableCommand {
       printError(error)
       throw ExitCode.error
     }
-  }
-
-  private func progressText(_ p: ReplayProgress, options: ReplayOptions) -> String {
-    let sent = p.total.map { "\(formatCount(p.sent))/\(formatCount($0))" } ?? formatCount(p.sent)
-    var text = "▶ replaying: \(sent) messages, \(formatDuration(seconds: p.elapsed / .seconds(1))) elapsed"
-    if let span = p.span, !options.maxRate {
-      let left = max(0, (span - p.scheduled) / .seconds(1) / options.speed)
-      text += ", \(formatDuration(seconds: left)) left"
-    }
-    if options.loops != 1 { text += ", pass \(p.pass)" }
-    return text
   }
 
   /// A usage error when the captures hold messages and the options selected none of them (a `--since`

@@ -14,7 +14,8 @@ struct Samples: ParsableCommand {
       fences longer than any run of backticks in them, and HTML in headings and descriptions is escaped.
 
       Example:
-        mqtt-dumper samples print.jsonl.gz --variants 2 --redact-paths > EVENTS.md
+        mqtt-dumper samples print.jsonl.gz --variants 2 \\
+          --redact-paths > EVENTS.md
 
       Exit status: 0 when the document was written; 2 on a usage error or a capture that cannot be read, \
       is not a capture, is corrupt or cut off.
@@ -36,7 +37,7 @@ struct Samples: ParsableCommand {
   @Flag(name: .long, help: "Only topics and samples, no descriptions.")
   var noDescriptions = false
 
-  @Option(name: .long, help: "markdown (default) or json.")
+  @Option(name: .long, help: "A Markdown document, or JSON for tools.")
   var format: SampleFormat = .markdown
 
   @Option(

@@ -24,17 +24,19 @@ struct PrintJob: ParsableCommand {
       them: connection, file selection, start, homing, heat-up, progress, a Z change per layer with timelapse \
       frames, and the outcome. See docs/simulation.md.
 
-      Examples:
-        mqtt-dumper simulate print-job -h localhost --speed 60            (a 30-minute job in 30 s)
-        mqtt-dumper simulate print-job --outcome cancelled --output cancelled.jsonl.gz
-        mqtt-dumper simulate print-job --plugin 2017 --printers 3 --seed 7 --output lab.jsonl.gz
+      Examples (the first plays a 30-minute job in 30 s):
+        mqtt-dumper simulate print-job -h localhost --speed 60
+        mqtt-dumper simulate print-job --outcome cancelled \\
+          --output cancelled.jsonl.gz
+        mqtt-dumper simulate print-job --plugin 2017 \\
+          --printers 3 --seed 7 --output lab.jsonl.gz
 
       Exit status: 0 when the job was published or written; 2 on a usage error, an output file that \
       exists or cannot be written, or a broker error.
       """,
     helpNames: [.long])
 
-  @Option(name: .long, help: "done, cancelled, paused-resumed or failed (a communication error).")
+  @Option(name: .long, help: "How the job ends; failed is a communication error.")
   var outcome: PrintJobOptions.Outcome = .done
 
   @Option(name: .long, help: "The G-code file's name.")
@@ -63,7 +65,7 @@ struct PrintJob: ParsableCommand {
 
   @Option(
     name: .long,
-    help: "real (slowing approach, small overshoot, sensor noise) or virtual (OctoPrint's Virtual Printer).")
+    help: "virtual (OctoPrint's Virtual Printer) or real (slowing approach, small overshoot, sensor noise).")
   var heaters: HeaterModel = .real
 
   @Option(name: .long, help: "current (octoPrint/, _timestamp) or 2017 (octoprint/, like the 2017 document).")

@@ -10,12 +10,18 @@ struct Verify: ParsableCommand {
       Subscribes to the --watch filters, replays the --stimulus captures (or --simulate print-job), waits \
       up to --timeout for the consumer, and compares what it published with --expect (JSON as values, per \
       topic in order; see `mqtt-dumper diff`). Exit status: 0 when it matches, 1 with a report when it does \
-      not, 2 on a usage error, a file that cannot be read or is cut off, or a broker error.
+      not, 2 on a usage error, a file that cannot be read or is cut off, or a broker error. On a terminal, \
+      a status line on stderr tells how far the stimulus got and what the consumer sent so far.
 
       Examples:
-        mqtt-dumper verify --stimulus captures/print-done.jsonl.gz --speed 60 --watch 'home/#' --expect expected.jsonl
-        mqtt-dumper verify --simulate print-job --watch 'home/#' --record first-run.jsonl --timeout 30s
-        mqtt-dumper verify --stimulus print.jsonl.gz --watch 'home/#' --expect expected.jsonl --update-expected
+        mqtt-dumper verify --speed 60 \\
+          --stimulus captures/print-done.jsonl.gz \\
+          --watch 'home/#' --expect expected.jsonl
+        mqtt-dumper verify --simulate print-job \\
+          --watch 'home/#' --record first-run.jsonl --timeout 30s
+        mqtt-dumper verify --stimulus print.jsonl.gz \\
+          --watch 'home/#' --expect expected.jsonl \\
+          --update-expected
       """,
     helpNames: [.long])
 
@@ -69,7 +75,19 @@ struct Verify: ParsableCommand {
       expectation: try expectations.expectation(comparison: comparison.options(), cutOff: &cutOff),
       timeout: timeout)
     installStopHandlers()
-    let run = try check.run(shouldStop: { stopRequested.load(ordering: .relaxed) })
+    // On a terminal a status line tells how far it got, as replay's does: a long stimulus is not silent.
+    var status = StatusLine()
+    let speed = stimulus.playback.speed
+    let run: ConsumerCheck.Run
+    do {
+      run = try check.run(
+        shouldStop: { stopRequested.load(ordering: .relaxed) },
+        report: stderrIsTerminal ? { status.show(verifyStatusText($0, speed: speed)) } : nil)
+      status.clear()
+    } catch {
+      status.clear()
+      throw error
+    }
     if let record = expectations.record {
       try run.recording.save(to: record, header: check.recordingHeader(), replace: expectations.force)
     }
