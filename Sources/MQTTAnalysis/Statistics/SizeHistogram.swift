@@ -44,3 +44,8 @@ public struct SizeHistogram: Sendable, Equatable {
     return nil  // not reached: the counts add up to `count`
   }
 }
+
+extension SizeHistogram {
+  /// How many exact sizes and buckets are kept: the memory the histogram holds.
+  public var bucketCount: Int { counts.count }
+}
