@@ -139,7 +139,8 @@ private func checkIndependently(_ path: String, _ extra: [String] = [], in dir: 
     #expect(usage.status == 2)
   }
 
-  @Test("bad input: 100,000 topics, hostile and invalid topics, a 50 MB payload — no crash, nothing raw on the terminal")
+  @Test(
+    "bad input: 100,000 topics, hostile and invalid topics, a 50 MB payload — no crash, nothing raw on the terminal")
   func badInput() throws {
     let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -169,8 +170,10 @@ private func checkIndependently(_ path: String, _ extra: [String] = [], in dir: 
     let invalid = dir.appendingPathComponent("invalid.jsonl").path
     let header =
       #"{"mqtt_dumper_capture":1,"created":"2026-01-01T00:00:00.000000Z","tool":"t","broker":"b","protocol":"mqttv311","subscriptions":[]}"#
-    try Data((header + "\n" + #"{"ts":1764064800.000000,"topic":"a/\udcff","qos":0,"retain":false,"payload":"x"}"# + "\n").utf8)
-      .write(to: URL(fileURLWithPath: invalid))
+    try Data(
+      (header + "\n" + #"{"ts":1764064800.000000,"topic":"a/\udcff","qos":0,"retain":false,"payload":"x"}"# + "\n").utf8
+    )
+    .write(to: URL(fileURLWithPath: invalid))
     let corrupt = try mqttDumper(["stats", invalid])
     #expect(corrupt.status == 2 && corrupt.stderr.contains("is corrupt at line 2"), "\(corrupt.stderr)")
   }

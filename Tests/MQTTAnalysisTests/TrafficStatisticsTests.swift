@@ -61,7 +61,9 @@ private func message(
     #expect(t.messages == 0 && t.medianBytes == nil && t.first == nil && t.meanRate == nil && t.peakRate == 0)
   }
 
-  @Test("the peak is the busiest wall-clock second, not a sliding window, and a second seen again after time went back counts afresh")
+  @Test(
+    "the peak is the busiest wall-clock second, not a sliding window, and a second seen again after time went back counts afresh"
+  )
   func peakSeconds() {
     var t = TopicStatistics(topic: "a")
     // 0.6, 0.9, 1.1, 1.4: a sliding 1 s window would hold 4; seconds 0 and 1 hold 2 each.
