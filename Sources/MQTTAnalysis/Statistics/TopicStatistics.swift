@@ -43,7 +43,11 @@ public struct TopicStatistics: Sendable {
   /// The largest gap between consecutive messages; nil with fewer than two messages.
   public private(set) var longestSilence: Silence?
   /// Messages per QoS, indexed by the level: `[QoS 0, QoS 1, QoS 2]`.
-  public private(set) var messagesByQoS = [0, 0, 0]
+  public var messagesByQoS: [Int] { [qos0, qos1, qos2] }
+  // Three counters rather than an array: no uniqueness check per message.
+  private var qos0 = 0
+  private var qos1 = 0
+  private var qos2 = 0
   /// Messages delivered with the retain flag.
   public private(set) var retained = 0
   /// The seconds the mean rate is taken over. `TrafficStatistics.topics` sets it to the span of all the
@@ -89,7 +93,11 @@ public struct TopicStatistics: Sendable {
     minBytes = min(minBytes ?? bytes, bytes)
     maxBytes = max(maxBytes ?? bytes, bytes)
     sizes.add(bytes)
-    messagesByQoS[Int(qos.rawValue)] += 1
+    switch qos {
+    case .atMostOnce: qos0 += 1
+    case .atLeastOnce: qos1 += 1
+    case .exactlyOnce: qos2 += 1
+    }
     if retain { retained += 1 }
     let micros = timestamp.microseconds
     if first == nil || micros < first!.microseconds { first = timestamp }

@@ -6,7 +6,7 @@ import MQTTCapture
 /// the number of messages.
 public struct TrafficStatistics: Sendable {
   /// Where each topic's statistics are in `accumulated`.
-  private var index: [String: Int] = [:]
+  private var index = TopicIndex()
   /// Per topic, in order of first appearance.
   private var accumulated: [TopicStatistics] = []
   /// All messages together (its `topic` is empty).
@@ -18,10 +18,11 @@ public struct TrafficStatistics: Sendable {
   /// Counts `message`, under its topic and in the totals.
   public mutating func add(_ message: CapturedMessage) {
     let bytes = message.payload.count
-    if let i = index[message.topic] {
+    let hash = TopicIndex.hash(message.topic)
+    if let i = index.find(message.topic, hash: hash, topics: { accumulated[$0].topic }) {
       accumulated[i].add(timestamp: message.timestamp, bytes: bytes, qos: message.qos, retain: message.retain)
     } else {
-      index[message.topic] = accumulated.count
+      index.insert(hash: hash, position: accumulated.count)
       var topic = TopicStatistics(topic: message.topic)
       topic.add(timestamp: message.timestamp, bytes: bytes, qos: message.qos, retain: message.retain)
       accumulated.append(topic)
