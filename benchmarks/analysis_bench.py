@@ -50,9 +50,9 @@ file_mb = os.path.getsize(capture) / 1e6
 
 
 def measure(argv, shell=False):
-    """Best of three: (wall seconds, CPU seconds, peak RSS MiB)."""
+    """Best of five (others may share the CPU): (wall seconds, CPU seconds, peak RSS MiB)."""
     best = None
-    for _ in range(3):
+    for _ in range(5):
         start = time.perf_counter()
         proc = watch_rss(subprocess.Popen(argv, shell=shell, stdout=subprocess.DEVNULL))
         usage = wait_usage(proc, 600)
@@ -99,7 +99,7 @@ body = f"""## Analysis: `benchmarks/analysis.sh`
 
 A capture of {N:,} messages on {doc['topic_count']} topics (20 printers' temperatures, progress and events;
 {file_mb:.1f} MB gzip, {doc['totals']['payload_bytes'] / 1e6:.0f} MB of payloads), output to `/dev/null`,
-best of three runs each, on {machine()}. `stats` counted every message `zcat` found: {'yes' if counted else 'NO'}.
+best of five runs each, on {machine()}. `stats` counted every message `zcat` found: {'yes' if counted else 'NO'}.
 Peak RSS is sampled every 10 ms (the zcat row measures the shell). Load average at the start:
 {load}, on {os.cpu_count()} cores: wall times stretch when other work shares the CPU, CPU times less so.
 

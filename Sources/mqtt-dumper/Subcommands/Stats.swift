@@ -7,16 +7,15 @@ struct Stats: ParsableCommand {
     abstract: "Per-topic statistics: messages, rates, payload sizes, silences, QoS and retain, first and last time.",
     discussion: """
       The files are read as one stream of messages (in the order given) through the print filters, in \
-      constant memory: only a few counters per topic are kept. Per topic and for all topics together:
+      constant memory: only a few counters per topic are kept.
 
-        mean/s           messages per second over the span of all the traffic (so rates add up)
-        peak/s           the most messages in one wall-clock second (a whole second of the clock, \
-      not a sliding window)
-        min/median/max B payload sizes in bytes; the median is the lower middle size, exact below \
-      1,024 bytes and at most 1/64 below the true one above (sizes are counted in buckets there)
-        longest silence  the largest gap between consecutive messages, and when it began
-        QoS 0/1/2        messages per QoS; retained: messages with the retain flag
-        first, last      UTC times (with the date when the traffic spans days)
+      Per topic and for all topics together: mean/s, messages per second over the span of all the \
+      traffic (so that rates add up); peak/s, the most messages in one wall-clock second (a whole second \
+      of the clock, not a sliding window); payload sizes in bytes, min, median and max (the median is the \
+      lower middle size, exact below 1,024 bytes, above that at most 1/64 below the true one, as sizes \
+      are counted in buckets there); the longest silence between consecutive messages and when it began; \
+      messages per QoS and with the retain flag; the first and last time (UTC, with the date when the \
+      traffic spans days).
 
       --tree shows the topic hierarchy instead of the table, as MQTT Explorer's tree does: per level the \
       messages and topics at and below it, the messages published to the level itself (own), and the mean \
@@ -26,7 +25,7 @@ struct Stats: ParsableCommand {
       Examples:
         mqtt-dumper stats print.jsonl.gz
         mqtt-dumper stats print.jsonl.gz --tree -t 'octoPrint/#' --since 10m
-        mqtt-dumper stats day1.jsonl.gz day2.jsonl.gz --format json | jq '.topics[] | {topic, mean_rate}'
+        mqtt-dumper stats day1.jsonl.gz day2.jsonl.gz --format json | jq .totals
 
       Exit status: 0 when every file was read; 2 on a usage error, or a file that cannot be read, is not a \
       capture, is corrupt (nothing is shown) or cut off (its messages up to the damage are counted).
