@@ -24,7 +24,7 @@ let package = Package(
     .target(name: "MQTTDumper", dependencies: ["MQTTCapture", "CMosquitto"]),
     // A printer on the desk that isn't there: OctoPrint print jobs as the MQTT plugin publishes them, and
     // what else is known about OctoPrint's topics (the sample document's catalog, event matching).
-    .target(name: "MQTTSimulation", dependencies: ["MQTTCapture"]),
+    .target(name: "MQTTSimulation", dependencies: ["MQTTCapture", .product(name: "Yams", package: "Yams")]),
     // What the traffic means: statistics, inferred schemas and AsyncAPI, contract checks, the HTML report.
     // Reads captures only; never talks to a broker.
     .target(name: "MQTTAnalysis", dependencies: ["MQTTCapture", .product(name: "Yams", package: "Yams")]),

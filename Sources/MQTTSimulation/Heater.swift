@@ -16,12 +16,13 @@ struct Heater {
   let noise: Double
   private var segments: [(start: Double, from: Double, target: Double)] = []
 
-  init(model: HeaterModel, omega: Double, coolingTau: Double, noise: Double) {
+  /// A heater at `from` °C (ambient unless given) with no target.
+  init(model: HeaterModel, omega: Double, coolingTau: Double, noise: Double, from: Double? = nil) {
     self.model = model
     self.omega = omega
     self.coolingTau = coolingTau
     self.noise = noise
-    segments = [(0, Heater.ambient, 0)]
+    segments = [(0, from ?? Heater.ambient, 0)]
   }
 
   var target: Double { segments.last!.target }

@@ -67,6 +67,22 @@ public struct PrintJobOptions: Sendable {
   public var homeAssistant = false
   /// Which printer of `printers` this is (1-based): it names the Home Assistant node.
   var printerNumber = 1
+  /// How far into the job it is cancelled (`cancelled`) or fails (`failed`), 0…1; nil: somewhere in the
+  /// middle, by the seed.
+  public var stopAt: Double?
+  /// How far into the job it pauses (`paused-resumed`), 0…1; nil: by the seed.
+  public var pauseAt: Double?
+  /// How long the pause lasts, in seconds; nil: 5 % of `duration` (20 s to 5 min).
+  public var pauseLength: Double?
+  /// Whether the session starts with the MQTT plugin connecting to the broker (false: it is connected
+  /// already, a later job of a scenario).
+  var connectPlugin = true
+  /// Whether the session starts with OctoPrint connecting to the printer.
+  var connectPrinter = true
+  /// Achievements the server unlocked before (by earlier jobs of a scenario): they come once per server.
+  var unlockedAchievements: Set<String> = []
+  /// The heaters' temperatures when the session starts (a later job starts where the last left them).
+  var startingTemperatures: (tool: Double, bed: Double)?
 
   /// A 30-minute print of `NodeMCU_Case.gcode` that ends done, on one printer with the current plugin.
   public init() {}
@@ -89,7 +105,7 @@ public enum PrintJobSimulation {
 /// The messages of all printers in time order, made as they are asked for: memory stays at a few
 /// kilobytes per printer however long the jobs are.
 public struct PrintJobStream: Sequence, IteratorProtocol {
-  private var printers: [PrinterJob] = []
+  private var printers: [PrinterSession] = []
   /// Each printer's next message, by time (ties: printer order).
   private var heads = MinHeap<Head>()
 
@@ -119,9 +135,27 @@ public struct PrintJobStream: Sequence, IteratorProtocol {
         o.start = Timestamp(microseconds: options.start.microseconds + Int64(stagger * 1_000_000))
       }
       o.printerNumber = i + 1
-      var job = PrinterJob(options: o, random: printerRandom)
-      if let first = job.next() { heads.insert(Head(message: first, printer: i)) }
-      printers.append(job)
+      printers.append(PrinterSession(job: PrinterJob(options: o, random: printerRandom)))
+    }
+    fillHeads()
+  }
+
+  /// The printers of `scenario`, each with its queue; `base` gives what the scenario does not (the plugin,
+  /// the heaters, the base topic, achievements, printer data, the start when the scenario has none).
+  public init(_ scenario: Scenario, base: PrintJobOptions) {
+    var rng = SeededRandom(seed: scenario.seed ?? base.seed)
+    for (i, printer) in scenario.printers.enumerated() {
+      printers.append(
+        PrinterSession(
+          printer, number: i + 1, of: scenario.printers.count, base: base, start: scenario.start ?? base.start,
+          seed: rng.next()))
+    }
+    fillHeads()
+  }
+
+  private mutating func fillHeads() {
+    for i in printers.indices {
+      if let first = printers[i].next() { heads.insert(Head(message: first, printer: i)) }
     }
   }
 
@@ -155,12 +189,11 @@ public struct PrintJobStream: Sequence, IteratorProtocol {
   /// - Returns: nil when the command took effect, else why it was ignored ("no job is printing").
   public mutating func apply(_ command: JobCommand, printer: Int, at time: Timestamp) -> String? {
     guard printers.indices.contains(printer) else { return "there is no printer \(printer + 1)" }
-    let t = Double(time.microseconds - printers[printer].o.start.microseconds) / 1_000_000
     // Messages made before the command for later: the printer's next one (waiting here) and the one handed out
     // last, if it is this printer's and later than the command; both go back and are dropped or made again.
     let hasHead = heads.contains { $0.printer == printer }
     let heldIsTheirs = lastPrinter == printer && (lastTimestamp.map { $0 > time } ?? false)
-    let refusal = printers[printer].apply(command, at: t, takingBack: (hasHead ? 1 : 0) + (heldIsTheirs ? 1 : 0))
+    let refusal = printers[printer].apply(command, at: time, takingBack: (hasHead ? 1 : 0) + (heldIsTheirs ? 1 : 0))
     guard refusal == nil else { return refusal }
     heads.removeAll { $0.printer == printer }
     if heldIsTheirs { revokedLast = true }

@@ -4,21 +4,30 @@ import MQTTCapture
 extension PrinterJob {
   func stamp(_ t: Double) -> Int { Int((Double(o.start.microseconds) / 1e6 + t).rounded(.down)) }
 
-  /// An event: its own fields, then `_event`, then `_timestamp` (current); 2017: `_event` second, no stamp.
-  mutating func event(_ t: Double, _ name: String, _ fields: [(String, Payload)]) {
-    let isCurrent = o.plugin == .current
+  /// An event as the plugin publishes it at `time`: its own fields, then `_event`, then `_timestamp`
+  /// (current); 2017: `_event` second, no stamp. `ZChange` and `FirmwareData` are retained (current).
+  static func eventMessage(
+    _ name: String, _ fields: [(String, Payload)], base: String, plugin: PrintJobOptions.Plugin, at time: Timestamp
+  ) -> CapturedMessage {
+    let isCurrent = plugin == .current
     var members: [(String, Payload)] = fields
     let eventMember: (String, Payload) = ("_event", Payload.string(name))
     if isCurrent {
       members.append(eventMember)
-      let stampMember: (String, Payload) = ("_timestamp", Payload.int(stamp(t)))
+      let stampMember: (String, Payload) = ("_timestamp", Payload.int(Int(time.microseconds / 1_000_000)))
       members.append(stampMember)
     } else {
       members.insert(eventMember, at: members.isEmpty ? 0 : 1)
     }
     let retained: Bool = isCurrent && (name == "ZChange" || name == "FirmwareData")
-    let text: String = Payload.object(members).text
-    publish(t, "event/" + name, text, qos: .atMostOnce, retain: retained)
+    return CapturedMessage(
+      timestamp: time, topic: "\(base)/event/\(name)", payload: Array(Payload.object(members).text.utf8),
+      retain: retained)
+  }
+
+  /// An event, and what the Home Assistant companion publishes for it.
+  mutating func event(_ t: Double, _ name: String, _ fields: [(String, Payload)]) {
+    publish([Self.eventMessage(name, fields, base: o.base, plugin: o.plugin, at: timestamp(t))], at: t)
     if let companion {
       publish(companion.messages(forEvent: name, printer: status(at: t), at: timestamp(t)), at: t)
     }
@@ -56,7 +65,7 @@ extension PrinterJob {
 
   /// An achievement unlocked by the bundled achievements plugin (current plugin, `achievements` on).
   mutating func achievement(_ t: Double, _ achievement: Achievement) {
-    guard current && o.achievements else { return }
+    guard current && o.achievements && !o.unlockedAchievements.contains(achievement.key) else { return }
     event(t, "plugin_achievements_achievement_unlocked", achievement.fields)
   }
 
@@ -100,7 +109,7 @@ extension PrinterJob {
 
   /// The plugin connects to the broker (current plugin: its retained state, progress and slicing).
   mutating func pluginConnects() {
-    guard current else { return }
+    guard current && o.connectPlugin else { return }
     let t = 0.0
     publish(t, "mqtt", "connected", qos: .atLeastOnce, retain: true)
     progress(t, location: "", path: "", percent: 0)
@@ -123,6 +132,7 @@ extension PrinterJob {
 
   /// OctoPrint connects to the printer.
   mutating func printerConnects() {
+    guard o.connectPrinter else { return }
     var t = timeline.connecting
     event(t, "Connecting")
     if current {

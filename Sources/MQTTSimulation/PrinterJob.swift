@@ -67,6 +67,8 @@ struct PrinterJob {
   var endFraction = 1.0
   /// When a cancel command ended the job.
   var commandedEnd: Double?
+  /// Temperature reports stop here at the latest (the next job of a scenario takes over).
+  var reportsUntil: Double?
   /// Added to the job's wall time for PrintDone's `time` (OctoPrint counts from its own clock).
   var jitter = 0.0
   /// The last layer's height before the job ends, and how many timelapse frames it took.
@@ -112,11 +114,17 @@ struct PrinterJob {
   init(options: PrintJobOptions, random: SeededRandom) {
     o = options
     var random = random
-    tool = Heater(model: options.heaters, omega: 0.085, coolingTau: 95, noise: 0.18)
-    bed = Heater(model: options.heaters, omega: 0.045, coolingTau: 420, noise: 0.09)
-    let connecting = random.uniform(1.5, 3)
-    let operational = connecting + random.uniform(1.0, 1.6)
-    let selected = operational + random.uniform(8, 15)
+    tool = Heater(
+      model: options.heaters, omega: 0.085, coolingTau: 95, noise: 0.18, from: options.startingTemperatures?.tool)
+    bed = Heater(
+      model: options.heaters, omega: 0.045, coolingTau: 420, noise: 0.09, from: options.startingTemperatures?.bed)
+    var connecting = random.uniform(1.5, 3)
+    var operational = connecting + random.uniform(1.0, 1.6)
+    if !options.connectPrinter {
+      // The printer is connected already: the job starts at once.
+      (connecting, operational) = (0, 0)
+    }
+    let selected = operational + random.uniform(options.connectPrinter ? 8 : 1, options.connectPrinter ? 15 : 3)
     let started = selected + 0.4
     // M140/M104 in the start script: the firmware's answer carries the new targets at once.
     tool.setTarget(options.toolTemperature, at: selected + 0.2)
@@ -129,11 +137,11 @@ struct PrinterJob {
       printPhase: printEnd - heated, end: printEnd, layersEnd: printEnd)
     switch options.outcome {
     case .done: break
-    case .cancelled: t.end = heated + t.printPhase * random.uniform(0.35, 0.5)
-    case .failed: t.end = heated + t.printPhase * random.uniform(0.55, 0.7)
+    case .cancelled: t.end = heated + t.printPhase * (options.stopAt ?? random.uniform(0.35, 0.5))
+    case .failed: t.end = heated + t.printPhase * (options.stopAt ?? random.uniform(0.55, 0.7))
     case .pausedResumed:
-      t.pauseAt = heated + t.printPhase * random.uniform(0.3, 0.45)
-      t.pauseLength = min(300, max(20, options.duration * 0.05))
+      t.pauseAt = heated + t.printPhase * (options.pauseAt ?? random.uniform(0.3, 0.45))
+      t.pauseLength = options.pauseLength ?? min(300, max(20, options.duration * 0.05))
     }
     endFraction = options.outcome == .done || options.outcome == .pausedResumed ? 1 : t.printedFraction(t.end)
     timeline = t
@@ -157,7 +165,8 @@ struct PrinterJob {
     } else {
       companion = nil
     }
-    phases = [(0, .connect), (selected, .start)]
+    phases =
+      options.connectPlugin || options.connectPrinter ? [(0, .connect), (selected, .start)] : [(selected, .start)]
     progressTick = selected + 5
     temperatureTick = operational + 0.5
     planEnding()
@@ -199,6 +208,7 @@ struct PrinterJob {
       finishedAt = t.end + 0.06
       temperaturesUntil = t.end
     }
+    if let reportsUntil { temperaturesUntil = min(temperaturesUntil, reportsUntil) }
     targetChanges = changes.filter { $0 <= temperaturesUntil }.sorted()
     (lastZ, frames) = Self.layersBeforeEnd(o, timeline: t, layers: layerCount)
     // The phases still to come.
@@ -566,5 +576,42 @@ extension PrinterJob {
     statusTick = timeline.started + status * (((t - timeline.started) / status).rounded(.down) + 1)
     let soc = HomeAssistantCompanion.socInterval
     socTick = soc * ((t / soc).rounded(.down) + 1)
+  }
+}
+
+// MARK: - Jobs in a row
+
+extension PrinterJob {
+  /// When the last of the job's own messages (events, the movie, the last progress report) is out, in
+  /// seconds into the session; temperature reports go on after it.
+  var quietAfter: Double { finishedAt + 10 }
+
+  /// Stops temperature reports at `t` (a scenario's next job takes over the printer then).
+  mutating func stopReports(at t: Double) {
+    reportsUntil = t
+    planEnding()
+  }
+
+  /// The keys of the achievements this job unlocks, as planned (with those unlocked before).
+  var achievementsAfter: Set<String> {
+    var keys = o.unlockedAchievements
+    guard o.achievements && current else { return keys }
+    let clock = Timestamp(microseconds: o.start.microseconds + Int64(timeline.started * 1_000_000))
+    keys.formUnion(Achievement.onPrintStarted(at: clock).map(\.key))
+    switch o.outcome {
+    case .done, .pausedResumed:
+      keys.insert(Achievement.oneSmallStep.key)
+      if printTime < 600 { keys.insert(Achievement.sprint.key) }
+    case .cancelled:
+      keys.insert(Achievement.allBeginningsAreHard.key)
+      if endFraction > 0.95 { keys.insert(Achievement.soClose.key) }
+    case .failed: break
+    }
+    return keys
+  }
+
+  /// The heaters' true temperatures at `t`.
+  func temperatures(at t: Double) -> (tool: Double, bed: Double) {
+    (tool.temperature(at: t), bed.temperature(at: t))
   }
 }

@@ -92,6 +92,14 @@ struct PrintJob: ParsableCommand {
       valueName: "topic"))
   var control: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "A YAML scenario: printers, each with a queue of jobs, waits, disconnects and restarts.",
+      discussion: "The job options above are the defaults of every job; see docs/simulation.md.",
+      valueName: "file"))
+  var scenario: String?
+
   @Option(name: .long, help: "Base topic (default octoPrint, or octoprint for --plugin 2017).")
   var baseTopic: String?
 
@@ -132,6 +140,10 @@ struct PrintJob: ParsableCommand {
     guard size > 0 else { throw ValidationError("--size must be a positive number of bytes.") }
     if let control, control.isEmpty || control.contains("#") || control.contains("+") {
       throw ValidationError("--control '\(control)' must be a topic without wildcards, like sim/control.")
+    }
+    if scenario != nil && (control != nil || homeAssistant || printers != 1) {
+      throw ValidationError(
+        "--scenario names its printers itself and takes no --printers, --control or --homeassistant.")
     }
     if control != nil && output != nil {
       throw ValidationError("--control takes commands while publishing; it does nothing with --output.")
@@ -179,8 +191,35 @@ struct PrintJob: ParsableCommand {
     return o
   }
 
+  /// What the summary calls the simulation: the scenario, or the job as planned (commands may change it).
+  private var what: String {
+    if let scenario { return "the scenario \(scenario)" }
+    return control != nil || homeAssistant ? "a simulated print job" : "a simulated \(outcome.rawValue) print"
+  }
+
+  /// What makes the messages: the job the options describe, or the scenario file's printers.
+  /// - Throws: `ExitCode.error` (after one sentence) when the scenario file cannot be read or used.
+  private func streamMaker(_ o: PrintJobOptions) throws -> () -> PrintJobStream {
+    guard let scenario else { return { PrintJobStream(o) } }
+    let text: String
+    do {
+      text = try String(contentsOfFile: scenario, encoding: .utf8)
+    } catch {
+      printError("cannot read the scenario \(scenario): \((error as NSError).localizedDescription)")
+      throw ExitCode.error
+    }
+    do {
+      let parsed = try Scenario(yaml: text, defaults: o)
+      return { PrintJobStream(parsed, base: o) }
+    } catch {
+      printError("the scenario \(scenario) cannot be used: \(error.description).")
+      throw ExitCode.error
+    }
+  }
+
   func run() throws {
     let o = try options()
+    let makeStream = try streamMaker(o)
     do {
       if let output {
         let header = CaptureHeader(
@@ -196,7 +235,7 @@ struct PrintJob: ParsableCommand {
           : try CaptureWriter(path: output, mode: force ? .replace : .createNew, header: header)
         // The file is opened (or refused) first: an existing one is refused before any work.
         var written = 0
-        for m in PrintJobStream(o) {
+        for m in makeStream() {
           try writer.write(m)
           written += 1
         }
@@ -204,7 +243,7 @@ struct PrintJob: ParsableCommand {
         if !quiet && output != "-" {
           FileHandle.standardError.write(
             Data(
-              "mqtt-dumper: wrote \(formatCount(written, "message")) of a simulated \(outcome.rawValue) print to \(output)\n"
+              "mqtt-dumper: wrote \(formatCount(written, "message")) of \(what) to \(output)\n"
                 .utf8))
         }
         return
@@ -221,7 +260,7 @@ struct PrintJob: ParsableCommand {
       let topics = JobControlTopics(
         base: o.base, printers: o.printers, homeAssistant: homeAssistant, prefix: control)
       let simulation = ControlledSimulation(
-        stream: PrintJobStream(o), topics: topics, speed: playback.speed, quiet: quiet)
+        stream: makeStream(), topics: topics, speed: playback.speed, quiet: quiet)
       if topics.isActive { client.onMessage = { simulation.receive(topic: $0.topic, payload: $0.payload) } }
       try client.connect()
       defer { client.disconnect() }
@@ -245,7 +284,7 @@ struct PrintJob: ParsableCommand {
       if !quiet {
         FileHandle.standardError.write(
           Data(
-            "mqtt-dumper: published \(formatCount(progress.sent, "message")) of a simulated \(outcome.rawValue) print in \(formatDuration(seconds: progress.elapsed / .seconds(1)))\n"
+            "mqtt-dumper: published \(formatCount(progress.sent, "message")) of \(what) in \(formatDuration(seconds: progress.elapsed / .seconds(1)))\n"
               .utf8))
       }
     } catch let error as ValidationError {

@@ -1,0 +1,135 @@
+import MQTTCapture
+
+/// One printer of a scenario: its queue run in order — jobs, waits, the printer disconnecting, OctoPrint
+/// restarting — each job made lazily like `simulate print-job`'s, the next one starting where the last left
+/// the printer (connected or not, heaters warm or cold).
+struct PrinterSession {
+  private enum Segment {
+    case job(PrinterJob)
+    case messages([CapturedMessage])
+  }
+
+  private var segments: [Segment] = []
+  private var index = 0
+  private var position = 0
+
+  /// `printer`'s queue from `start`, under `base` (plugin, heaters, base topic from the command line).
+  init(_ printer: Scenario.Printer, number: Int, of count: Int, base: PrintJobOptions, start: Timestamp, seed: UInt64) {
+    var random = SeededRandom(seed: seed)
+    let topic = count > 1 ? "\(base.base)/\(printer.name)" : base.base
+    var t = start
+    var pluginUp = false
+    var printerUp = false
+    var last: (index: Int, start: Timestamp)?
+    /// The last job hands the printer over at `t`: its reports stop, and the heaters are where they are.
+    func handOver(_ segments: inout [Segment], at t: Timestamp) -> (tool: Double, bed: Double)? {
+      guard let last, case .job(var job) = segments[last.index] else { return nil }
+      let seconds = Double(t.microseconds - last.start.microseconds) / 1_000_000
+      job.stopReports(at: seconds)
+      segments[last.index] = .job(job)
+      return job.temperatures(at: seconds)
+    }
+    var temperatures: (tool: Double, bed: Double)?
+    var unlocked: Set<String> = []
+    for step in printer.steps {
+      switch step {
+      case .wait(let seconds):
+        t = Timestamp(microseconds: t.microseconds + Int64(seconds * 1_000_000))
+      case .disconnect(let seconds):
+        temperatures = handOver(&segments, at: t) ?? temperatures
+        last = nil
+        if printerUp {
+          // Reference, "Printer disconnect": Disconnecting, UpdatedFiles, Disconnected, OFFLINE.
+          let events: [(Double, String, [(String, Payload)])] = [
+            (0, "Disconnecting", []), (0.02, "UpdatedFiles", [("type", .string("printables"))]),
+            (0.05, "Disconnected", []),
+            (0.06, "PrinterStateChanged", [("state_id", .string("OFFLINE")), ("state_string", .string("Offline"))]),
+          ]
+          segments.append(
+            .messages(
+              events.map { offset, name, fields in
+                PrinterJob.eventMessage(
+                  name, fields, base: topic, plugin: base.plugin,
+                  at: Timestamp(microseconds: t.microseconds + Int64(offset * 1_000_000)))
+              }))
+        }
+        printerUp = false
+        t = Timestamp(microseconds: t.microseconds + Int64(seconds * 1_000_000))
+      case .restart(let seconds):
+        temperatures = handOver(&segments, at: t) ?? temperatures
+        last = nil
+        if pluginUp && base.plugin == .current {
+          // OctoPrint dies: the broker publishes the plugin's last will.
+          segments.append(
+            .messages([
+              CapturedMessage(
+                timestamp: t, topic: "\(topic)/mqtt", payload: Array("disconnected".utf8), qos: .atLeastOnce,
+                retain: true)
+            ]))
+        }
+        (pluginUp, printerUp) = (false, false)
+        t = Timestamp(microseconds: t.microseconds + Int64(seconds * 1_000_000))
+      case .job(var o):
+        temperatures = handOver(&segments, at: t) ?? temperatures
+        o.plugin = base.plugin
+        o.heaters = base.heaters
+        o.achievements = base.achievements
+        o.printerData = base.printerData
+        o.baseTopic = topic
+        o.start = t
+        o.seed = seed
+        o.printerNumber = number
+        o.printers = count
+        o.connectPlugin = !pluginUp
+        o.connectPrinter = !printerUp
+        o.startingTemperatures = temperatures
+        o.unlockedAchievements = unlocked
+        let job = PrinterJob(options: o, random: SeededRandom(seed: random.next()))
+        unlocked = job.achievementsAfter
+        last = (segments.count, t)
+        segments.append(.job(job))
+        t = Timestamp(microseconds: t.microseconds + Int64(job.quietAfter * 1_000_000))
+        pluginUp = true
+        printerUp = o.outcome != .failed
+      }
+    }
+  }
+
+  /// The next message in time order, or nil when the queue is done.
+  mutating func next() -> CapturedMessage? {
+    while index < segments.count {
+      switch segments[index] {
+      case .job(var job):
+        segments[index] = .messages([])  // not copied on write while it runs
+        let m = job.next()
+        segments[index] = .job(job)
+        if let m { return m }
+      case .messages(let list):
+        if position < list.count {
+          position += 1
+          return list[position - 1]
+        }
+      }
+      index += 1
+      position = 0
+    }
+    return nil
+  }
+}
+
+extension PrinterSession {
+  /// A session of one job (`simulate print-job` without a scenario).
+  init(job: PrinterJob) {
+    segments = [.job(job)]
+  }
+
+  /// Changes the running job at `time` (see `PrinterJob.apply`); nil when it took effect, else why not.
+  mutating func apply(_ command: JobCommand, at time: Timestamp, takingBack: Int) -> String? {
+    guard index < segments.count, case .job(var job) = segments[index] else { return "no job is printing" }
+    let t = Double(time.microseconds - job.o.start.microseconds) / 1_000_000
+    segments[index] = .messages([])
+    let refusal = job.apply(command, at: t, takingBack: takingBack)
+    segments[index] = .job(job)
+    return refusal
+  }
+}
