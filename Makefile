@@ -48,6 +48,7 @@ bench benchmarks: release
 	bash benchmarks/format.sh $(BIN_RELEASE)
 	bash benchmarks/replay.sh $(BIN_RELEASE)
 	bash benchmarks/simulate.sh $(BIN_RELEASE)
+	bash benchmarks/merge.sh $(BIN_RELEASE)
 	bash benchmarks/durability.sh $(BIN_RELEASE)
 	bash benchmarks/analysis.sh $(BIN_RELEASE)
 

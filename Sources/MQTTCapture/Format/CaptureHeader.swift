@@ -15,11 +15,13 @@ public struct CaptureHeader: Equatable, Sendable {
   public var protocolName: String
   /// What the recorder subscribed to.
   public var subscriptions: [CaptureSubscription]
+  /// The captures a merged capture was made from (`mqtt-dumper merge`), as given; empty for a recording.
+  public var sources: [String]
 
   /// A header; the version is the one this build writes unless given.
   public init(
     version: Int = CaptureHeader.currentVersion, created: String, tool: String, broker: String,
-    protocolName: String, subscriptions: [CaptureSubscription]
+    protocolName: String, subscriptions: [CaptureSubscription], sources: [String] = []
   ) {
     self.version = version
     self.created = created
@@ -27,6 +29,7 @@ public struct CaptureHeader: Equatable, Sendable {
     self.broker = broker
     self.protocolName = protocolName
     self.subscriptions = subscriptions
+    self.sources = sources
   }
 }
 

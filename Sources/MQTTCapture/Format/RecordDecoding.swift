@@ -142,9 +142,11 @@ public enum RecordDecoder {
         subscriptions.append(CaptureSubscription(filter: filter, qos: qos))
       }
     }
+    var sources: [String] = []
+    if case .array(let list) = value["sources"] { sources = list.compactMap(\.stringValue) }
     return CaptureHeader(
       version: version, created: value["created"]?.stringValue ?? "", tool: value["tool"]?.stringValue ?? "",
       broker: value["broker"]?.stringValue ?? "", protocolName: value["protocol"]?.stringValue ?? "",
-      subscriptions: subscriptions)
+      subscriptions: subscriptions, sources: sources)
   }
 }

@@ -127,7 +127,16 @@ public enum RecordEncoder {
       out.append(0x30 + s.qos.rawValue)
       out.append(UInt8(ascii: "}"))
     }
-    out.append(contentsOf: "]}\n".utf8)
+    out.append(UInt8(ascii: "]"))
+    if !header.sources.isEmpty {
+      out.append(contentsOf: #","sources":["#.utf8)
+      for (i, source) in header.sources.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        JSONWriter.appendString(source, to: &out)
+      }
+      out.append(UInt8(ascii: "]"))
+    }
+    out.append(contentsOf: "}\n".utf8)
   }
 
   /// Appends any record as one line.

@@ -1,12 +1,19 @@
-/// A binary min-heap: what the simulation's generators merge their messages with.
-struct MinHeap<Element: Comparable> {
+/// A binary min-heap: how the simulation's generators and `merge` put streams in time order.
+public struct MinHeap<Element: Comparable> {
   private var items: [Element] = []
 
-  var isEmpty: Bool { items.isEmpty }
-  var count: Int { items.count }
-  var min: Element? { items.first }
+  /// An empty heap.
+  public init() {}
 
-  mutating func insert(_ element: Element) {
+  /// Whether it holds nothing.
+  public var isEmpty: Bool { items.isEmpty }
+  /// How many elements it holds.
+  public var count: Int { items.count }
+  /// The smallest element.
+  public var min: Element? { items.first }
+
+  /// Adds `element`.
+  public mutating func insert(_ element: Element) {
     items.append(element)
     var child = items.count - 1
     while child > 0 {
@@ -17,7 +24,8 @@ struct MinHeap<Element: Comparable> {
     }
   }
 
-  mutating func popMin() -> Element? {
+  /// Removes and returns the smallest element.
+  public mutating func popMin() -> Element? {
     guard !items.isEmpty else { return nil }
     items.swapAt(0, items.count - 1)
     let top = items.removeLast()
@@ -36,10 +44,10 @@ struct MinHeap<Element: Comparable> {
   }
 
   /// Whether an element satisfies `test`.
-  func contains(where test: (Element) -> Bool) -> Bool { items.contains(where: test) }
+  public func contains(where test: (Element) -> Bool) -> Bool { items.contains(where: test) }
 
   /// Removes every element for which `drop` is true.
-  mutating func removeAll(where drop: (Element) -> Bool) {
+  public mutating func removeAll(where drop: (Element) -> Bool) {
     let kept = items.filter { !drop($0) }
     items = []
     for e in kept { insert(e) }

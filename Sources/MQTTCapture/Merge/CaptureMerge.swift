@@ -1,0 +1,180 @@
+/// Merges captures into one by time: a k-way merge that holds one record per input, so captures of any
+/// size merge in constant memory (`mqtt-dumper merge`).
+///
+/// Ties keep the inputs' order, then each file's line order. With `dedupWindow`, a message identical in
+/// topic, payload, QoS, retain flag and properties to one from another input no more than the window apart
+/// is dropped (recorders running side by side record the same traffic), and the offsets between such
+/// copies tell whether the recorders' clocks disagree.
+public struct CaptureMerge {
+  /// The inputs, in the order given (`-` for standard input once).
+  public let paths: [String]
+  /// Drop a copy of a message another input recorded within this many microseconds; nil keeps every message.
+  public var dedupWindow: Int64?
+
+  /// A merge of `paths`.
+  public init(paths: [String], dedupWindow: Int64? = nil) {
+    self.paths = paths
+    self.dedupWindow = dedupWindow
+  }
+
+  /// What one input held.
+  public struct Source: Sendable {
+    /// The path as given.
+    public var path: String
+    /// Messages read from it.
+    public var messages = 0
+    /// Its first record's time.
+    public var first: Timestamp?
+    /// Its last record's time.
+    public var last: Timestamp?
+  }
+
+  /// What a merge did.
+  public struct Summary: Sendable {
+    /// Per input, in the order given.
+    public var sources: [Source]
+    /// Records written (messages and connection events).
+    public var written = 0
+    /// Messages dropped as copies (with `dedupWindow`).
+    public var duplicates = 0
+    /// One sentence per input that was cut off (its records up to the damage were merged).
+    public var truncations: [String] = []
+    /// For each input after the first that shares copies with the first: the median of (its time − the
+    /// first input's time) over those copies, in microseconds.
+    public var clockOffsets: [(path: String, microseconds: Int64, copies: Int)] = []
+  }
+
+  /// The header the merged capture gets: the earliest start, every broker and subscription, the sources.
+  public static func header(for headers: [CaptureHeader], paths: [String], tool: String) -> CaptureHeader {
+    var brokers: [String] = []
+    var subscriptions: [CaptureSubscription] = []
+    for h in headers {
+      if !brokers.contains(h.broker) { brokers.append(h.broker) }
+      for s in h.subscriptions where !subscriptions.contains(s) { subscriptions.append(s) }
+    }
+    let protocols = Set(headers.map(\.protocolName))
+    return CaptureHeader(
+      created: headers.map(\.created).min() ?? "", tool: tool, broker: brokers.joined(separator: ", "),
+      protocolName: protocols.count == 1 ? protocols.first! : headers.first?.protocolName ?? "",
+      subscriptions: subscriptions, sources: paths)
+  }
+
+  // MARK: - Merging
+
+  private struct Head: Comparable {
+    var record: CaptureRecord
+    var time: Timestamp
+    var input: Int
+    var line: Int
+    static func < (a: Head, b: Head) -> Bool {
+      (a.time, a.input, a.line) < (b.time, b.input, b.line)
+    }
+    static func == (a: Head, b: Head) -> Bool { a.time == b.time && a.input == b.input && a.line == b.line }
+  }
+
+  /// Opens every input and reads its header.
+  /// - Throws: `CaptureError` for an input that cannot be read or is not a capture.
+  public func open() throws -> [CaptureReader] {
+    try paths.map { try CaptureReader(path: $0) }
+  }
+
+  /// Merges what `readers` (from `open()`) hold into `write`, in time order.
+  /// - Throws: `CaptureError` for a corrupt input; what `write` throws.
+  public func run(_ readers: [CaptureReader], write: (CaptureRecord) throws -> Void) throws -> Summary {
+    var summary = Summary(sources: paths.map { Source(path: $0) })
+    var heads = MinHeap<Head>()
+    var lines = Array(repeating: 0, count: readers.count)
+    func advance(_ i: Int) throws {
+      while let record = try readers[i].next() {
+        lines[i] += 1
+        let time: Timestamp
+        switch record {
+        case .message(let m): time = m.timestamp
+        case .event(let e): time = e.timestamp
+        case .header: continue  // a later session of the same file: one header for the merged file
+        }
+        heads.insert(Head(record: record, time: time, input: i, line: lines[i]))
+        return
+      }
+      if let truncation = readers[i].truncation { summary.truncations.append(truncation) }
+    }
+    for i in readers.indices { try advance(i) }
+    var window = DuplicateWindow(span: dedupWindow ?? 0)
+    var offsets: [Int: [Int64]] = [:]
+    while let head = heads.popMin() {
+      try advance(head.input)
+      var source = summary.sources[head.input]
+      if source.first == nil { source.first = head.time }
+      source.last = head.time
+      if case .message(let m) = head.record {
+        source.messages += 1
+        if dedupWindow != nil, let original = window.copy(of: m, from: head.input) {
+          summary.duplicates += 1
+          summary.sources[head.input] = source
+          if original.input == 0 {
+            offsets[head.input, default: []].append(m.timestamp.microseconds - original.time.microseconds)
+          }
+          continue
+        }
+        if dedupWindow != nil { window.add(m, from: head.input) }
+      }
+      summary.sources[head.input] = source
+      try write(head.record)
+      summary.written += 1
+    }
+    for (input, list) in offsets.sorted(by: { $0.key < $1.key }) {
+      let sorted = list.sorted()
+      summary.clockOffsets.append((paths[input], sorted[sorted.count / 2], sorted.count))
+    }
+    return summary
+  }
+}
+
+/// The messages of the last `span` microseconds, to recognise a copy another input recorded.
+struct DuplicateWindow {
+  let span: Int64
+  private var recent: [Key: [(input: Int, time: Timestamp)]] = [:]
+  private var order: [(key: Key, time: Timestamp)] = []
+  private var start = 0
+
+  init(span: Int64) { self.span = span }
+
+  /// What makes two messages the same message: everything but the time.
+  struct Key: Hashable {
+    var topic: String
+    var payload: [UInt8]
+    var qos: MQTTQoS
+    var retain: Bool
+    var properties: MQTTProperties
+    init(_ m: CapturedMessage) {
+      (topic, payload, qos, retain, properties) = (m.topic, m.payload, m.qos, m.retain, m.properties)
+    }
+  }
+
+  /// The earlier copy of `m` that another input recorded within the span, if there is one.
+  mutating func copy(of m: CapturedMessage, from input: Int) -> (input: Int, time: Timestamp)? {
+    expire(before: m.timestamp)
+    return recent[Key(m)]?.first { $0.input != input && m.timestamp.microseconds - $0.time.microseconds <= span }
+  }
+
+  mutating func add(_ m: CapturedMessage, from input: Int) {
+    let key = Key(m)
+    recent[key, default: []].append((input, m.timestamp))
+    order.append((key, m.timestamp))
+  }
+
+  private mutating func expire(before now: Timestamp) {
+    while start < order.count, now.microseconds - order[start].time.microseconds > span {
+      let key = order[start].key
+      if var list = recent[key] {
+        list.removeFirst()
+        recent[key] = list.isEmpty ? nil : list
+      }
+      start += 1
+    }
+    if start > 4096 && start * 2 > order.count {
+      order.removeFirst(start)
+      start = 0
+    }
+  }
+}

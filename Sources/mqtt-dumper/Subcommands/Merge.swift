@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import MQTTCapture
+
+struct Merge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Merge captures into one, in time order: several recorders, rotated sets, sessions of a day.",
+    discussion: """
+      A k-way merge by the records' times that holds one record per file, so captures of any size merge in \
+      constant memory. Ties keep the files' order, then each file's line order. Messages and connection \
+      events are kept; the merged capture has one header (the earliest start, every broker and \
+      subscription) listing its sources.
+
+      --dedup WINDOW drops a message identical in topic, payload, QoS, retain flag and properties to one \
+      another file recorded at most WINDOW earlier (recorders running side by side on one broker) and says \
+      how many; the copies also tell whether the recorders' clocks disagree, which is named when they do by \
+      more than a second. Files that do not overlap in time are named too (merged one after the other).
+
+      Examples:
+        mqtt-dumper merge a.jsonl.gz b.jsonl.gz c.jsonl.gz -o all.jsonl.gz
+        mqtt-dumper merge rec-1.jsonl.gz rec-2.jsonl.gz --dedup 2s -o fleet.jsonl.gz
+
+      Exit status: 0 when every file was merged; 2 on a usage error, an existing output (without \
+      --force), or a file that cannot be read, is not a capture, is corrupt, or cut off (its records up \
+      to the damage are merged).
+      """,
+    helpNames: [.long])
+
+  @Argument(help: "Capture files, in the order that breaks ties.")
+  var files: [String]
+
+  @Option(name: [.customShort("o"), .long], help: "The merged capture (- for standard output).")
+  var output: String
+
+  @Option(name: .long, help: "Drop copies another file recorded this close, e.g. 2s or 500ms.")
+  var dedup: String?
+
+  @Flag(name: .long, help: "Replace the output file if it exists.")
+  var force = false
+
+  @Flag(name: .long, help: "No summary.")
+  var quiet = false
+
+  func validate() throws {
+    guard validating else { return }
+    guard files.count >= 1 else { throw ValidationError("give the captures to merge.") }
+    if let dedup {
+      guard let d = parseDuration(dedup), d > .zero else {
+        throw ValidationError("--dedup '\(dedup)' must be a duration, like 2s or 500ms.")
+      }
+    }
+    if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read once.") }
+    if files.contains(output) && output != "-" {
+      throw ValidationError("--output \(output) is also an input; write the merge to another file.")
+    }
+  }
+
+  func run() throws {
+    var merge = CaptureMerge(paths: files)
+    if let dedup, let d = parseDuration(dedup) {
+      merge.dedupWindow = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
+    }
+    let summary: CaptureMerge.Summary
+    do {
+      let readers = try merge.open()
+      let header = CaptureMerge.header(
+        for: readers.map(\.header), paths: files, tool: "mqtt-dumper \(MQTTDumperVersion.string) merge")
+      let writer =
+        output == "-"
+        ? try CaptureWriter(standardOutputWithHeader: header)
+        : try CaptureWriter(path: output, mode: force ? .replace : .createNew, header: header)
+      summary = try merge.run(readers) { try writer.write($0) }
+      try writer.close()
+    } catch let error as CaptureError where error.isClosedPipe {
+      return
+    } catch {
+      printError(error)
+      throw ExitCode.error
+    }
+    report(summary)
+    if !summary.truncations.isEmpty { throw ExitCode.error }
+  }
+
+  private func report(_ s: CaptureMerge.Summary) {
+    for truncation in s.truncations { printWarning(truncation) }
+    for (path, offset, copies) in s.clockOffsets where abs(offset) > 1_000_000 {
+      let seconds = formatDuration(seconds: Double(abs(offset)) / 1_000_000)
+      printWarning(
+        "\(path)'s clock looks \(seconds) \(offset > 0 ? "ahead of" : "behind") \(files[0])'s "
+          + "(the median over \(formatCount(copies, "message")) both recorded).")
+    }
+    let spans = s.sources.enumerated().compactMap { i, src in
+      src.first.flatMap { f in src.last.map { (i, src.path, f, $0) } }
+    }
+    for (i, path, first, last) in spans {
+      let overlaps = spans.contains { $0.0 != i && $0.2 <= last && first <= $0.3 }
+      if !overlaps && spans.count > 1 {
+        printWarning("\(path) does not overlap any other file in time (\(first.rfc3339) to \(last.rfc3339)).")
+      }
+    }
+    guard !quiet else { return }
+    var line = "mqtt-dumper: merged \(formatCount(s.sources.count, "file")) into \(formatCount(s.written, "record"))"
+    if dedup != nil {
+      line += ", dropping \(formatCount(s.duplicates, "copy", plural: "copies")) another file had recorded"
+    }
+    FileHandle.standardError.write(Data((line + (output == "-" ? "" : " in \(output)") + "\n").utf8))
+  }
+}

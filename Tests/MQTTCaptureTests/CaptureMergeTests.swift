@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@testable import MQTTCapture
+
+/// Writes a capture of `records` (messages and events) and returns its path.
+private func capture(_ name: String, broker: String, _ records: [CaptureRecord], in dir: URL) throws -> String {
+  let path = dir.appendingPathComponent(name).path
+  let header = CaptureHeader(
+    created: "2025-11-25T11:0\(name.count % 10):00.000000Z", tool: "test", broker: broker, protocolName: "mqttv5",
+    subscriptions: [CaptureSubscription(filter: "\(broker)/#", qos: .atLeastOnce)])
+  let writer = try CaptureWriter(path: path, header: header)
+  for r in records { try writer.write(r) }
+  try writer.close()
+  return path
+}
+
+private func at(_ ms: Int64) -> Timestamp { Timestamp(microseconds: 1_764_068_856_000_000 + ms * 1000) }
+
+private func m(_ ms: Int64, _ topic: String, _ payload: String = "x") -> CaptureRecord {
+  .message(CapturedMessage(timestamp: at(ms), topic: topic, payload: Array(payload.utf8), qos: .atLeastOnce))
+}
+
+private func merged(_ merge: CaptureMerge) throws -> (records: [CaptureRecord], summary: CaptureMerge.Summary) {
+  var out: [CaptureRecord] = []
+  let summary = try merge.run(try merge.open()) { out.append($0) }
+  return (out, summary)
+}
+
+private func topics(_ records: [CaptureRecord]) -> [String] {
+  records.map {
+    switch $0 {
+    case .message(let m): m.topic
+    case .event(let e): "event:\(e.kind.rawValue)"
+    case .header: "header"
+    }
+  }
+}
+
+@Suite("merging captures")
+struct CaptureMergeTests {
+  let dir: URL
+
+  init() throws {
+    dir = FileManager.default.temporaryDirectory.appendingPathComponent("merge-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  }
+
+  @Test("by time across files; ties keep the files' order, then the lines'; events too; one header for all")
+  func order() throws {
+    let connected = CaptureRecord.event(ConnectionEvent(kind: .connected, timestamp: at(0)))
+    let a = try capture("a", broker: "a", [connected, m(1, "a1"), m(3, "a3"), m(5, "a5"), m(5, "a5b")], in: dir)
+    let b = try capture("bb", broker: "b", [m(1, "b1"), m(2, "b2"), m(6, "b6")], in: dir)
+    let c = try capture("ccc", broker: "c", [m(4, "c4"), m(5, "c5")], in: dir)
+    let (records, summary) = try merged(CaptureMerge(paths: [a, b, c]))
+    #expect(topics(records) == ["event:connected", "a1", "b1", "b2", "a3", "c4", "a5", "a5b", "c5", "b6"])
+    #expect(summary.written == 10 && summary.duplicates == 0)
+    #expect(summary.sources.map(\.messages) == [4, 3, 2])
+    let header = CaptureMerge.header(
+      for: try CaptureMerge(paths: [a, b, c]).open().map(\.header), paths: [a, b, c], tool: "t")
+    #expect(header.sources == [a, b, c])
+    #expect(header.broker == "a, b, c")
+    #expect(header.subscriptions.map(\.filter) == ["a/#", "b/#", "c/#"])
+  }
+
+  @Test("--dedup drops another file's copy within the window, keeps repeats in one file, measures the clocks")
+  func dedup() throws {
+    let a = try capture(
+      "a", broker: "x", [m(1000, "t", "1"), m(2000, "t", "2"), m(2000, "t", "2"), m(9000, "t", "9")], in: dir)
+    // b's clock is 300 ms ahead; its copy of "9" comes 5 s late (outside a 1 s window): kept.
+    let b = try capture(
+      "b", broker: "x", [m(1300, "t", "1"), m(2300, "t", "2"), m(3000, "u", "1"), m(14000, "t", "9")], in: dir)
+    var merge = CaptureMerge(paths: [a, b])
+    merge.dedupWindow = 1_000_000
+    let (records, summary) = try merged(merge)
+    let payloads = records.compactMap { r -> String? in
+      if case .message(let m) = r { return m.topic + "=" + String(decoding: m.payload, as: UTF8.self) }
+      return nil
+    }
+    #expect(payloads == ["t=1", "t=2", "t=2", "u=1", "t=9", "t=9"])
+    #expect(summary.duplicates == 2)
+    #expect(summary.clockOffsets.count == 1)
+    #expect(summary.clockOffsets.first?.microseconds == 300_000)
+    // Without --dedup every message is kept.
+    #expect(try merged(CaptureMerge(paths: [a, b])).records.count == 8)
+  }
+
+  @Test("a cut-off file is merged up to the damage and named")
+  func cutOff() throws {
+    let a = try capture("a", broker: "x", [m(1, "a"), m(2, "a")], in: dir)
+    let b = try capture("b", broker: "x", [m(3, "b")], in: dir)
+    // Plain text cut mid-line.
+    let cut = dir.appendingPathComponent("cut.jsonl").path
+    let text =
+      "{\"mqtt_dumper_capture\":1,\"created\":\"2025-11-25T11:00:00.000000Z\",\"tool\":\"t\",\"broker\":\"x\","
+      + "\"protocol\":\"mqttv5\",\"subscriptions\":[]}\n{\"ts\":1764068856.004,\"topic\":\"c\",\"qos\":0,"
+      + "\"retain\":false,\"payload\":\"1\"}\n{\"ts\":1764068856.005,\"top"
+    try text.write(toFile: cut, atomically: true, encoding: .utf8)
+    let (records, summary) = try merged(CaptureMerge(paths: [a, b, cut]))
+    #expect(topics(records) == ["a", "a", "b", "c"])
+    #expect(summary.truncations.count == 1)
+  }
+}
