@@ -181,6 +181,10 @@ public struct PrintJobStream: Sequence, IteratorProtocol {
   /// The printer (0-based) whose message `next()` returned last.
   public private(set) var lastPrinter: Int?
 
+  /// Each printer's MQTT plugin flag, `<base>/mqtt`: where a simulated OctoPrint that shuts down says
+  /// `disconnected` (current plugin only).
+  public var availabilityTopics: [String] { printers.map { "\($0.base)/mqtt" } }
+
   /// How many printers run.
   public var printerCount: Int { printers.count }
 

@@ -68,7 +68,7 @@ struct MQTTDumperCommand: ParsableCommand {
     } else {
       text = "mqtt-dumper: error: \(sentence(userSentence(for: error)))\n"
     }
-    FileHandle.standardError.write(Data(text.utf8))
+    writeToStandardError(text)
     Foundation.exit(ExitCode.error.rawValue)
   }
 

@@ -69,6 +69,26 @@ struct ExitStatusEndToEndTests {
     #expect(root.stdoutText.contains("Exit status: 0 success; 1 a difference"))
   }
 
+  @Test("a closed stderr is no crash: each command exits with its status from the table")
+  func closedStandardError() throws {
+    // python3 hands the tool a pipe whose reader is already gone: every write to stderr fails with EPIPE.
+    let script = """
+      import os, subprocess, sys
+      r, w = os.pipe()
+      os.close(r)
+      print(subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=w).returncode)
+      """
+    let dir = try temporaryDirectory()
+    let missing = dir.appendingPathComponent("missing.jsonl.gz").path
+    for arguments in [
+      ["stats", missing], ["print", missing], ["info", missing], ["diff", missing, missing], ["json", missing],
+      ["merge", missing, "-o", dir.appendingPathComponent("out.jsonl.gz").path], ["print", "--bogus"],
+    ] {
+      let r = try Running(try which("python3"), ["-c", script, try toolPath()] + arguments).wait(timeout: 30)
+      #expect(r.stdoutText == "2\n", "\(arguments): \(r.stdoutText) \(r.stderr)")
+    }
+  }
+
   @Test("capture: 0 when stopped as asked; 2 for usage, files and broker errors")
   func captureStatuses() throws {
     let broker = try TestBroker()

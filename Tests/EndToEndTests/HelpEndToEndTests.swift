@@ -5,10 +5,20 @@ import Testing
 /// nothing said twice.
 @Suite("--help reads right at 80 and 60 columns")
 struct HelpEndToEndTests {
-  static let commands: [[String]] = [
-    ["capture"], ["print"], ["samples"], ["replay"], ["simulate", "print-job"], ["verify"], ["diff"], ["info"],
-    ["json"],
-  ]
+  /// Every subcommand the tool's own `--help` lists (`simulate` through its `print-job`), so a new command is
+  /// checked too.
+  static let commands: [[String]] = {
+    guard let help = try? Running(try toolPath(), ["--help"]).wait(timeout: 30).stdoutText else { return [] }
+    let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+    guard let start = lines.firstIndex(of: "SUBCOMMANDS:") else { return [] }
+    return lines[(start + 1)...].prefix { !$0.isEmpty }.compactMap { line in
+      // A command's line starts with two spaces; its abstract's continuation lines with more.
+      guard !line.hasPrefix("   "), let name = line.split(separator: " ").first.map(String.init), name != "help" else {
+        return nil
+      }
+      return name == "simulate" ? ["simulate", "print-job"] : [name]
+    }
+  }()
 
   private func help(_ command: [String], columns: Int) throws -> String {
     let result = try Running(try toolPath(), command + ["--help"], environment: ["COLUMNS": "\(columns)"])
@@ -55,6 +65,7 @@ struct HelpEndToEndTests {
       #expect(!continued, "\(command): the last example ends a command")
     }
     #expect(seen >= 20)
+    #expect(Self.commands.count >= 11, "\(Self.commands)")
   }
 
   @Test("no option states its default twice or lists its values out of the order the list gives; no two say the same")

@@ -110,6 +110,19 @@ struct VerifyEndToEndTests {
     #expect(usage.stderr.contains("give the stimulus"))
   }
 
+  @Test("--update-expected with no consumer keeps the expectation and fails, instead of emptying it")
+  func updateNeedsAConsumer() throws {
+    let broker = try TestBroker()
+    let dir = try temporaryDirectory()
+    let copy = dir.appendingPathComponent("expected.jsonl").path
+    try FileManager.default.copyItem(atPath: expected, toPath: copy)
+    let before = try Data(contentsOf: URL(fileURLWithPath: copy))
+    let r = try verify(broker, ["--expect", copy, "--update-expected", "--timeout", "1s"])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr.contains("published nothing"), "\(r.stderr)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == before)
+  }
+
   @Test("diff reports missing, extra and changed messages and exits 1; identical captures exit 0")
   func diffCommand() throws {
     let same = try mqttDumper(["diff", expected, expected])

@@ -70,8 +70,8 @@ public struct MessagePrinter {
       out.append(0x30 + m.qos.rawValue)
       if m.retain { out.append(contentsOf: ", retained".utf8) }
       out.append(contentsOf: ", ".utf8)
-      out.append(contentsOf: String(m.payload.count).utf8)
-      out.append(contentsOf: (m.payload.count == 1 ? " byte)" : " bytes)").utf8)
+      out.append(contentsOf: formatCount(m.payload.count, "byte").utf8)
+      out.append(UInt8(ascii: ")"))
       if dimColor != nil { out.append(contentsOf: reset.utf8) }
       out.append(0x0A)
       if !m.properties.isEmpty {

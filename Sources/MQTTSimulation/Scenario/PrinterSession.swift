@@ -10,6 +10,8 @@ struct PrinterSession {
   }
 
   private var segments: [Segment] = []
+  /// The printer's base topic (`octoPrint`, `octoPrint/prusa`).
+  private(set) var base: String
   private var index = 0
   private var position = 0
 
@@ -17,6 +19,7 @@ struct PrinterSession {
   init(_ printer: Scenario.Printer, number: Int, of count: Int, base: PrintJobOptions, start: Timestamp, seed: UInt64) {
     var random = SeededRandom(seed: seed)
     let topic = count > 1 ? "\(base.base)/\(printer.name)" : base.base
+    self.base = topic
     var t = start
     var pluginUp = false
     var printerUp = false
@@ -121,6 +124,7 @@ extension PrinterSession {
   /// A session of one job (`simulate print-job` without a scenario).
   init(job: PrinterJob) {
     segments = [.job(job)]
+    base = job.o.base
   }
 
   /// Changes the running job at `time` (see `PrinterJob.apply`); nil when it took effect, else why not.

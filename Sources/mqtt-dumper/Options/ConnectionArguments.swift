@@ -180,5 +180,5 @@ extension ConnectionArguments {
 }
 
 func warn(_ message: String) {
-  FileHandle.standardError.write(Data("mqtt-dumper: warning: \(message)\n".utf8))
+  writeToStandardError("mqtt-dumper: warning: \(message)\n")
 }

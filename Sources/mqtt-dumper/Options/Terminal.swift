@@ -23,6 +23,21 @@ func installStopHandlers() {
   }
 }
 
+/// Writes `text` to stderr; a stderr that is closed or full is ignored (FileHandle's write would trap on
+/// EPIPE, and there is nowhere left to say anything).
+func writeToStandardError(_ text: String) {
+  var bytes = Array(text.utf8)
+  bytes.withUnsafeMutableBytes { buffer in
+    var offset = 0
+    while offset < buffer.count {
+      let n = write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { return }
+      offset += n
+    }
+  }
+}
+
 /// Prints `mqtt-dumper: error: …` on stderr.
 func printError(_ error: Error) {
   printError(userSentence(for: error))
@@ -31,12 +46,12 @@ func printError(_ error: Error) {
 /// Prints `mqtt-dumper: error: …` for a sentence. Topics and file names in it are made visible
 /// (`VisibleText`), so an error cannot drive the terminal either.
 func printError(_ message: String) {
-  FileHandle.standardError.write(Data("mqtt-dumper: error: \(VisibleText.escape(message))\n".utf8))
+  writeToStandardError("mqtt-dumper: error: \(VisibleText.escape(message))\n")
 }
 
 /// Prints `mqtt-dumper: warning: …` for a sentence (a cut-off file, a connection that keeps failing).
 func printWarning(_ sentence: String) {
-  FileHandle.standardError.write(Data("mqtt-dumper: warning: \(VisibleText.escape(sentence))\n".utf8))
+  writeToStandardError("mqtt-dumper: warning: \(VisibleText.escape(sentence))\n")
 }
 
 /// Whether stderr is a terminal (for status lines).
@@ -47,12 +62,12 @@ struct StatusLine {
   private var shown = false
 
   mutating func show(_ text: String) {
-    FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+    writeToStandardError("\r\u{1B}[K\(text)")
     shown = true
   }
 
   mutating func clear() {
-    if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if shown { writeToStandardError("\r\u{1B}[K") }
     shown = false
   }
 }

@@ -160,12 +160,10 @@ struct Capture: ParsableCommand {
     if !quiet {
       let seconds = progress.elapsed / .seconds(1)
       let files = progress.paths == ["-"] ? "standard output" : progress.paths.joined(separator: ", ")
-      FileHandle.standardError.write(
-        Data(
-          ("mqtt-dumper: recorded \(formatCount(progress.messages, "message")) in \(formatDuration(seconds: seconds)) "
-            + "to \(files) (\(formatBytes(progress.fileBytes))"
-            + (progress.disconnections > 0 ? ", \(formatCount(progress.disconnections, "disconnection"))" : "") + ")\n")
-            .utf8))
+      writeToStandardError(
+        ("mqtt-dumper: recorded \(formatCount(progress.messages, "message")) in \(formatDuration(seconds: seconds)) "
+          + "to \(files) (\(formatBytes(progress.fileBytes))"
+          + (progress.disconnections > 0 ? ", \(formatCount(progress.disconnections, "disconnection"))" : "") + ")\n"))
     }
   }
 

@@ -17,8 +17,9 @@ struct Merge: ParsableCommand {
       more than a second. Files that do not overlap in time are named too (merged one after the other).
 
       Examples:
-        mqtt-dumper merge a.jsonl.gz b.jsonl.gz c.jsonl.gz -o all.jsonl.gz
-        mqtt-dumper merge rec-1.jsonl.gz rec-2.jsonl.gz --dedup 2s -o fleet.jsonl.gz
+        mqtt-dumper merge a.jsonl.gz b.jsonl.gz -o ab.jsonl.gz
+        mqtt-dumper merge rec-1.jsonl.gz rec-2.jsonl.gz \\
+          --dedup 2s -o fleet.jsonl.gz
 
       Exit status: 0 when every file was merged; 2 on a usage error, an existing output (without \
       --force), or a file that cannot be read, is not a capture, is corrupt, or cut off (its records up \
@@ -103,6 +104,6 @@ struct Merge: ParsableCommand {
     if dedup != nil {
       line += ", dropping \(formatCount(s.duplicates, "copy", plural: "copies")) another file had recorded"
     }
-    FileHandle.standardError.write(Data((line + (output == "-" ? "" : " in \(output)") + "\n").utf8))
+    writeToStandardError((line + (output == "-" ? "" : " in \(output)") + "\n"))
   }
 }

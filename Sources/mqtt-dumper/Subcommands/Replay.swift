@@ -104,13 +104,12 @@ struct Replay: ParsableCommand {
       if progress.sent == 0 && !stopRequested.load(ordering: .relaxed), let error = nothingSelected() { throw error }
       if !quiet {
         let stopped = stopRequested.load(ordering: .relaxed) ? " (stopped)" : ""
-        FileHandle.standardError.write(
-          Data(
-            ("mqtt-dumper: replayed \(formatCount(progress.sent, "message")) in "
-              + "\(formatDuration(seconds: progress.elapsed / .seconds(1)))\(stopped)"
-              + (options.maxRate
-                ? "" : ", each at most \(formatDecimal(progress.maxLateness / .milliseconds(1), places: 2)) ms late")
-              + "\n").utf8))
+        writeToStandardError(
+          ("mqtt-dumper: replayed \(formatCount(progress.sent, "message")) in "
+            + "\(formatDuration(seconds: progress.elapsed / .seconds(1)))\(stopped)"
+            + (options.maxRate
+              ? "" : ", each at most \(formatDecimal(progress.maxLateness / .milliseconds(1), places: 2)) ms late")
+            + "\n"))
       }
       if !truncations.isEmpty { throw ExitCode.error }
     } catch let error as ExitCode {

@@ -241,10 +241,7 @@ struct PrintJob: ParsableCommand {
         }
         try writer.close()
         if !quiet && output != "-" {
-          FileHandle.standardError.write(
-            Data(
-              "mqtt-dumper: wrote \(formatCount(written, "message")) of \(what) to \(output)\n"
-                .utf8))
+          writeToStandardError("mqtt-dumper: wrote \(formatCount(written, "message")) of \(what) to \(output)\n")
         }
         return
       }
@@ -281,11 +278,18 @@ struct PrintJob: ParsableCommand {
           } : nil,
         stillDue: topics.isActive ? { simulation.stillDue($0) } : nil)
       status.clear()
+      if stopRequested.load(ordering: .relaxed) && plugin == .current {
+        // Stopped: the simulated OctoPrint shuts down, and says so as the plugin does (retained), so that Home
+        // Assistant and dashboards do not show a printer that is gone as online.
+        for topic in simulation.availabilityTopics {
+          try client.publish(topic: topic, payload: Array("disconnected".utf8), qos: .atLeastOnce, retain: true)
+        }
+        try client.drain()
+      }
       if !quiet {
-        FileHandle.standardError.write(
-          Data(
-            "mqtt-dumper: published \(formatCount(progress.sent, "message")) of \(what) in \(formatDuration(seconds: progress.elapsed / .seconds(1)))\n"
-              .utf8))
+        writeToStandardError(
+          "mqtt-dumper: published \(formatCount(progress.sent, "message")) of \(what) in \(formatDuration(seconds: progress.elapsed / .seconds(1)))\n"
+        )
       }
     } catch let error as ValidationError {
       throw error
@@ -324,6 +328,8 @@ private final class ControlledSimulation {
     self.quiet = quiet
   }
 
+  var availabilityTopics: [String] { stream.availabilityTopics }
+
   func next() -> CapturedMessage? {
     let m = stream.next()
     if origin == nil, let m { origin = (m.timestamp, .now) }
@@ -332,7 +338,14 @@ private final class ControlledSimulation {
 
   func receive(topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) {
     let name = String(decoding: topic, as: UTF8.self)
-    guard let found = topics.command(topic: name, payload: Array(payload)) else { return }
+    guard let found = topics.command(topic: name, payload: Array(payload)) else {
+      let form =
+        topics.printers > 1
+        ? "a printer (printer-1 to printer-\(topics.printers)), then cancel with PRESS or pause with True or False"
+        : "cancel with PRESS, or pause with True or False"
+      say("ignored \(name): not a command here; the simulation takes \(form)")
+      return
+    }
     queue.append((found.printer, found.command, found.name, name, .now))
   }
 
@@ -363,6 +376,7 @@ private final class ControlledSimulation {
 
   private func say(_ text: String) {
     guard !quiet else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[Kmqtt-dumper: \(text)\n".utf8))
+    // On a terminal the status line is cleared first; in a file, no control characters.
+    writeToStandardError((stderrIsTerminal ? "\r\u{1B}[K" : "") + "mqtt-dumper: \(VisibleText.escape(text))\n")
   }
 }

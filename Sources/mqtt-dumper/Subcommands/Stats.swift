@@ -24,8 +24,10 @@ struct Stats: ParsableCommand {
 
       Examples:
         mqtt-dumper stats print.jsonl.gz
-        mqtt-dumper stats print.jsonl.gz --tree -t 'octoPrint/#' --since 10m
-        mqtt-dumper stats day1.jsonl.gz day2.jsonl.gz --format json | jq .totals
+        mqtt-dumper stats print.jsonl.gz --tree \\
+          -t 'octoPrint/#' --since 10m
+        mqtt-dumper stats day1.jsonl.gz day2.jsonl.gz \\
+          --format json | jq .totals
 
       Exit status: 0 when every file was read; 2 on a usage error, or a file that cannot be read, is not a \
       capture, is corrupt (nothing is shown) or cut off (its messages up to the damage are counted).
@@ -38,7 +40,7 @@ struct Stats: ParsableCommand {
   @Flag(name: .long, help: "Show the topic tree (counts and rates per level) instead of the table.")
   var tree = false
 
-  @Option(name: .long, help: "text (default) or json (one document, for tools).")
+  @Option(name: .long, help: "text, or json (one document, for tools).")
   var format: StatsFormat = .text
 
   @OptionGroup(title: "Filters") var filters: FilterOptions

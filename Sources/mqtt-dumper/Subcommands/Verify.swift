@@ -92,6 +92,13 @@ struct Verify: ParsableCommand {
       try run.recording.save(to: record, header: check.recordingHeader(), replace: expectations.force)
     }
     if expectations.updateExpected, let expect = expectations.expect {
+      // Nothing came: the consumer is down or --watch is wrong. An empty snapshot would silently delete the test.
+      guard !run.recording.messages.isEmpty else {
+        printError(
+          "the consumer published nothing on \(watch.joined(separator: ", ")) within \(timeout); \(expect) was "
+            + "left as it was (is the consumer running, and is --watch its topic?).")
+        throw ExitCode.difference
+      }
       try run.recording.save(to: expect, header: check.recordingHeader(), replace: true)
       try writeOutput("updated \(expect) with \(formatCount(run.recording.messages.count, "message"))\n")
       if cutOff { throw ExitCode.error }
