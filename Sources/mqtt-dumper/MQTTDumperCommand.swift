@@ -18,7 +18,7 @@ struct MQTTDumperCommand: ParsableCommand {
     version: "mqtt-dumper \(MQTTDumperVersion.string)",
     subcommands: [
       Capture.self, Print.self, Samples.self, Replay.self, Simulate.self, Verify.self, Diff.self, Info.self,
-      JSONCommand.self, Schema.self,
+      JSONCommand.self, Schema.self, Check.self,
     ],
     // -h is --host, as in mosquitto_sub; help is --help only.
     helpNames: [.long]
