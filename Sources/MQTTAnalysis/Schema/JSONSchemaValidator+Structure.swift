@@ -19,11 +19,11 @@ extension JSONSchemaValidator {
     }
     for (index, element) in elements.enumerated() {
       if index < prefix.count {
-        check(element, prefix[index], path: path + "[\(index)]", depth: depth + 1, into: &out)
+        check(element, prefix[index], path: Self.index(path, index), depth: depth + 1, into: &out)
       } else if let items = schema["items"], !Self.isArray(items) {
-        check(element, items, path: path + "[\(index)]", depth: depth + 1, into: &out)
+        check(element, items, path: Self.index(path, index), depth: depth + 1, into: &out)
       } else if index >= prefix.count, !prefix.isEmpty, let additional = schema["additionalItems"] {
-        check(element, additional, path: path + "[\(index)]", depth: depth + 1, into: &out)
+        check(element, additional, path: Self.index(path, index), depth: depth + 1, into: &out)
       }
     }
     if schema["uniqueItems"] == .bool(true), elements.count <= 10_000 {
@@ -93,8 +93,13 @@ extension JSONSchemaValidator {
       }
       let passing = results.filter { $0.isEmpty }.count
       if passing == 0 {
-        // The alternative that came nearest says best what is wrong.
-        let nearest = results.min { $0.count < $1.count }!
+        // The alternative that came nearest says best what is wrong: the one whose complaints are deepest
+        // inside the value (its type fits), then the one with fewest.
+        let here = Self.show(path)
+        let nearest = results.min { a, b in
+          let (x, y) = (a.filter { $0.path == here }.count, b.filter { $0.path == here }.count)
+          return x != y ? x < y : a.count < b.count
+        }!
         let note = " (nearest of the \(alternatives.count) alternatives of \(keyword))"
         out.append(contentsOf: nearest.map { Violation(path: $0.path, message: $0.message + note) })
       } else if keyword == "oneOf", passing > 1 {
@@ -150,8 +155,11 @@ extension JSONSchemaValidator {
     let plain =
       !key.isEmpty && key.utf8.first.map { !(0x30...0x39).contains($0) } == true
       && key.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F }
-    return plain ? path + "." + key : path + "[" + literal(.string(key)) + "]"
+    return plain ? path + "." + key : (path.isEmpty ? "." : path) + "[" + literal(.string(key)) + "]"
   }
+
+  /// `path[index]` (`.[0]` at the top, as jq writes it).
+  static func index(_ path: String, _ index: Int) -> String { (path.isEmpty ? "." : path) + "[\(index)]" }
 
   /// A value in a message: `string "n/a"`, `number 5`, `boolean true`, `null`, `object`, `array of 3`.
   static func describe(_ value: JSONValue) -> String {

@@ -46,7 +46,7 @@ struct ShapeNode: Sendable {
 
   mutating func add(_ value: JSONValue, depth: Int, limits: Limits) {
     samples += 1
-    guard depth <= limits.maxDepth else {
+    guard depth < limits.maxDepth else {
       tooDeep += 1
       return
     }
