@@ -31,8 +31,10 @@ public struct SchemaInference {
 
   /// The limits in use.
   public let options: Options
-  private var shapes: [String: PayloadShape] = [:]
+  /// Per topic, in the order first seen (`index` finds a topic's place).
+  private var shapes: [PayloadShape] = []
   private var order: [String] = []
+  private var index: [String: Int] = [:]
   private var messageCount = 0
 
   /// An empty inference.
@@ -50,8 +52,16 @@ public struct SchemaInference {
   public mutating func add(_ message: CapturedMessage) {
     messageCount += 1
     let limits = self.limits
-    if shapes[message.topic] == nil { order.append(message.topic) }
-    shapes[message.topic, default: PayloadShape()].add(message, limits: limits, exampleLimit: options.exampleLimit)
+    let position: Int
+    if let known = index[message.topic] {
+      position = known
+    } else {
+      position = order.count
+      index[message.topic] = position
+      order.append(message.topic)
+      shapes.append(PayloadShape())
+    }
+    shapes[position].add(message, limits: limits, exampleLimit: options.exampleLimit)
   }
 
   /// The channels inferred from the messages added so far.
@@ -105,7 +115,7 @@ public struct SchemaInference {
         continue
       }
       var bySignature: [String: [Int]] = [:]
-      for position in positions { bySignature[shapes[order[position]]!.signature, default: []].append(position) }
+      for position in positions { bySignature[shapes[position].signature, default: []].append(position) }
       let largest = bySignature.values.max { $0.count < $1.count || ($0.count == $1.count && $0[0] > $1[0]) }!
       for position in positions where largest.count < 2 || !largest.contains(position) {
         groups.append(Group(kind: .single, topics: [order[position]], first: position))
@@ -122,7 +132,7 @@ public struct SchemaInference {
   private func makeChannel(_ group: Group, ids: inout ChannelIDs) -> InferredChannel {
     let limits = self.limits
     var merged = PayloadShape()
-    for topic in group.topics { merged.merge(shapes[topic]!, limits: limits) }
+    for topic in group.topics { merged.merge(shapes[index[topic]!], limits: limits) }
     let listed = Array(group.topics.prefix(options.maxTopicsListed))
     var channel = InferredChannel(
       kind: .topic, id: "", filter: group.topics[0], address: group.topics[0], parameter: nil, topics: listed,
@@ -144,7 +154,7 @@ public struct SchemaInference {
       channel.parameter = "event"
       channel.address = parent + "/{event}"
       channel.messages = group.topics.map { topic in
-        message(String(topic[topic.index(after: topic.lastIndex(of: "/")!)...]), filter: topic, shapes[topic]!)
+        message(String(topic[topic.index(after: topic.lastIndex(of: "/")!)...]), filter: topic, shapes[index[topic]!])
       }
       channel.schema = .object([.init("anyOf", .array(channel.messages.map(\.schema)))])
     }

@@ -28,6 +28,8 @@ struct ShapeNode: Sendable {
   var children: [ShapeNode] = []
   var presence: [Int] = []
   var lastSeenIn: [Int] = []
+  /// Where the next member is expected: objects mostly repeat their members in one order.
+  var keyHint = 0
   /// Member names beyond `maxProperties` were seen and not described.
   var keysOverflow = false
 
@@ -57,6 +59,7 @@ struct ShapeNode: Sendable {
     case .string(let text): addString(text, limits: limits)
     case .object(let members):
       objects += 1
+      keyHint = 0
       for member in members { addMember(member, depth: depth, limits: limits) }
     case .array(let elements):
       arrays += 1
@@ -74,9 +77,40 @@ struct ShapeNode: Sendable {
     } else {
       integers += 1
     }
-    let value = Double(literal) ?? 0
+    let value = Self.fastDouble(literal) ?? Double(literal) ?? 0
     if minimum == nil || value < minimum!.value { minimum = (value, literal) }
     if maximum == nil || value > maximum!.value { maximum = (value, literal) }
+  }
+
+  /// The value of a short plain literal (`-12`, `210.5`) computed exactly without `strtod`: digits that fit
+  /// 2^53 divided by a power of ten up to 10^22 (both exact, so the quotient is correctly rounded); nil
+  /// for anything else (exponents, long literals).
+  static func fastDouble(_ literal: String) -> Double? {
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var fraction = -1
+    var negative = false
+    for byte in literal.utf8 {
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"):
+        mantissa = mantissa &* 10 &+ UInt64(byte &- 0x30)
+        digits += 1
+        if fraction >= 0 { fraction += 1 }
+      case UInt8(ascii: "."): fraction = 0
+      case UInt8(ascii: "-"): negative = true
+      default: return nil
+      }
+    }
+    guard digits > 0, digits <= 15 else { return nil }
+    var value = Double(mantissa)
+    if fraction > 0 { value /= Self.powersOfTen[fraction] }
+    return negative ? -value : value
+  }
+
+  private static let powersOfTen: [Double] = (0...22).map { exponent in
+    var power = 1.0
+    for _ in 0..<exponent { power *= 10 }
+    return power
   }
 
   private mutating func addString(_ text: String, limits: Limits) {
@@ -92,7 +126,9 @@ struct ShapeNode: Sendable {
 
   private mutating func addMember(_ member: JSONValue.Member, depth: Int, limits: Limits) {
     let index: Int
-    if let known = keyIndex[member.key] {
+    if keyHint < keys.count, keys[keyHint] == member.key {
+      index = keyHint
+    } else if let known = keyIndex[member.key] {
       index = known
     } else {
       guard keys.count < limits.maxProperties else {
@@ -106,6 +142,7 @@ struct ShapeNode: Sendable {
       presence.append(0)
       lastSeenIn.append(0)
     }
+    keyHint = index + 1
     // A key repeated within one object counts once for `required`.
     if lastSeenIn[index] != objects {
       lastSeenIn[index] = objects
