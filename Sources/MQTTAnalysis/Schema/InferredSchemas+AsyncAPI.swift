@@ -69,7 +69,7 @@ extension InferredSchemas {
           .init(
             "description",
             .string(
-              "Inferred by mqtt-dumper from \(messageCount) captured messages. Payload schemas are JSON Schema; a "
+              "Inferred by mqtt-dumper from \(formatCount(messageCount, "captured message")). Payload schemas are JSON Schema; a "
                 + "payload that is not JSON is described as a string (its text, or the base64 of bytes that are not "
                 + "UTF-8).")),
         ])),

@@ -32,7 +32,7 @@ extension InferredSchemas {
       .init(
         "description",
         .string(
-          "Inferred by mqtt-dumper from \(messageCount) messages on \(channels.count) channels. x-mqtt-channels maps "
+          "Inferred by mqtt-dumper from \(formatCount(messageCount, "message")) on \(formatCount(channels.count, "channel")). x-mqtt-channels maps "
             + "each MQTT topic filter to the schema of its payloads (a topic uses its own entry, else the first filter "
             + "that matches it). A JSON payload is validated as its value, other UTF-8 as a string of its text, other "
             + "bytes as a string of their base64.")),

@@ -80,7 +80,9 @@ struct PayloadShape: Sendable {
     if jsonCount > 0 {
       alternatives.append(
         json.schema(
-          enumLimit: options.enumLimit, enumMinimumRepeat: options.enumMinimumRepeat, maxDepth: options.maxDepth))
+          .init(
+            enumLimit: options.enumLimit, enumMinimumRepeat: options.enumMinimumRepeat, maxDepth: options.maxDepth,
+            values: options.values)))
     }
     if tooDeepCount > 0 {
       alternatives.append(

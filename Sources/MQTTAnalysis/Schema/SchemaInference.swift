@@ -25,6 +25,9 @@ public struct SchemaInference {
     public var maxTopicsListed = 100
     /// Payloads larger than this (bytes) are not kept as examples.
     public var exampleLimit = 16_384
+    /// Whether schemas hold the values seen (`enum`, `minimum`/`maximum`, `minItems`/`maxItems`) or only
+    /// types and members (a looser contract for captures to come).
+    public var values = true
     /// The defaults above.
     public init() {}
   }

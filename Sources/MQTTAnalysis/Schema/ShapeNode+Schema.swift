@@ -1,13 +1,23 @@
 import MQTTCapture
 
 extension ShapeNode {
+  /// What a rendering includes beyond types and members.
+  struct Rendering {
+    var enumLimit: Int
+    var enumMinimumRepeat: Int
+    var maxDepth: Int
+    /// `enum`, `minimum`/`maximum`, `minItems`/`maxItems`: the values seen, not only their types.
+    var values: Bool
+  }
+
   /// The JSON Schema (draft 2020-12) that every value added to this node validates against, keys in the
   /// order a reader expects: `type`, then the keywords of each type, members in wire order.
-  func schema(enumLimit: Int, enumMinimumRepeat: Int, maxDepth: Int) -> JSONValue {
+  func schema(_ rendering: Rendering) -> JSONValue {
     var out: [JSONValue.Member] = []
     if tooDeep > 0 {
       // Something below here could not be followed: any value is allowed, said in one sentence.
-      out.append(.init("description", .string("Nested deeper than \(maxDepth) levels: any value, not described.")))
+      out.append(
+        .init("description", .string("Nested deeper than \(rendering.maxDepth) levels: any value, not described.")))
       return .object(out)
     }
     var types: [String] = []
@@ -26,20 +36,17 @@ extension ShapeNode {
     } else if !types.isEmpty {
       out.append(.init("type", .array(types.map { .string($0) })))
     }
-    if objects > 0 {
-      appendObjectKeywords(to: &out, enumLimit: enumLimit, repeat: enumMinimumRepeat, maxDepth: maxDepth)
-    }
+    if objects > 0 { appendObjectKeywords(to: &out, rendering) }
     if arrays > 0 {
-      if let itemNode = items.first {
-        out.append(
-          .init(
-            "items", itemNode.schema(enumLimit: enumLimit, enumMinimumRepeat: enumMinimumRepeat, maxDepth: maxDepth)))
+      if let itemNode = items.first { out.append(.init("items", itemNode.schema(rendering))) }
+      if rendering.values {
+        out.append(.init("minItems", .number(String(minItems))))
+        out.append(.init("maxItems", .number(String(maxItems))))
       }
-      out.append(.init("minItems", .number(String(minItems))))
-      out.append(.init("maxItems", .number(String(maxItems))))
     }
-    if strings > 0, !stringsOverflow, !distinctStrings.isEmpty, strings >= distinctStrings.count + enumMinimumRepeat,
-      types == ["string"]
+    guard rendering.values else { return .object(out) }
+    if strings > 0, !stringsOverflow, !distinctStrings.isEmpty,
+      strings >= distinctStrings.count + rendering.enumMinimumRepeat, types == ["string"]
     {
       out.append(.init("enum", .array(distinctStrings.map { .string($0) })))
     }
@@ -50,15 +57,11 @@ extension ShapeNode {
     return .object(out)
   }
 
-  private func appendObjectKeywords(
-    to out: inout [JSONValue.Member], enumLimit: Int, repeat enumMinimumRepeat: Int, maxDepth: Int
-  ) {
+  private func appendObjectKeywords(to out: inout [JSONValue.Member], _ rendering: Rendering) {
     var properties: [JSONValue.Member] = []
     var required: [JSONValue] = []
     for (index, key) in keys.enumerated() {
-      properties.append(
-        .init(
-          key, children[index].schema(enumLimit: enumLimit, enumMinimumRepeat: enumMinimumRepeat, maxDepth: maxDepth)))
+      properties.append(.init(key, children[index].schema(rendering)))
       if presence[index] == objects { required.append(.string(key)) }
     }
     out.append(.init("properties", .object(properties)))

@@ -26,6 +26,11 @@ struct Schema: ParsableCommand {
   @Flag(name: .long, help: "Write AsyncAPI as JSON instead of YAML.")
   var json = false
 
+  @Flag(
+    name: .long,
+    help: "Only types and members: no enum, minimum/maximum or item counts (a looser contract for `check`).")
+  var typesOnly = false
+
   @Option(name: [.customShort("o"), .long], help: "Write the document to this file instead of standard output.")
   var output: String?
 
@@ -38,7 +43,9 @@ struct Schema: ParsableCommand {
 
   func run() throws {
     var scan = MessageScan(paths: files, filter: try filters.filter())
-    var inference = SchemaInference()
+    var options = SchemaInference.Options()
+    options.values = !typesOnly
+    var inference = SchemaInference(options: options)
     let outcome = try scan.run { inference.add($0) }
     for truncation in outcome.truncations { printWarning(truncation) }
     let schemas = inference.result()
