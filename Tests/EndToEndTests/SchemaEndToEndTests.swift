@@ -225,3 +225,60 @@ private func capturedMessages(_ path: String) throws -> Int {
     #expect(validated.stdoutText == "4 payloads, 0 invalid\n", "\(validated.stderr)")
   }
 }
+
+@Suite("verify --schema against a real broker", .serialized)
+struct VerifySchemaEndToEndTests {
+  /// The example consumer (examples/power-off-after-print.sh), publishing `payload` after PrintDone.
+  private func startConsumer(_ broker: TestBroker, payload: String) throws -> Running {
+    let consumer = try Running(
+      "/bin/bash", [repoRoot.appendingPathComponent("examples/power-off-after-print.sh").path],
+      environment: [
+        "MQTT_HOST": "127.0.0.1", "MQTT_PORT": "\(broker.port)", "POWER_OFF_DELAY": "0", "POWER_PAYLOAD": payload,
+        "POWER_TIMES": "1",
+      ])
+    usleep(500_000)  // its mosquitto_sub is subscribed
+    return consumer
+  }
+
+  private func verify(_ broker: TestBroker, schema: String) throws -> Finished {
+    try mqttDumper(
+      [
+        "verify", "--stimulus", repoRoot.appendingPathComponent("captures/print-done.jsonl.gz").path, "--speed",
+        "600", "--watch", "home/#", "-p", "\(broker.port)", "--timeout", "3s", "--schema", schema,
+      ], timeout: 60)
+  }
+
+  @Test("the consumer's messages are checked against the schema: a valid one passes, a wrong one fails with its line")
+  func consumerAgainstSchema() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let schema = dir.appendingPathComponent("home.schema.json").path
+    try #"{"x-mqtt-channels": {"home/printer/power": {"enum": ["off"]}}}"#
+      .write(toFile: schema, atomically: true, encoding: .utf8)
+    for (payload, status, output) in [
+      ("off", Int32(0), "schema: 1 message checked: no violations.\n"),
+      (
+        "on", Int32(1),
+        "home/printer/power #1: .: expected one of \"off\", got string \"on\"\nschema: 1 message checked: 1 violation in 1 message.\n"
+      ),
+    ] {
+      let broker = try TestBroker()
+      let consumer = try startConsumer(broker, payload: payload)
+      let result = try verify(broker, schema: schema)
+      consumer.signal(SIGKILL)
+      #expect(result.status == status, "\(payload): \(result.stderr)")
+      #expect(result.stdoutText == output)
+    }
+  }
+
+  @Test("a schema that cannot be used stops verify before the stimulus plays, exit 2")
+  func unusableSchema() throws {
+    let broker = try TestBroker()
+    let result = try verify(broker, schema: "/nonexistent/schema.json")
+    #expect(result.status == 2)
+    #expect(result.stdoutText == "")
+    #expect(
+      result.stderr
+        == "mqtt-dumper: error: cannot read the schema /nonexistent/schema.json: no such file, or not readable.\n")
+  }
+}
