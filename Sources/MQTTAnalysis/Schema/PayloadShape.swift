@@ -20,13 +20,34 @@ struct PayloadShape: Sendable {
     qosCounts[Int(message.qos.rawValue)] += 1
     if message.retain { retained += 1 }
     if example == nil, message.payload.count <= exampleLimit { example = message.payload }
-    switch PayloadValue(message.payload) {
+    let verdict = message.payload.withUnsafeBytes { bytes -> JSONShapeScanner.Verdict in
+      var scanner = JSONShapeScanner(bytes)
+      let verdict = scanner.validate()
+      if verdict == .json { scanner.feed(&json, limits: limits) }
+      return verdict
+    }
+    switch verdict {
+    case .json: jsonCount += 1
+    case .tooDeep: tooDeepCount += 1
+    case .invalid:
+      if isValidUTF8(message.payload) {
+        Self.extend(&textBytes, count: &textCount, with: message.payload.count)
+      } else {
+        Self.extend(&binaryBytes, count: &binaryCount, with: message.payload.count)
+      }
+    case .needsParser: addParsed(message.payload, limits: limits)
+    }
+  }
+
+  /// The parser's path, for payloads with `\u` escapes (and the reference the scanner is tested against).
+  mutating func addParsed(_ payload: [UInt8], limits: ShapeNode.Limits) {
+    switch PayloadValue(payload) {
     case .json(let value):
       jsonCount += 1
       json.add(value, depth: 0, limits: limits)
     case .tooDeep: tooDeepCount += 1
-    case .text: Self.extend(&textBytes, count: &textCount, with: message.payload.count)
-    case .binary: Self.extend(&binaryBytes, count: &binaryCount, with: message.payload.count)
+    case .text: Self.extend(&textBytes, count: &textCount, with: payload.count)
+    case .binary: Self.extend(&binaryBytes, count: &binaryCount, with: payload.count)
     }
   }
 

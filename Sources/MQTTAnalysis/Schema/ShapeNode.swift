@@ -82,35 +82,9 @@ struct ShapeNode: Sendable {
     if maximum == nil || value > maximum!.value { maximum = (value, literal) }
   }
 
-  /// The value of a short plain literal (`-12`, `210.5`) computed exactly without `strtod`: digits that fit
-  /// 2^53 divided by a power of ten up to 10^22 (both exact, so the quotient is correctly rounded); nil
-  /// for anything else (exponents, long literals).
   static func fastDouble(_ literal: String) -> Double? {
-    var mantissa: UInt64 = 0
-    var digits = 0
-    var fraction = -1
-    var negative = false
-    for byte in literal.utf8 {
-      switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"):
-        mantissa = mantissa &* 10 &+ UInt64(byte &- 0x30)
-        digits += 1
-        if fraction >= 0 { fraction += 1 }
-      case UInt8(ascii: "."): fraction = 0
-      case UInt8(ascii: "-"): negative = true
-      default: return nil
-      }
-    }
-    guard digits > 0, digits <= 15 else { return nil }
-    var value = Double(mantissa)
-    if fraction > 0 { value /= Self.powersOfTen[fraction] }
-    return negative ? -value : value
-  }
-
-  private static let powersOfTen: [Double] = (0...22).map { exponent in
-    var power = 1.0
-    for _ in 0..<exponent { power *= 10 }
-    return power
+    var copy = literal
+    return copy.withUTF8 { fastDouble(UnsafeRawBufferPointer($0)) }
   }
 
   private mutating func addString(_ text: String, limits: Limits) {
