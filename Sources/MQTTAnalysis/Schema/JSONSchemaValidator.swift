@@ -13,6 +13,7 @@ public struct JSONSchemaValidator {
   /// The whole document, which `$ref`s point into.
   public let document: JSONValue
   let patterns = PatternCache()
+  private let references = ReferenceCache()
 
   /// A validator for schemas inside `document`.
   public init(document: JSONValue) {
@@ -39,22 +40,28 @@ public struct JSONSchemaValidator {
 
   /// The schema a `$ref` names (`#/$defs/octoPrint.mqtt`), nil when it names nothing in the document.
   public func resolve(_ reference: String) -> JSONValue? {
+    if let known = references.resolved[reference] { return known }
     guard reference.hasPrefix("#") else { return nil }
     let pointer = Self.percentDecoded(reference.dropFirst())
     guard pointer.isEmpty || pointer.hasPrefix("/") else { return nil }
     var node = document
+    var path = ""
     for rawToken in pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
       let token = String(rawToken).replacing("~1", with: "/").replacing("~0", with: "~")
       switch node {
-      case .object:
-        guard let next = node[token] else { return nil }
+      case .object(let members):
+        // A large object (`$defs` of 100,000 channels) is indexed once, not searched per reference.
+        let next = members.count > 32 ? references.index(of: members, at: path)[token] : node[token]
+        guard let next else { return nil }
         node = next
       case .array(let elements):
         guard let index = Int(token), elements.indices.contains(index) else { return nil }
         node = elements[index]
       default: return nil
       }
+      path += "/" + rawToken
     }
+    references.resolved[reference] = node
     return node
   }
 
@@ -201,6 +208,20 @@ public struct JSONSchemaValidator {
         Violation(path: Self.show(path), message: "expected to match /\(pattern)/, got \(Self.describe(.string(text)))")
       )
     }
+  }
+}
+
+/// Resolved `$ref`s, and an index of each large object a reference passes through (by its pointer).
+final class ReferenceCache {
+  var resolved: [String: JSONValue] = [:]
+  private var indexes: [String: [String: JSONValue]] = [:]
+
+  func index(of members: [JSONValue.Member], at path: String) -> [String: JSONValue] {
+    if let index = indexes[path] { return index }
+    var index: [String: JSONValue] = [:]
+    for member in members where index[member.key] == nil { index[member.key] = member.value }
+    indexes[path] = index
+    return index
   }
 }
 

@@ -14,6 +14,10 @@ public struct SchemaContract {
 
   /// The filters in document order.
   public private(set) var entries: [Entry] = []
+  /// Where each filter without wildcards is in `entries` (the first, if repeated).
+  private var exact: [String: Int] = [:]
+  /// The positions of the filters with wildcards.
+  private var wildcards: [Int] = []
   /// The validator over the whole document, which `$ref`s point into.
   public let validator: JSONSchemaValidator
 
@@ -51,6 +55,11 @@ public struct SchemaContract {
     }
     if let missing = validator.unresolvedReferences(in: schema).first {
       throw Problem(description: "its \(what) \"\(filterText)\" refers to \(missing), which the document does not have")
+    }
+    if filterText.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") }) {
+      wildcards.append(entries.count)
+    } else if exact[filterText] == nil {
+      exact[filterText] = entries.count
     }
     entries.append(Entry(filter: filterText, schema: schema, matcher: matcher))
   }
@@ -91,7 +100,8 @@ public struct SchemaContract {
 
   /// The entry for `topic`: one whose filter is the topic itself, else the first whose filter matches.
   public func entry(forTopic topic: String) -> Entry? {
-    entries.first { $0.filter == topic } ?? entries.first { $0.matcher.matches(topic) }
+    if let position = exact[topic] { return entries[position] }
+    return wildcards.first { entries[$0].matcher.matches(topic) }.map { entries[$0] }
   }
 
   /// How `payload` fails the schema of its topic's entry.

@@ -120,7 +120,8 @@ public struct SchemaInference {
       var bySignature: [String: [Int]] = [:]
       for position in positions { bySignature[shapes[position].signature, default: []].append(position) }
       let largest = bySignature.values.max { $0.count < $1.count || ($0.count == $1.count && $0[0] > $1[0]) }!
-      for position in positions where largest.count < 2 || !largest.contains(position) {
+      let grouped = largest.count >= 2 ? Set(largest) : []
+      for position in positions where !grouped.contains(position) {
         groups.append(Group(kind: .single, topics: [order[position]], first: position))
       }
       if largest.count >= 2 {

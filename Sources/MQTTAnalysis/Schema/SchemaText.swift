@@ -20,8 +20,39 @@ public enum SchemaText {
   /// `value` as a YAML document (block style, keys in order, strings quoted where YAML would read them as
   /// something else).
   /// - Throws: `YamlError` when Yams cannot write it.
+  ///
+  /// The members of the top-level mappings (AsyncAPI's channels and operations) are written one at a time,
+  /// so that Yams holds one channel, not a document of 100,000 channels, in memory.
   public static func yaml(_ value: JSONValue) throws -> String {
+    guard case .object(let members) = value else { return try serialize(value) }
+    var out = ""
+    for member in members {
+      guard case .object(let entries) = member.value, !entries.isEmpty, isPlainKey(member.key) else {
+        out += try serialize(.object([member]))
+        continue
+      }
+      out += member.key + ":\n"
+      for entry in entries {
+        for line in try serialize(.object([entry])).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        {
+          out += line.isEmpty ? "\n" : "  " + line + "\n"
+        }
+      }
+    }
+    return out
+  }
+
+  private static func serialize(_ value: JSONValue) throws -> String {
     try Yams.serialize(node: node(value), indent: 2, width: -1, allowUnicode: true)
+  }
+
+  /// A key YAML writes as it is: letters, digits, `_` and `-`, read back as a string.
+  private static func isPlainKey(_ key: String) -> Bool {
+    guard let first = key.utf8.first, (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7A else { return false }
+    return key.utf8.allSatisfy {
+      ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D
+    }
+      && Resolver.default.resolveTag(of: Node.scalar(Node.Scalar(key))) == .str
   }
 
   private static func node(_ value: JSONValue) -> Node {
@@ -37,9 +68,18 @@ public enum SchemaText {
     }
   }
 
+  /// The words YAML 1.1 reads as Booleans or null, lowercased.
+  private static let specialWords: Set<String> = ["y", "n", "yes", "no", "true", "false", "on", "off", "null"]
+
   private static func stringNode(_ text: String) -> Node {
-    let plain = Node.scalar(Node.Scalar(text))
-    let style: Node.Scalar.Style = Resolver.default.resolveTag(of: plain) == .str ? .any : .doubleQuoted
+    // Starting with a letter, only those words are not strings (numbers, dates and the rest start otherwise):
+    // no need for the resolver's regular expressions, the slow part of writing a large document.
+    let startsWithLetter = text.utf8.first.map { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } ?? false
+    let isString =
+      startsWithLetter
+      ? !(text.utf8.count <= 5 && specialWords.contains(text.lowercased()))
+      : Resolver.default.resolveTag(of: Node.scalar(Node.Scalar(text))) == .str
+    let style: Node.Scalar.Style = isString ? .any : .doubleQuoted
     return .scalar(Node.Scalar(text, Tag(.str), style))
   }
 
