@@ -41,6 +41,13 @@ struct Schema: ParsableCommand {
     case asyncapi
   }
 
+  func validate() throws {
+    guard validating else { return }
+    if json && format != .asyncapi {
+      throw ValidationError("--json goes with --format asyncapi (the JSON Schema is JSON already).")
+    }
+  }
+
   func run() throws {
     var scan = MessageScan(paths: files, filter: try filters.filter())
     var options = SchemaInference.Options()
