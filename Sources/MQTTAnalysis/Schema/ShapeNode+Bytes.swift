@@ -1,3 +1,4 @@
+import Glibc
 import MQTTCapture
 
 /// What `JSONShapeScanner` adds, from raw bytes: the same bookkeeping as `ShapeNode.add` on a parsed value,
@@ -97,10 +98,11 @@ extension ShapeNode {
 
   /// Whether `string`'s UTF-8 is `bytes`.
   static func equal(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-    var string = string
-    return string.withUTF8 { utf8 in
-      utf8.count == bytes.count && utf8.elementsEqual(bytes)
-    }
+    let utf8 = string.utf8
+    guard utf8.count == bytes.count else { return false }
+    guard !bytes.isEmpty else { return true }
+    return utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+      ?? utf8.elementsEqual(bytes)
   }
 
   /// A string's text from the bytes between its quotes: simple escapes undone (the scanner leaves `\u` to
