@@ -75,7 +75,16 @@ def stats_tree_json():
     return "`mqtt-dumper stats FILE --tree --format json`", [BIN, "stats", capture, "--tree", "--format", "json"]
 
 
-ROWS = [zcat, stats, stats_tree_json]
+def schema():
+    return "`mqtt-dumper schema FILE`", [BIN, "schema", capture]
+
+
+def schema_asyncapi():
+    return "`mqtt-dumper schema FILE --format asyncapi`", [BIN, "schema", capture, "--format", "asyncapi"]
+
+
+ROWS = [zcat, stats, stats_tree_json, schema, schema_asyncapi]
+SCHEMA_ROW = ROWS.index(schema)
 
 
 def measure_all(rows, rounds=5):
@@ -95,6 +104,8 @@ def measure_all(rows, rounds=5):
 lines = int(subprocess.run(f"zcat {capture} | wc -l", shell=True, capture_output=True, check=True, text=True).stdout)
 doc = json.loads(subprocess.run([BIN, "stats", capture, "--format", "json"], capture_output=True, check=True).stdout)
 counted = doc["totals"]["messages"] == lines - 1 == N
+inferred = json.loads(subprocess.run([BIN, "schema", capture], capture_output=True, check=True).stdout)
+described = inferred["description"].startswith(f"Inferred by mqtt-dumper from {N:,} messages on ")
 
 # Constant memory: stats' peak RSS on the first tenth of the messages, to compare with the whole capture's.
 tenth = os.path.join(work, "tenth.jsonl.gz")
@@ -110,12 +121,15 @@ for name, (wall, cpu, rss) in results:
     table.append(f"| {name} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {wall / floor:.2f}× | {cpu / floor_cpu:.2f}× |")
 stats_ratio = results[1][1][0] / floor
 stats_cpu_ratio = results[1][1][1] / floor_cpu
+schema_ratio = results[SCHEMA_ROW][1][0] / floor
+schema_cpu_ratio = results[SCHEMA_ROW][1][1] / floor_cpu
 body = f"""## Analysis: `benchmarks/analysis.sh`
 
 A capture of {N:,} messages on {doc['topic_count']} topics (20 printers' temperatures, progress and events;
 {file_mb:.1f} MB gzip, {doc['totals']['payload_bytes'] / 1e6:.0f} MB of payloads), output to `/dev/null`, best of five
 runs each with the commands taking turns, on {machine()}; load average {load} at the start (wall times
-stretch when other work shares the CPU). `stats` counted every message `zcat` found: {'yes' if counted else 'NO'}.
+stretch when other work shares the CPU). `stats` counted every message `zcat` found: {'yes' if counted else 'NO'};
+`schema` described every one of them ({len(inferred['x-mqtt-channels'])} channels): {'yes' if described else 'NO'}.
 Peak RSS is sampled every 10 ms; the zcat row measures the shell, whose rusage includes zcat and wc.
 
 {chr(10).join(table)}
@@ -123,6 +137,9 @@ Peak RSS is sampled every 10 ms; the zcat row measures the shell, whose rusage i
 Target: `stats` within 2× of `zcat FILE | wc -l` (decompression is the floor) — measured
 **{stats_ratio:.2f}×** in wall time, **{stats_cpu_ratio:.2f}×** in CPU time. Its memory does not grow with the
 messages: {tenth_rss:.0f} MiB for the first {N // 10:,} of them, {results[1][1][2]:.0f} MiB for all.
+
+Target: `schema` within 2× of it too — measured **{schema_ratio:.2f}×** in wall time, **{schema_cpu_ratio:.2f}×** in
+CPU time (it validates each payload as JSON and reads it into the shape of its topic, without a value tree).
 """
 print(body)
 write_section("analysis", body)
