@@ -140,13 +140,13 @@ public struct HTMLReport {
       if sample.totalBytes > sample.payload.count {
         out += Array("\n… \(formatCount(sample.totalBytes - sample.payload.count)) more bytes not shown".utf8)
       }
-      h += "<pre class=\"payload\">\(Markup.escape(VisibleText.escape(String(decoding: out, as: UTF8.self), mode: .text)))</pre>\n"
+      h += "<pre class=\"payload\">\(Markup.escape(VisibleText.escape(String(decoding: out, as: UTF8.self), mode: .text), quotes: false))</pre>\n"
       if let schema = schemas[sample.topic] {
         var json: [UInt8] = []
         JSONWriter.append(schema, to: &json)
         let text = String(decoding: json, as: UTF8.self)
         let pretty = (try? JSONFormatter().format(text)) ?? text
-        h += "<details class=\"schema\"><summary>Inferred schema</summary><pre>\(Markup.escape(VisibleText.escape(pretty, mode: .text)))</pre></details>\n"
+        h += "<details class=\"schema\"><summary>Inferred schema</summary><pre>\(Markup.escape(VisibleText.escape(pretty, mode: .text), quotes: false))</pre></details>\n"
       }
       h += "</article>\n"
     }

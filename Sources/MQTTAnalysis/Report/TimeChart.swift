@@ -109,7 +109,7 @@ public struct TimeChart: Sendable {
       s += ##"<path class="bars" fill="#4e79a7" fill-opacity="0.75" d=""##
       for bar in bars {
         let x0 = x(bar.start.microseconds)
-        let x1 = max(x0 + 0.5, x(bar.end.microseconds) - 0.3)
+        let x1 = min(Self.left + plotW, max(x0 + 0.5, x(bar.end.microseconds) - 0.3))
         s += "M\(n(x0)),\(n(plotBottom))V\(n(y(bar.value)))H\(n(x1))V\(n(plotBottom))Z"
       }
       s += ##""/>"##
