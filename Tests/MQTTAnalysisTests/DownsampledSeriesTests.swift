@@ -35,19 +35,21 @@ import Testing
       series.add(value, at: t(time))
     }
     let width = series.columnWidth
+    let origin = input[0].0
+    #expect(series.origin == t(origin))
     // The columns are as narrow as they can be: the span needs all of them at this width, not at half.
-    #expect(input.last!.0 / width < 64)
-    #expect(input.last!.0 / (width / 2) >= 64)
+    #expect((input.last!.0 - origin) / width < 64)
+    #expect((input.last!.0 - origin) / (width / 2) >= 64)
     var expected: [Int64: (min: Double, max: Double, count: Int)] = [:]
     for (time, value) in input {
-      let column = time / width * width
+      let column = (time - origin) / width * width
       let e = expected[column] ?? (value, value, 0)
       expected[column] = (min(e.min, value), max(e.max, value), e.count + 1)
     }
     let buckets = series.buckets
     #expect(buckets.count == expected.count)
     for bucket in buckets {
-      let column = bucket.start.microseconds - t(0).microseconds
+      let column = bucket.start.microseconds - t(origin).microseconds
       let e = expected[column]
       #expect(e?.min == bucket.minimum.value)
       #expect(e?.max == bucket.maximum.value)

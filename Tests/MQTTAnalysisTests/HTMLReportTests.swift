@@ -95,11 +95,30 @@ import Testing
       message(6, "octoPrint/event/PrinterStateChanged", #"{"state_id": "PRINTING", "state_string": "Printing", "_event": "PrinterStateChanged"}"#),
       message(9, "lab/event/door", "open"),
     ])
-    #expect(builder.events.map(\.name) == ["PrinterStateChanged", "PrintStarted", "PrinterStateChanged", "door"])
+    #expect(builder.eventRows.map(\.name) == ["PrinterStateChanged", "PrintStarted", "door"])
+    #expect(builder.eventRows.map(\.marks.count) == [2, 1, 1])
+    #expect(builder.eventCount == 4)
     #expect(builder.stateChanges.map(\.state) == ["OPERATIONAL", "PRINTING"])
     let svg = ReportCharts.charts(builder)[0].svg
     #expect(svg.components(separatedBy: #"<rect class="state""#).count - 1 == 2)
     #expect(svg.components(separatedBy: #"<circle class="event""#).count - 1 == 4)
     #expect(svg.contains("<title>PrintStarted — 2025-11-25 10:00:05.000 UTC</title>"))
+  }
+
+  @Test("a million events on few rows stay a marker per column; names beyond the rows share one")
+  func manyEvents() {
+    var limits = ReportLimits()
+    limits.eventRows = 2
+    limits.timelineColumns = 100
+    var builder = ReportBuilder(limits: limits)
+    for i in 0..<200_000 {
+      builder.add(message(Int64(i), "x/event/E\(i % 5)", "{}"))
+    }
+    #expect(builder.eventRows.map(\.name) == ["E0", "E1", nil])
+    #expect(builder.eventRows.map(\.marks.count) == [40_000, 40_000, 120_000])
+    let svg = ReportCharts.charts(builder)[0].svg
+    let markers = svg.components(separatedBy: #"<circle class="event""#).count - 1
+    #expect(markers > 150 && markers <= 300)
+    #expect(svg.contains("other events"))
   }
 }

@@ -21,10 +21,11 @@ public struct ReportBuilder {
   public private(set) var seriesLeftOut: [String] = []
   /// Whether more series were left out than `seriesLeftOut` remembers.
   public private(set) var seriesLeftOutOverflow = false
-  /// Every `…/event/…` message, up to `limits.eventMarkers`.
-  public private(set) var events: [EventMarker] = []
-  /// Event messages not kept as markers.
-  public private(set) var eventsLeftOut = 0
+  /// The `…/event/…` messages, one row per event name (the first `limits.eventRows` names; the rest share a
+  /// last row named nil), each downsampled to one marker per column of the timeline.
+  public private(set) var eventRows: [EventRow] = []
+  /// Event messages seen.
+  public private(set) var eventCount = 0
   /// OctoPrint `PrinterStateChanged` events, up to `limits.stateChanges`.
   public private(set) var stateChanges: [StateChange] = []
   /// A sample payload per topic, for the first `limits.sampleTopics` topics.
@@ -36,6 +37,7 @@ public struct ReportBuilder {
   private var seriesIndex: [String: [String: Int]] = [:]
   private var sampleIndex: [String: Int] = [:]
   private var leftOutSeen: Set<String> = []
+  private var eventRowIndex: [String: Int] = [:]
 
   /// An empty report.
   public init(limits: ReportLimits = ReportLimits()) {
@@ -93,11 +95,23 @@ public struct ReportBuilder {
   }
 
   private mutating func addEvent(_ name: String, _ message: CapturedMessage, state: (String, String)?) {
-    if events.count < limits.eventMarkers {
-      events.append(EventMarker(time: message.timestamp, name: name, topic: message.topic))
-    } else {
-      eventsLeftOut += 1
+    eventCount += 1
+    var row = eventRowIndex[name]
+    if row == nil {
+      if eventRows.count < limits.eventRows {
+        row = eventRows.count
+      } else {
+        row = limits.eventRows
+        if eventRows.count == limits.eventRows {
+          eventRows.append(EventRow(name: nil, marks: DownsampledSeries(columns: limits.timelineColumns)))
+        }
+      }
+      if let row, row < limits.eventRows {
+        eventRows.append(EventRow(name: name, marks: DownsampledSeries(columns: limits.timelineColumns)))
+        eventRowIndex[name] = row
+      }
     }
+    eventRows[row!].marks.add(0, at: message.timestamp)
     if let (id, text) = state, stateChanges.count < limits.stateChanges {
       stateChanges.append(StateChange(time: message.timestamp, state: id, text: text))
     }
@@ -205,14 +219,13 @@ public struct NumericSeries: Sendable {
   public var data: DownsampledSeries
 }
 
-/// An event message, for the timeline.
-public struct EventMarker: Equatable, Sendable {
-  /// When it was received.
-  public var time: Timestamp
-  /// The event's name: the payload's `_event`, else the topic levels after `event`.
-  public var name: String
-  /// The topic it came on.
-  public var topic: String
+/// One row of the timeline: the events of one name, as markers.
+public struct EventRow: Sendable {
+  /// The event's name (the payload's `_event`, else the topic levels after `event`); nil for the row of
+  /// the names beyond `ReportLimits.eventRows`.
+  public var name: String?
+  /// When they came, downsampled to the timeline's columns (each column's count and first time).
+  public var marks: DownsampledSeries
 }
 
 /// A printer state change (OctoPrint `PrinterStateChanged`), drawn as a band until the next one.

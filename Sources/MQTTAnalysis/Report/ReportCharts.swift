@@ -25,12 +25,9 @@ public enum ReportCharts {
     guard let start = report.first, let end = report.last else { return [] }
     let plotWidth = report.limits.plotWidth
     var out: [RenderedChart] = []
-    if !report.events.isEmpty {
-      var timeline = Timeline(events: report.events, states: report.stateChanges, start: start, end: end)
-      timeline.rows = report.limits.eventRows
-      if report.eventsLeftOut > 0 {
-        timeline.note = "\(formatCount(report.eventsLeftOut, "more event")) not marked (the first \(formatCount(report.events.count)) are)."
-      }
+    if report.eventCount > 0 {
+      var timeline = Timeline(rows: report.eventRows, states: report.stateChanges, start: start, end: end)
+      timeline.note = "\(formatCount(report.eventCount, "event")); a marker stands for those of one name close in time (hover: how many)."
       out.append(RenderedChart(name: "timeline", title: "Events and printer states", svg: timeline.svg()))
     }
     let drawn = report.series.filter { $0.data.count >= 2 }

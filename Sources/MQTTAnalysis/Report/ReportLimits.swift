@@ -10,10 +10,10 @@ public struct ReportLimits: Sendable {
   public var seriesPerTopic = 8
   /// Numeric fields charted in all.
   public var series = 40
-  /// Event markers on the timeline.
-  public var eventMarkers = 2000
   /// Event names given a row of their own on the timeline (the rest share one).
   public var eventRows = 16
+  /// Columns of the timeline (a marker each at most, per row).
+  public var timelineColumns = 610
   /// Printer state changes drawn as bands.
   public var stateChanges = 1000
   /// Topics shown with a sample payload (in order of first appearance).

@@ -3,22 +3,20 @@ import MQTTCapture
 /// The timeline of a capture, drawn as SVG: printer states as coloured bands, and every event message as a
 /// marker in the row of its name (hover shows name and time).
 public struct Timeline: Sendable {
-  /// The events, in time order.
-  public var events: [EventMarker]
+  /// The events, a row per name.
+  public var rows: [EventRow]
   /// The printer state changes, in time order.
   public var states: [StateChange]
   /// The time axis.
   public var start: Timestamp
   /// The end of the time axis.
   public var end: Timestamp
-  /// Names given a row of their own; the rest share the last row.
-  public var rows = 16
   /// A sentence under the chart (what was left out).
   public var note: String?
 
   /// A timeline of `events` and `states` over `start...end`.
-  public init(events: [EventMarker], states: [StateChange], start: Timestamp, end: Timestamp) {
-    self.events = events.sorted { $0.time < $1.time }
+  public init(rows: [EventRow], states: [StateChange], start: Timestamp, end: Timestamp) {
+    self.rows = rows
     self.states = states.sorted { $0.time < $1.time }
     self.start = start
     self.end = end
@@ -44,11 +42,7 @@ public struct Timeline: Sendable {
 
   /// The timeline as a standalone SVG document (also valid inline in HTML).
   public func svg() -> String {
-    var names: [String] = []
-    for e in events where !names.contains(e.name) && names.count < rows + 1 { names.append(e.name) }
-    let overflow = names.count > rows
-    if overflow { names.removeLast() }
-    let laneCount = names.count + (overflow ? 1 : 0)
+    let laneCount = rows.count
     let stateLane = states.isEmpty ? 0.0 : 26.0
     let top = 36.0
     let lanesTop = top + stateLane
@@ -89,21 +83,20 @@ public struct Timeline: Sendable {
         }
       }
     }
-    for (row, name) in names.enumerated() {
-      let yy = lanesTop + Double(row) * 16 + 11
-      s += ##"<text x="\##(n(Self.left - 8))" y="\##(n(yy + 4))" text-anchor="end" fill="#333">\##(Markup.shortName(name, limit: 26))</text>"##
+    for (index, row) in rows.enumerated() {
+      let yy = lanesTop + Double(index) * 16 + 11
+      let label = row.name.map { Markup.shortName($0, limit: 26) } ?? "other events"
+      let style = row.name == nil ? #" font-style="italic""# : ""
+      s += ##"<text x="\##(n(Self.left - 8))" y="\##(n(yy + 4))" text-anchor="end" fill="#333"\##(style)>\##(label)</text>"##
       s += ##"<line x1="\##(n(Self.left))" x2="\##(n(Self.left + Self.plotWidth))" y1="\##(n(yy))" y2="\##(n(yy))" stroke="#f0f0f0"/>"##
-    }
-    if overflow {
-      let yy = lanesTop + Double(names.count) * 16 + 11
-      s += ##"<text x="\##(n(Self.left - 8))" y="\##(n(yy + 4))" text-anchor="end" fill="#333" font-style="italic">other events</text>"##
-    }
-    for e in events {
-      let row = names.firstIndex(of: e.name) ?? names.count
-      let yy = lanesTop + Double(row) * 16 + 11
-      let color = ReportCharts.palette[row % ReportCharts.palette.count]
-      s += ##"<circle class="event" cx="\##(n(x(e.time.microseconds)))" cy="\##(n(yy))" r="4" fill="\##(color)" fill-opacity="0.8" stroke="#fff" stroke-width="0.8">"##
-      s += "<title>\(Markup.name(e.name)) — \(ChartAxes.tooltipTime(e.time))</title></circle>"
+      let color = ReportCharts.palette[index % ReportCharts.palette.count]
+      let name = row.name.map(Markup.name) ?? "other event"
+      for bucket in row.marks.buckets {
+        let time = bucket.minimum.time
+        s += ##"<circle class="event" cx="\##(n(x(time.microseconds)))" cy="\##(n(yy))" r="4" fill="\##(color)" fill-opacity="0.8" stroke="#fff" stroke-width="0.8">"##
+        let what = bucket.count == 1 ? name : "\(name) ×\(formatCount(bucket.count)) from"
+        s += "<title>\(what) — \(ChartAxes.tooltipTime(time))</title></circle>"
+      }
     }
     s += ##"<rect x="\##(n(Self.left))" y="\##(n(top))" width="\##(n(Self.plotWidth))" height="\##(n(plotBottom - top))" fill="none" stroke="#bbb"/>"##
     for (i, state) in legendStates.enumerated() {
