@@ -14,9 +14,11 @@ private func run(_ program: String, _ arguments: [String], timeout: TimeInterval
 /// Headless Chromium with a profile of its own in `dir` (removed with it). Console messages of the page are
 /// logged to stderr as `INFO:CONSOLE…` lines with `--enable-logging=stderr --v=0`.
 private func chromium(_ arguments: [String], profile: URL) throws -> Finished {
-  guard let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: {
-    FileManager.default.isExecutableFile(atPath: $0)
-  }) else {
+  guard
+    let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: {
+      FileManager.default.isExecutableFile(atPath: $0)
+    })
+  else {
     throw TestFailure("chromium is not installed (make test installs the Debian package chromium)")
   }
   return try run(
@@ -58,15 +60,18 @@ struct ReportEndToEndTests {
     // A screenshot with something on it: the PNG decoded by Python, its colours counted.
     let png = dir.appendingPathComponent("report.png").path
     let shot = try chromium(
-      ["--window-size=900,1300", "--screenshot=\(png)", "file://" + html], profile: dir.appendingPathComponent("profile-2"))
+      ["--window-size=900,1300", "--screenshot=\(png)", "file://" + html],
+      profile: dir.appendingPathComponent("profile-2"))
     #expect(shot.status == 0, "\(shot.stderr)")
     let pixels = try run("/usr/bin/env", ["python3", checker, "png", png])
     #expect(pixels.status == 0 && pixels.stdoutText.hasPrefix("ok 900x1300 "), "\(pixels.stdoutText)")
 
     // The lines are the messages: Python reads the capture itself and the polylines from the file.
     for (topic, field, label, count) in [
-      ("octoPrint/temperature/tool0", "actual", "tool0 actual", 505), ("octoPrint/temperature/tool0", "target", "tool0 target", 505),
-      ("octoPrint/temperature/bed", "actual", "bed actual", 385), ("octoPrint/progress/printing", "progress", "printing", 102),
+      ("octoPrint/temperature/tool0", "actual", "tool0 actual", 505),
+      ("octoPrint/temperature/tool0", "target", "tool0 target", 505),
+      ("octoPrint/temperature/bed", "actual", "bed actual", 385),
+      ("octoPrint/progress/printing", "progress", "printing", 102),
     ] {
       let check = try run("/usr/bin/env", ["python3", checker, "points", html, capture, topic, field, label])
       #expect(check.status == 0 && check.stdoutText.contains(" \(count) messages"), "\(label): \(check.stdoutText)")
@@ -115,11 +120,15 @@ struct ReportEndToEndTests {
     try "keep me".write(toFile: html, atomically: true, encoding: .utf8)
     let refused = try mqttDumper(["report", capture, "-o", html])
     #expect(refused.status == 2)
-    #expect(refused.stderr == "mqtt-dumper: error: \(html) already exists; choose another file name, or pass --force to replace it.\n")
+    #expect(
+      refused.stderr
+        == "mqtt-dumper: error: \(html) already exists; choose another file name, or pass --force to replace it.\n")
     #expect(try String(contentsOfFile: html, encoding: .utf8) == "keep me")
 
     let svgDir = dir.appendingPathComponent("charts").path
-    let forced = try mqttDumper(["report", capture, "-o", html, "--force", "--svg", svgDir, "-t", "octoPrint/temperature/+"])
+    let forced = try mqttDumper([
+      "report", capture, "-o", html, "--force", "--svg", svgDir, "-t", "octoPrint/temperature/+",
+    ])
     #expect(forced.status == 0, "\(forced.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: svgDir).sorted()
     #expect(files == ["rate.svg", "temperatures.svg"])
@@ -140,7 +149,9 @@ struct ReportEndToEndTests {
     let samplesDir = dir.appendingPathComponent("doc-charts").path
     let doc = try mqttDumper(["samples", capture, "--charts", samplesDir, "-t", "octoPrint/progress/#"])
     #expect(doc.status == 0, "\(doc.stderr)")
-    #expect(doc.stdoutText.hasSuffix("## Charts\n\n![Progress](<\(samplesDir)/progress.svg>)\n\n![Message rate](<\(samplesDir)/rate.svg>)\n\n"))
+    #expect(
+      doc.stdoutText.hasSuffix(
+        "## Charts\n\n![Progress](<\(samplesDir)/progress.svg>)\n\n![Message rate](<\(samplesDir)/rate.svg>)\n\n"))
     #expect(FileManager.default.fileExists(atPath: samplesDir + "/progress.svg"))
   }
 }
@@ -148,5 +159,6 @@ struct ReportEndToEndTests {
 /// The size the command reports for a file: `74 kB`.
 private func sizeText(_ path: String) throws -> String {
   let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-  return size >= 10_000 ? "\(Int((Double(size) / 1000).rounded())) kB" : "\(Double(Int((Double(size) / 100).rounded())) / 10) kB"
+  return size >= 10_000
+    ? "\(Int((Double(size) / 1000).rounded())) kB" : "\(Double(Int((Double(size) / 100).rounded())) / 10) kB"
 }

@@ -6,7 +6,8 @@ import Testing
 @Suite("HTML report") struct HTMLReportTests {
   private func message(_ second: Int64, _ topic: String, _ payload: String) -> CapturedMessage {
     CapturedMessage(
-      timestamp: Timestamp(microseconds: (1_764_064_800 + second) * 1_000_000), topic: topic, payload: Array(payload.utf8))
+      timestamp: Timestamp(microseconds: (1_764_064_800 + second) * 1_000_000), topic: topic,
+      payload: Array(payload.utf8))
   }
 
   private func page(_ messages: [CapturedMessage], limits: ReportLimits = ReportLimits()) -> (ReportBuilder, String) {
@@ -20,11 +21,16 @@ import Testing
   func hostileTextIsEscaped() {
     let evil = "x</svg><script>alert(1)</script>\u{1B}[31m\u{202E}gnp.exe\u{7F}\u{9B}'\"&"
     let (_, html) = page([
-      message(0, "dev/\(evil)/event/\(evil)", #"{"_event": "\#(evil.replacingOccurrences(of: "\u{1B}", with: "\\u001b").replacingOccurrences(of: "\"", with: "\\\""))", "n": 1}"#),
+      message(
+        0, "dev/\(evil)/event/\(evil)",
+        #"{"_event": "\#(evil.replacingOccurrences(of: "\u{1B}", with: "\\u001b").replacingOccurrences(of: "\"", with: "\\\""))", "n": 1}"#
+      ),
       message(1, "dev/\(evil)", "\(evil) 5"),
       message(2, "sensor/\(evil)", "21.5"),
       message(3, "sensor/\(evil)", "22.5"),
-      message(4, "octoPrint/event/PrinterStateChanged", #"{"state_id": "</svg><script>", "state_string": "<b>x</b>", "_event": "PrinterStateChanged"}"#),
+      message(
+        4, "octoPrint/event/PrinterStateChanged",
+        #"{"state_id": "</svg><script>", "state_string": "<b>x</b>", "_event": "PrinterStateChanged"}"#),
     ])
     #expect(!html.contains("<script"))
     #expect(!html.contains("<b>"))
@@ -54,8 +60,11 @@ import Testing
   func octoPrintCharts() {
     var messages: [CapturedMessage] = []
     for s in 0..<10 {
-      messages.append(message(Int64(s), "octoPrint/temperature/tool0", #"{"actual": \#(20 + s * 10), "target": 210.0, "_timestamp": 1}"#))
-      messages.append(message(Int64(s), "octoPrint/temperature/bed", #"{"actual": \#(20 + s), "target": 60, "_timestamp": 1}"#))
+      messages.append(
+        message(
+          Int64(s), "octoPrint/temperature/tool0", #"{"actual": \#(20 + s * 10), "target": 210.0, "_timestamp": 1}"#))
+      messages.append(
+        message(Int64(s), "octoPrint/temperature/bed", #"{"actual": \#(20 + s), "target": 60, "_timestamp": 1}"#))
       messages.append(message(Int64(s), "octoPrint/progress/printing", #"{"progress": \#(s * 10), "_timestamp": 1}"#))
     }
     let (builder, html) = page(messages)
@@ -90,9 +99,13 @@ import Testing
   @Test("events become markers and PrinterStateChanged state bands")
   func timeline() {
     let (builder, _) = page([
-      message(0, "octoPrint/event/PrinterStateChanged", #"{"state_id": "OPERATIONAL", "state_string": "Operational", "_event": "PrinterStateChanged"}"#),
+      message(
+        0, "octoPrint/event/PrinterStateChanged",
+        #"{"state_id": "OPERATIONAL", "state_string": "Operational", "_event": "PrinterStateChanged"}"#),
       message(5, "octoPrint/event/PrintStarted", #"{"name": "a.gcode", "_event": "PrintStarted"}"#),
-      message(6, "octoPrint/event/PrinterStateChanged", #"{"state_id": "PRINTING", "state_string": "Printing", "_event": "PrinterStateChanged"}"#),
+      message(
+        6, "octoPrint/event/PrinterStateChanged",
+        #"{"state_id": "PRINTING", "state_string": "Printing", "_event": "PrinterStateChanged"}"#),
       message(9, "lab/event/door", "open"),
     ])
     #expect(builder.eventRows.map(\.name) == ["PrinterStateChanged", "PrintStarted", "door"])

@@ -105,9 +105,13 @@ public struct DownsampledSeries: Sendable {
   }
 
   /// The smallest value added, if any.
-  public var minimum: Double? { count == 0 ? nil : counts.indices.filter { counts[$0] > 0 }.map { minima[$0].value }.min() }
+  public var minimum: Double? {
+    count == 0 ? nil : counts.indices.filter { counts[$0] > 0 }.map { minima[$0].value }.min()
+  }
   /// The largest value added, if any.
-  public var maximum: Double? { count == 0 ? nil : counts.indices.filter { counts[$0] > 0 }.map { maxima[$0].value }.max() }
+  public var maximum: Double? {
+    count == 0 ? nil : counts.indices.filter { counts[$0] > 0 }.map { maxima[$0].value }.max()
+  }
 
   /// Halves the resolution: column i becomes columns 2i and 2i+1 together.
   private mutating func mergePairs() {

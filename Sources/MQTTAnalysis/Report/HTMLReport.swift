@@ -39,7 +39,8 @@ public struct HTMLReport {
     h += ".</p>\n"
     for warning in warnings { h += "<p class=\"warning\">\(Markup.name(warning))</p>\n" }
     h += "<nav><a href=\"#summary\">Summary</a> · <a href=\"#tree\">Topic tree</a> · <a href=\"#timeline\">Timeline</a>"
-    h += " · <a href=\"#charts\">Charts</a> · <a href=\"#rate\">Message rate</a> · <a href=\"#topics\">Topics</a></nav>\n"
+    h +=
+      " · <a href=\"#charts\">Charts</a> · <a href=\"#rate\">Message rate</a> · <a href=\"#topics\">Topics</a></nav>\n"
     summarySection(&h)
     treeSection(&h)
     let timeline = charts.filter { $0.name == "timeline" }
@@ -56,7 +57,8 @@ public struct HTMLReport {
     for chart in rate { h += "<figure>\(chart.svg)</figure>\n" }
     h += "</section>\n"
     topicsSection(report, &h)
-    h += "<footer>Written by \(Markup.escape(generator)). Times are UTC. Charts keep each pixel column's smallest and largest value.</footer>\n"
+    h +=
+      "<footer>Written by \(Markup.escape(generator)). Times are UTC. Charts keep each pixel column's smallest and largest value.</footer>\n"
     h += "</main>\n</body>\n</html>\n"
     return h
   }
@@ -78,11 +80,14 @@ public struct HTMLReport {
       if s.sessions > 1 { row("sessions", "\(s.sessions) (appended)") }
       row("messages", "\(formatCount(s.messages)) on \(formatCount(s.topics.count, "topic"))")
       if let first = s.first, let last = s.last {
-        row("time", "\(first.rfc3339) → \(last.rfc3339) (\(ReportCharts.duration(last.microseconds - first.microseconds)))")
+        row(
+          "time",
+          "\(first.rfc3339) → \(last.rfc3339) (\(ReportCharts.duration(last.microseconds - first.microseconds)))")
       }
       row(
         "payloads",
-        "\(Self.bytes(s.payloadBytes)): \(formatCount(s.messages - s.binaryMessages)) UTF-8, \(formatCount(s.binaryMessages)) binary")
+        "\(Self.bytes(s.payloadBytes)): \(formatCount(s.messages - s.binaryMessages)) UTF-8, \(formatCount(s.binaryMessages)) binary"
+      )
       row(
         "flags",
         "QoS 0/1/2: \(s.messagesByQoS.map { formatCount($0) }.joined(separator: "/")), retained \(formatCount(s.retainedMessages)), with v5 properties \(formatCount(s.withProperties))"
@@ -109,7 +114,8 @@ public struct HTMLReport {
         let pad = String(repeating: "\u{2003}", count: row.depth)
         let name = row.name.isEmpty ? "(empty)" : Markup.name(row.name)
         h += "<tr><td>\(pad)\(row.isTopic ? "<code>\(name)</code>" : name)</td>"
-        h += "<td class=\"num\">\(formatCount(row.messages))</td><td class=\"num\">\(Markup.escape(row.rate))</td></tr>\n"
+        h +=
+          "<td class=\"num\">\(formatCount(row.messages))</td><td class=\"num\">\(Markup.escape(row.rate))</td></tr>\n"
       }
       h += "</table>\n"
     }
@@ -134,24 +140,28 @@ public struct HTMLReport {
     renderer.cutHint = ""
     for sample in report.samples {
       h += "<article class=\"topic\">\n<h3><code>\(Markup.name(sample.topic))</code></h3>\n"
-      h += "<p class=\"meta\">\(formatCount(sample.messages, "message")); a sample of \(formatCount(sample.totalBytes, "byte")):</p>\n"
+      h +=
+        "<p class=\"meta\">\(formatCount(sample.messages, "message")); a sample of \(formatCount(sample.totalBytes, "byte")):</p>\n"
       var out: [UInt8] = []
       sample.payload.withUnsafeBytes { _ = renderer.render($0, into: &out) }
       if sample.totalBytes > sample.payload.count {
         out += Array("\n… \(formatCount(sample.totalBytes - sample.payload.count)) more bytes not shown".utf8)
       }
-      h += "<pre class=\"payload\">\(Markup.escape(VisibleText.escape(String(decoding: out, as: UTF8.self), mode: .text), quotes: false))</pre>\n"
+      h +=
+        "<pre class=\"payload\">\(Markup.escape(VisibleText.escape(String(decoding: out, as: UTF8.self), mode: .text), quotes: false))</pre>\n"
       if let schema = schemas[sample.topic] {
         var json: [UInt8] = []
         JSONWriter.append(schema, to: &json)
         let text = String(decoding: json, as: UTF8.self)
         let pretty = (try? JSONFormatter().format(text)) ?? text
-        h += "<details class=\"schema\"><summary>Inferred schema</summary><pre>\(Markup.escape(VisibleText.escape(pretty, mode: .text), quotes: false))</pre></details>\n"
+        h +=
+          "<details class=\"schema\"><summary>Inferred schema</summary><pre>\(Markup.escape(VisibleText.escape(pretty, mode: .text), quotes: false))</pre></details>\n"
       }
       h += "</article>\n"
     }
     if report.topicsWithoutSample > 0 {
-      h += "<p class=\"note\">\(formatCount(report.topicsWithoutSample, "more topic")) without a sample (the first \(formatCount(report.samples.count)) topics have one).</p>\n"
+      h +=
+        "<p class=\"note\">\(formatCount(report.topicsWithoutSample, "more topic")) without a sample (the first \(formatCount(report.samples.count)) topics have one).</p>\n"
     }
     h += "</section>\n"
   }

@@ -135,7 +135,8 @@ public struct ReportBuilder {
     var data = DownsampledSeries(columns: limits.seriesColumns)
     data.add(number, at: message.timestamp)
     seriesIndex[message.topic, default: [:]][path] = series.count
-    series.append(NumericSeries(topic: message.topic, path: path, chart: role.chart(for: path, topic: message.topic), data: data))
+    series.append(
+      NumericSeries(topic: message.topic, path: path, chart: role.chart(for: path, topic: message.topic), data: data))
   }
 
   private mutating func keepSample(_ message: CapturedMessage, isNew: Bool) {

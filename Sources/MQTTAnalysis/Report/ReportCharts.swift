@@ -27,7 +27,8 @@ public enum ReportCharts {
     var out: [RenderedChart] = []
     if report.eventCount > 0 {
       var timeline = Timeline(rows: report.eventRows, states: report.stateChanges, start: start, end: end)
-      timeline.note = "\(formatCount(report.eventCount, "event")); a marker stands for those of one name close in time (hover: how many)."
+      timeline.note =
+        "\(formatCount(report.eventCount, "event")); a marker stands for those of one name close in time (hover: how many)."
       out.append(RenderedChart(name: "timeline", title: "Events and printer states", svg: timeline.svg()))
     }
     let drawn = report.series.filter { $0.data.count >= 2 }
@@ -47,7 +48,8 @@ public enum ReportCharts {
         }
         let who = sameHeater.isEmpty ? heater : s.topic
         chart.lines.append(
-          TimeChart.Line(label: "\(who) \(target ? "target" : "actual")", points: s.data.points, color: color, dashed: target))
+          TimeChart.Line(
+            label: "\(who) \(target ? "target" : "actual")", points: s.data.points, color: color, dashed: target))
       }
       out.append(RenderedChart(name: chart.name, title: chart.title, svg: chart.svg(plotWidth: plotWidth)))
     }
@@ -75,7 +77,8 @@ public enum ReportCharts {
       var chart = TimeChart(name: "topic-\(i + 1)-\(slug(topic))", title: title, unit: "", start: start, end: end)
       for (j, s) in byTopic[topic, default: []].enumerated() {
         chart.lines.append(
-          TimeChart.Line(label: s.path.isEmpty ? "(value)" : s.path, points: s.data.points, color: palette[j % palette.count]))
+          TimeChart.Line(
+            label: s.path.isEmpty ? "(value)" : s.path, points: s.data.points, color: palette[j % palette.count]))
       }
       out.append(RenderedChart(name: chart.name, title: title, svg: chart.svg(plotWidth: plotWidth)))
     }
@@ -88,7 +91,8 @@ public enum ReportCharts {
         start: bucket.start, end: Timestamp(microseconds: bucket.start.microseconds + width),
         value: Double(bucket.count) / seconds)
     }
-    rate.note = "Messages per second in columns of \(duration(width)); \(formatCount(report.messages, "message")) in all."
+    rate.note =
+      "Messages per second in columns of \(duration(width)); \(formatCount(report.messages, "message")) in all."
     out.append(RenderedChart(name: "rate", title: "Message rate", svg: rate.svg(plotWidth: plotWidth)))
     return out
   }

@@ -1,9 +1,10 @@
+import MQTTCapture
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import MQTTCapture
 
 /// Writes a report or chart file, refusing to replace one that exists unless told to.
 public enum ReportFile {

@@ -88,13 +88,17 @@ public struct TimeChart: Sendable {
     s += ##" data-plot="\##(n(Self.left)) \##(n(Self.top)) \##(n(plotW)) \##(n(Self.plotHeight))">"##
     s += "<title>\(Markup.escape(title))</title>"
     s += ##"<rect width="100%" height="100%" fill="#fff"/>"##
-    s += ##"<text x="\##(n(Self.left))" y="20" font-size="14" font-weight="600" fill="#222">\##(Markup.escape(title))</text>"##
-    s += ##"<text x="\##(n(Self.left - 8))" y="\##(n(Self.top - 8))" text-anchor="end" fill="#666">\##(Markup.escape(unit))</text>"##
+    s +=
+      ##"<text x="\##(n(Self.left))" y="20" font-size="14" font-weight="600" fill="#222">\##(Markup.escape(title))</text>"##
+    s +=
+      ##"<text x="\##(n(Self.left - 8))" y="\##(n(Self.top - 8))" text-anchor="end" fill="#666">\##(Markup.escape(unit))</text>"##
     // Grid and value ticks.
     for v in axis.ticks {
       let yy = n(y(v))
-      s += ##"<line x1="\##(n(Self.left))" x2="\##(n(Self.left + plotW))" y1="\##(yy)" y2="\##(yy)" stroke="#e4e4e4"/>"##
-      s += ##"<text x="\##(n(Self.left - 6))" y="\##(yy)" dy="4" text-anchor="end" fill="#555">\##(formatDecimal(v, places: axis.places))</text>"##
+      s +=
+        ##"<line x1="\##(n(Self.left))" x2="\##(n(Self.left + plotW))" y1="\##(yy)" y2="\##(yy)" stroke="#e4e4e4"/>"##
+      s +=
+        ##"<text x="\##(n(Self.left - 6))" y="\##(yy)" dy="4" text-anchor="end" fill="#555">\##(formatDecimal(v, places: axis.places))</text>"##
     }
     // Time ticks.
     for (t, label) in ChartAxes.timeTicks(start: t0, end: t1) {
@@ -102,8 +106,10 @@ public struct TimeChart: Sendable {
       s += ##"<line x1="\##(xx)" x2="\##(xx)" y1="\##(n(Self.top))" y2="\##(n(plotBottom + 4))" stroke="#eee"/>"##
       s += ##"<text x="\##(xx)" y="\##(n(plotBottom + 17))" text-anchor="middle" fill="#555">\##(label)</text>"##
     }
-    s += ##"<text x="\##(n(Self.left + plotW))" y="\##(n(plotBottom + 30))" text-anchor="end" fill="#888">time (UTC)</text>"##
-    s += ##"<rect x="\##(n(Self.left))" y="\##(n(Self.top))" width="\##(n(plotW))" height="\##(n(Self.plotHeight))" fill="none" stroke="#bbb"/>"##
+    s +=
+      ##"<text x="\##(n(Self.left + plotW))" y="\##(n(plotBottom + 30))" text-anchor="end" fill="#888">time (UTC)</text>"##
+    s +=
+      ##"<rect x="\##(n(Self.left))" y="\##(n(Self.top))" width="\##(n(plotW))" height="\##(n(Self.plotHeight))" fill="none" stroke="#bbb"/>"##
     // Bars.
     if !bars.isEmpty {
       s += ##"<path class="bars" fill="#4e79a7" fill-opacity="0.75" d=""##
@@ -117,7 +123,8 @@ public struct TimeChart: Sendable {
     // Lines.
     for line in lines {
       let dash = line.dashed ? #" stroke-dasharray="6 4""# : ""
-      s += ##"<polyline class="series" data-series="\##(Markup.escape(line.label))" fill="none" stroke="\##(line.color)""##
+      s +=
+        ##"<polyline class="series" data-series="\##(Markup.escape(line.label))" fill="none" stroke="\##(line.color)""##
       s += ##" stroke-width="1.6" stroke-linejoin="round"\##(dash) points=""##
       for (i, p) in line.points.enumerated() {
         if i > 0 { s += " " }
@@ -133,8 +140,10 @@ public struct TimeChart: Sendable {
       let lx = Self.left + Double(i % 4) * (plotW / 4)
       let ly = plotBottom + 44 + Double(i / 4) * 18
       let dash = line.dashed ? #" stroke-dasharray="6 4""# : ""
-      s += ##"<line x1="\##(n(lx))" x2="\##(n(lx + 22))" y1="\##(n(ly - 4))" y2="\##(n(ly - 4))" stroke="\##(line.color)" stroke-width="2"\##(dash)/>"##
-      s += ##"<text x="\##(n(lx + 28))" y="\##(n(ly))" fill="#333">\##(Markup.shortName(line.label, limit: 30))</text>"##
+      s +=
+        ##"<line x1="\##(n(lx))" x2="\##(n(lx + 22))" y1="\##(n(ly - 4))" y2="\##(n(ly - 4))" stroke="\##(line.color)" stroke-width="2"\##(dash)/>"##
+      s +=
+        ##"<text x="\##(n(lx + 28))" y="\##(n(ly))" fill="#333">\##(Markup.shortName(line.label, limit: 30))</text>"##
     }
     if let note {
       s += ##"<text x="\##(n(Self.left))" y="\##(n(height - 6))" fill="#888">\##(Markup.escape(note))</text>"##

@@ -55,10 +55,12 @@ public struct Timeline: Sendable {
     let t1 = max(end.microseconds, t0 + 1)
     func x(_ t: Int64) -> Double { Self.left + Double(t - t0) / Double(t1 - t0) * Self.plotWidth }
 
-    var s = ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" viewBox="0 0 \##(n(width)) \##(n(height))""##
+    var s =
+      ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" viewBox="0 0 \##(n(width)) \##(n(height))""##
     s += ##" width="\##(n(width))" height="\##(n(height))" role="img" aria-label="Timeline of events""##
     s += ##" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="11""##
-    s += ##" data-t0="\##(seconds(t0))" data-t1="\##(seconds(t1))" data-plot="\##(n(Self.left)) \##(n(top)) \##(n(Self.plotWidth)) \##(n(plotBottom - top))">"##
+    s +=
+      ##" data-t0="\##(seconds(t0))" data-t1="\##(seconds(t1))" data-plot="\##(n(Self.left)) \##(n(top)) \##(n(Self.plotWidth)) \##(n(plotBottom - top))">"##
     s += "<title>Timeline of events</title>"
     s += ##"<rect width="100%" height="100%" fill="#fff"/>"##
     s += ##"<text x="10" y="20" font-size="14" font-weight="600" fill="#222">Events and printer states</text>"##
@@ -67,7 +69,8 @@ public struct Timeline: Sendable {
       s += ##"<line x1="\##(xx)" x2="\##(xx)" y1="\##(n(top))" y2="\##(n(plotBottom + 4))" stroke="#eee"/>"##
       s += ##"<text x="\##(xx)" y="\##(n(plotBottom + 17))" text-anchor="middle" fill="#555">\##(label)</text>"##
     }
-    s += ##"<text x="\##(n(Self.left + Self.plotWidth))" y="\##(n(plotBottom + 30))" text-anchor="end" fill="#888">time (UTC)</text>"##
+    s +=
+      ##"<text x="\##(n(Self.left + Self.plotWidth))" y="\##(n(plotBottom + 30))" text-anchor="end" fill="#888">time (UTC)</text>"##
     if !states.isEmpty {
       s += ##"<text x="\##(n(Self.left - 8))" y="\##(n(top + 15))" text-anchor="end" fill="#333">printer state</text>"##
       for (i, change) in states.enumerated() {
@@ -76,10 +79,13 @@ public struct Timeline: Sendable {
         let x0 = x(from)
         let w = max(0.5, x(to) - x0)
         let color = Self.color(ofState: change.state)
-        s += ##"<rect class="state" x="\##(n(x0))" y="\##(n(top + 1))" width="\##(n(w))" height="20" fill="\##(color)" fill-opacity="0.55">"##
-        s += "<title>\(Markup.name(change.state)): \(Markup.name(change.text)), from \(ChartAxes.tooltipTime(change.time))</title></rect>"
+        s +=
+          ##"<rect class="state" x="\##(n(x0))" y="\##(n(top + 1))" width="\##(n(w))" height="20" fill="\##(color)" fill-opacity="0.55">"##
+        s +=
+          "<title>\(Markup.name(change.state)): \(Markup.name(change.text)), from \(ChartAxes.tooltipTime(change.time))</title></rect>"
         if w > 70 {
-          s += ##"<text x="\##(n(x0 + 4))" y="\##(n(top + 15))" fill="#222" clip-path="none">\##(Markup.shortName(change.text, limit: Int(w / 6.5)))</text>"##
+          s +=
+            ##"<text x="\##(n(x0 + 4))" y="\##(n(top + 15))" fill="#222" clip-path="none">\##(Markup.shortName(change.text, limit: Int(w / 6.5)))</text>"##
         }
       }
     }
@@ -87,22 +93,27 @@ public struct Timeline: Sendable {
       let yy = lanesTop + Double(index) * 16 + 11
       let label = row.name.map { Markup.shortName($0, limit: 26) } ?? "other events"
       let style = row.name == nil ? #" font-style="italic""# : ""
-      s += ##"<text x="\##(n(Self.left - 8))" y="\##(n(yy + 4))" text-anchor="end" fill="#333"\##(style)>\##(label)</text>"##
-      s += ##"<line x1="\##(n(Self.left))" x2="\##(n(Self.left + Self.plotWidth))" y1="\##(n(yy))" y2="\##(n(yy))" stroke="#f0f0f0"/>"##
+      s +=
+        ##"<text x="\##(n(Self.left - 8))" y="\##(n(yy + 4))" text-anchor="end" fill="#333"\##(style)>\##(label)</text>"##
+      s +=
+        ##"<line x1="\##(n(Self.left))" x2="\##(n(Self.left + Self.plotWidth))" y1="\##(n(yy))" y2="\##(n(yy))" stroke="#f0f0f0"/>"##
       let color = ReportCharts.palette[index % ReportCharts.palette.count]
       let name = row.name.map(Markup.name) ?? "other event"
       for bucket in row.marks.buckets {
         let time = bucket.minimum.time
-        s += ##"<circle class="event" cx="\##(n(x(time.microseconds)))" cy="\##(n(yy))" r="4" fill="\##(color)" fill-opacity="0.8" stroke="#fff" stroke-width="0.8">"##
+        s +=
+          ##"<circle class="event" cx="\##(n(x(time.microseconds)))" cy="\##(n(yy))" r="4" fill="\##(color)" fill-opacity="0.8" stroke="#fff" stroke-width="0.8">"##
         let what = bucket.count == 1 ? name : "\(name) ×\(formatCount(bucket.count)) from"
         s += "<title>\(what) — \(ChartAxes.tooltipTime(time))</title></circle>"
       }
     }
-    s += ##"<rect x="\##(n(Self.left))" y="\##(n(top))" width="\##(n(Self.plotWidth))" height="\##(n(plotBottom - top))" fill="none" stroke="#bbb"/>"##
+    s +=
+      ##"<rect x="\##(n(Self.left))" y="\##(n(top))" width="\##(n(Self.plotWidth))" height="\##(n(plotBottom - top))" fill="none" stroke="#bbb"/>"##
     for (i, state) in legendStates.enumerated() {
       let lx = 10 + Double(i % 5) * 156
       let ly = plotBottom + 46 + Double(i / 5) * 18
-      s += ##"<rect x="\##(n(lx))" y="\##(n(ly - 10))" width="14" height="12" fill="\##(Self.color(ofState: state))" fill-opacity="0.55"/>"##
+      s +=
+        ##"<rect x="\##(n(lx))" y="\##(n(ly - 10))" width="14" height="12" fill="\##(Self.color(ofState: state))" fill-opacity="0.55"/>"##
       s += ##"<text x="\##(n(lx + 19))" y="\##(n(ly))" fill="#333">\##(Markup.shortName(state, limit: 22))</text>"##
     }
     if let note {

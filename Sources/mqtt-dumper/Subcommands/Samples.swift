@@ -62,7 +62,9 @@ struct Samples: ParsableCommand {
     guard validating else { return }
     guard (1...50).contains(variants) else { throw ValidationError("--variants must be from 1 to 50.") }
     if maxBytes < 0 { throw ValidationError("--max-bytes must be 0 (all) or more.") }
-    if charts != nil && format == .json { throw ValidationError("--charts adds to the Markdown document; leave out --format json.") }
+    if charts != nil && format == .json {
+      throw ValidationError("--charts adds to the Markdown document; leave out --format json.")
+    }
     if force && charts == nil { throw ValidationError("--force replaces chart files; give --charts DIR with it.") }
   }
 
