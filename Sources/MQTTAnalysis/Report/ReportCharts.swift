@@ -27,6 +27,7 @@ public enum ReportCharts {
     var out: [RenderedChart] = []
     if report.eventCount > 0 {
       var timeline = Timeline(rows: report.eventRows, states: report.stateChanges, start: start, end: end)
+      timeline.plotWidth = Double(plotWidth)
       timeline.note =
         "\(formatCount(report.eventCount, "event")); a marker stands for those of one name close in time (hover: how many)."
       out.append(RenderedChart(name: "timeline", title: "Events and printer states", svg: timeline.svg()))

@@ -1,7 +1,7 @@
 /// How much a report keeps, so that its memory and size stay bounded whatever the capture holds.
 public struct ReportLimits: Sendable {
   /// Width of a chart's plotting area in pixels.
-  public var plotWidth = 720
+  public var plotWidth = 630
   /// Time columns per numeric series: two per pixel, each keeping its smallest and largest value.
   public var columnsPerPixel = 2
   /// Columns of the message-rate chart.
@@ -13,7 +13,7 @@ public struct ReportLimits: Sendable {
   /// Event names given a row of their own on the timeline (the rest share one).
   public var eventRows = 16
   /// Columns of the timeline (a marker each at most, per row).
-  public var timelineColumns = 610
+  public var timelineColumns = 630
   /// Printer state changes drawn as bands.
   public var stateChanges = 1000
   /// Topics shown with a sample payload (in order of first appearance).

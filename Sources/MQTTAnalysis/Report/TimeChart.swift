@@ -52,7 +52,7 @@ public struct TimeChart: Sendable {
   public var note: String?
 
   static let width = 800.0
-  static let left = 60.0
+  static let left = 150.0
   static let top = 36.0
   static let plotHeight = 190.0
 
@@ -89,7 +89,7 @@ public struct TimeChart: Sendable {
     s += "<title>\(Markup.escape(title))</title>"
     s += ##"<rect width="100%" height="100%" fill="#fff"/>"##
     s +=
-      ##"<text x="\##(n(Self.left))" y="20" font-size="14" font-weight="600" fill="#222">\##(Markup.escape(title))</text>"##
+      ##"<text x="10" y="20" font-size="14" font-weight="600" fill="#222">\##(Markup.escape(title))</text>"##
     s +=
       ##"<text x="\##(n(Self.left - 8))" y="\##(n(Self.top - 8))" text-anchor="end" fill="#666">\##(Markup.escape(unit))</text>"##
     // Grid and value ticks.
@@ -143,7 +143,7 @@ public struct TimeChart: Sendable {
       s +=
         ##"<line x1="\##(n(lx))" x2="\##(n(lx + 22))" y1="\##(n(ly - 4))" y2="\##(n(ly - 4))" stroke="\##(line.color)" stroke-width="2"\##(dash)/>"##
       s +=
-        ##"<text x="\##(n(lx + 28))" y="\##(n(ly))" fill="#333">\##(Markup.shortName(line.label, limit: 30))</text>"##
+        ##"<text x="\##(n(lx + 28))" y="\##(n(ly))" fill="#333">\##(Markup.shortName(line.label, limit: 20))</text>"##
     }
     if let note {
       s += ##"<text x="\##(n(Self.left))" y="\##(n(height - 6))" fill="#888">\##(Markup.escape(note))</text>"##

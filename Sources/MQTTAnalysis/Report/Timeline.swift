@@ -13,6 +13,8 @@ public struct Timeline: Sendable {
   public var end: Timestamp
   /// A sentence under the chart (what was left out).
   public var note: String?
+  /// Width of the plotting area in pixels (that of the other charts, so that their times line up).
+  public var plotWidth = 630.0
 
   /// A timeline of `events` and `states` over `start...end`.
   public init(rows: [EventRow], states: [StateChange], start: Timestamp, end: Timestamp) {
@@ -22,8 +24,7 @@ public struct Timeline: Sendable {
     self.end = end
   }
 
-  static let left = 170.0
-  static let plotWidth = 610.0
+  static let left = TimeChart.left
 
   /// OctoPrint's states in colours that say what they mean; others get one from the palette.
   static let stateColors: [String: String] = [
@@ -50,17 +51,17 @@ public struct Timeline: Sendable {
     let legendStates = distinctStates()
     let legendRows = (legendStates.count + 4) / 5
     let height = plotBottom + 34 + Double(legendRows) * 18 + (note == nil ? 0 : 18)
-    let width = Self.left + Self.plotWidth + 20
+    let width = Self.left + plotWidth + 20
     let t0 = start.microseconds
     let t1 = max(end.microseconds, t0 + 1)
-    func x(_ t: Int64) -> Double { Self.left + Double(t - t0) / Double(t1 - t0) * Self.plotWidth }
+    func x(_ t: Int64) -> Double { Self.left + Double(t - t0) / Double(t1 - t0) * plotWidth }
 
     var s =
       ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" viewBox="0 0 \##(n(width)) \##(n(height))""##
     s += ##" width="\##(n(width))" height="\##(n(height))" role="img" aria-label="Timeline of events""##
     s += ##" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="11""##
     s +=
-      ##" data-t0="\##(seconds(t0))" data-t1="\##(seconds(t1))" data-plot="\##(n(Self.left)) \##(n(top)) \##(n(Self.plotWidth)) \##(n(plotBottom - top))">"##
+      ##" data-t0="\##(seconds(t0))" data-t1="\##(seconds(t1))" data-plot="\##(n(Self.left)) \##(n(top)) \##(n(plotWidth)) \##(n(plotBottom - top))">"##
     s += "<title>Timeline of events</title>"
     s += ##"<rect width="100%" height="100%" fill="#fff"/>"##
     s += ##"<text x="10" y="20" font-size="14" font-weight="600" fill="#222">Events and printer states</text>"##
@@ -70,7 +71,7 @@ public struct Timeline: Sendable {
       s += ##"<text x="\##(xx)" y="\##(n(plotBottom + 17))" text-anchor="middle" fill="#555">\##(label)</text>"##
     }
     s +=
-      ##"<text x="\##(n(Self.left + Self.plotWidth))" y="\##(n(plotBottom + 30))" text-anchor="end" fill="#888">time (UTC)</text>"##
+      ##"<text x="\##(n(Self.left + plotWidth))" y="\##(n(plotBottom + 30))" text-anchor="end" fill="#888">time (UTC)</text>"##
     if !states.isEmpty {
       s += ##"<text x="\##(n(Self.left - 8))" y="\##(n(top + 15))" text-anchor="end" fill="#333">printer state</text>"##
       for (i, change) in states.enumerated() {
@@ -91,12 +92,12 @@ public struct Timeline: Sendable {
     }
     for (index, row) in rows.enumerated() {
       let yy = lanesTop + Double(index) * 16 + 11
-      let label = row.name.map { Markup.shortName($0, limit: 26) } ?? "other events"
+      let label = row.name.map { Markup.shortName($0, limit: 22) } ?? "other events"
       let style = row.name == nil ? #" font-style="italic""# : ""
       s +=
         ##"<text x="\##(n(Self.left - 8))" y="\##(n(yy + 4))" text-anchor="end" fill="#333"\##(style)>\##(label)</text>"##
       s +=
-        ##"<line x1="\##(n(Self.left))" x2="\##(n(Self.left + Self.plotWidth))" y1="\##(n(yy))" y2="\##(n(yy))" stroke="#f0f0f0"/>"##
+        ##"<line x1="\##(n(Self.left))" x2="\##(n(Self.left + plotWidth))" y1="\##(n(yy))" y2="\##(n(yy))" stroke="#f0f0f0"/>"##
       let color = ReportCharts.palette[index % ReportCharts.palette.count]
       let name = row.name.map(Markup.name) ?? "other event"
       for bucket in row.marks.buckets {
@@ -108,7 +109,7 @@ public struct Timeline: Sendable {
       }
     }
     s +=
-      ##"<rect x="\##(n(Self.left))" y="\##(n(top))" width="\##(n(Self.plotWidth))" height="\##(n(plotBottom - top))" fill="none" stroke="#bbb"/>"##
+      ##"<rect x="\##(n(Self.left))" y="\##(n(top))" width="\##(n(plotWidth))" height="\##(n(plotBottom - top))" fill="none" stroke="#bbb"/>"##
     for (i, state) in legendStates.enumerated() {
       let lx = 10 + Double(i % 5) * 156
       let ly = plotBottom + 46 + Double(i / 5) * 18

@@ -40,42 +40,31 @@ struct Report: ParsableCommand {
   @OptionGroup(title: "Filters") var filters: FilterOptions
 
   func run() throws {
-    var scan = MessageScan(paths: files, filter: try filters.filter())
+    let filter = try filters.filter()
     let charts = ChartFiles(directory: svg, force: force)
+    let report: CaptureReport
     do {
       if !force && ReportFile.exists(output) { throw CaptureError.fileExists(path: output) }
       try charts.prepare()
+      report = try CaptureReport(paths: files, filter: filter)
     } catch {
       printError(error)
       throw ExitCode.error
     }
-    var builder = ReportBuilder()
-    let outcome: MessageScan.Outcome
-    var page = HTMLReport()
+    let rendered = report.charts()
+    let html = report.html(charts: rendered, filters: filters.description)
     do {
-      outcome = try scan.run { builder.add($0) }
-      // The summary is of whole files, as `info` shows them (standard input cannot be read twice).
-      page.summaries = try files.filter { $0 != "-" }.map { try CaptureSummary(path: $0) }
-    } catch {
-      printError(error)
-      throw ExitCode.error
-    }
-    page.filters = filters.description
-    page.warnings = outcome.truncations
-    let rendered = ReportCharts.charts(builder)
-    let html = page.render(builder, charts: rendered)
-    do {
-      try ReportFile.write(html, to: output, replace: force)
       try charts.write(rendered)
+      try ReportFile.write(html, to: output, replace: force)
     } catch {
       printError(error)
       throw ExitCode.error
     }
-    let kB = formatBytes(UInt64(html.utf8.count))
-    let chartCount = formatCount(rendered.count, "chart")
-    printNote("wrote \(output): \(formatCount(builder.messages, "message")), \(chartCount), \(kB)")
-    for truncation in outcome.truncations { printWarning(truncation) }
-    if !outcome.truncations.isEmpty { throw ExitCode.error }
+    let size = formatBytes(UInt64(html.utf8.count))
+    let messages = formatCount(report.builder.messages, "message")
+    printNote("wrote \(output): \(messages), \(formatCount(rendered.count, "chart")), \(size)")
+    for truncation in report.outcome.truncations { printWarning(truncation) }
+    if !report.outcome.truncations.isEmpty { throw ExitCode.error }
   }
 }
 
