@@ -14,8 +14,8 @@ public struct HTMLReport {
   public var warnings: [String] = []
   /// The topic tree as rows: depth, level name, messages and rate per second, for the topic tree section.
   public var topicTree: [TopicTreeRow] = []
-  /// The inferred JSON Schema per topic (or channel), shown with the topic's sample.
-  public var schemas: [String: JSONValue] = [:]
+  /// The inferred JSON Schema per topic, shown with the topic's sample.
+  public var schemas: [String: TopicSchema] = [:]
   /// Who wrote it: `mqtt-dumper 0.1.0`.
   public var generator = "mqtt-dumper \(MQTTDumperVersion.string)"
 
@@ -67,6 +67,7 @@ public struct HTMLReport {
 
   private func summarySection(_ h: inout String) {
     h += "<section id=\"summary\">\n<h2>Summary</h2>\n"
+    if summaries.isEmpty { h += "<p class=\"none\">Read from standard input: no file to summarise.</p>\n" }
     for s in summaries {
       let hd = s.header
       h += "<h3 class=\"file\">\(Markup.name(s.path))</h3>\n<table class=\"summary\">\n"
@@ -151,11 +152,12 @@ public struct HTMLReport {
         "<pre class=\"payload\">\(Markup.escape(VisibleText.escape(String(decoding: out, as: UTF8.self), mode: .text), quotes: false))</pre>\n"
       if let schema = schemas[sample.topic] {
         var json: [UInt8] = []
-        JSONWriter.append(schema, to: &json)
+        JSONWriter.append(schema.schema, to: &json)
         let text = String(decoding: json, as: UTF8.self)
         let pretty = (try? JSONFormatter().format(text)) ?? text
-        h +=
-          "<details class=\"schema\"><summary>Inferred schema</summary><pre>\(Markup.escape(VisibleText.escape(pretty, mode: .text), quotes: false))</pre></details>\n"
+        let channel = schema.channel == sample.topic ? "" : " (channel <code>\(Markup.name(schema.channel))</code>)"
+        h += "<p class=\"meta\">Inferred JSON Schema\(channel):</p>\n"
+        h += "<pre class=\"schema\">\(Markup.escape(VisibleText.escape(pretty, mode: .text), quotes: false))</pre>\n"
       }
       h += "</article>\n"
     }
@@ -201,7 +203,7 @@ public struct HTMLReport {
     .warning { background: #fff8c5; border: 1px solid #d4a72c; padding: 6px 10px; border-radius: 4px; }
     .note, .meta, .none, footer { color: #57606a; font-size: 13px; }
     .meta { margin: 0 0 4px; }
-    details.schema summary { cursor: pointer; color: #0969da; font-size: 13px; }
+    pre.schema { max-height: 16em; background: #fbfbfc; }
     footer { margin-top: 32px; border-top: 1px solid #d8dde3; padding-top: 8px; }
     @media print {
       body { background: #fff; }
@@ -210,7 +212,6 @@ public struct HTMLReport {
       figure, article.topic, table.summary { break-inside: avoid; }
       h2 { break-after: avoid; }
       pre { max-height: none; overflow: visible; }
-      details.schema > pre { display: block; }
     }
 
     """
@@ -236,5 +237,19 @@ public struct TopicTreeRow: Sendable {
     self.isTopic = isTopic
     self.messages = messages
     self.rate = rate
+  }
+}
+
+/// A topic's inferred schema and the channel it belongs to (`octoPrint/temperature/+`).
+public struct TopicSchema: Sendable {
+  /// The channel's filter; the topic itself when it is a channel of its own.
+  public var channel: String
+  /// The JSON Schema.
+  public var schema: JSONValue
+
+  /// A topic's schema.
+  public init(channel: String, schema: JSONValue) {
+    self.channel = channel
+    self.schema = schema
   }
 }
