@@ -139,7 +139,7 @@ public struct HTMLReport {
     h += "<section id=\"topics\">\n<h2>Topics</h2>\n"
     var renderer = PayloadRenderer(maxBytes: report.limits.sampleBytes)
     renderer.cutHint = ""
-    for sample in report.samples {
+    for sample in report.samples.sorted(by: { $0.topic < $1.topic }) {
       h += "<article class=\"topic\">\n<h3><code>\(Markup.name(sample.topic))</code></h3>\n"
       h +=
         "<p class=\"meta\">\(formatCount(sample.messages, "message")); a sample of \(formatCount(sample.totalBytes, "byte")):</p>\n"
