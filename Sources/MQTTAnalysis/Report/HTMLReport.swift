@@ -140,26 +140,27 @@ public struct HTMLReport {
     var renderer = PayloadRenderer(maxBytes: report.limits.sampleBytes)
     renderer.cutHint = ""
     for sample in report.samples.sorted(by: { $0.topic < $1.topic }) {
-      h += "<article class=\"topic\">\n<h3><code>\(Markup.name(sample.topic))</code></h3>\n"
+      h += "<article class=\"topic\">\n<h3><code>\(Markup.name(sample.topic))</code></h3>\n<div class=\"pair\">\n"
       h +=
-        "<p class=\"meta\">\(formatCount(sample.messages, "message")); a sample of \(formatCount(sample.totalBytes, "byte")):</p>\n"
+        "<div><p class=\"meta\">\(formatCount(sample.messages, "message")); a sample of \(formatCount(sample.totalBytes, "byte")):</p>\n"
       var out: [UInt8] = []
       sample.payload.withUnsafeBytes { _ = renderer.render($0, into: &out) }
       if sample.totalBytes > sample.payload.count {
         out += Array("\n… \(formatCount(sample.totalBytes - sample.payload.count)) more bytes not shown".utf8)
       }
       h +=
-        "<pre class=\"payload\">\(Markup.escape(VisibleText.escape(String(decoding: out, as: UTF8.self), mode: .text), quotes: false))</pre>\n"
+        "<pre class=\"payload\">\(Markup.escape(VisibleText.escape(String(decoding: out, as: UTF8.self), mode: .text), quotes: false))</pre></div>\n"
       if let schema = schemas[sample.topic] {
         var json: [UInt8] = []
         JSONWriter.append(schema.schema, to: &json)
         let text = String(decoding: json, as: UTF8.self)
         let pretty = (try? JSONFormatter().format(text)) ?? text
         let channel = schema.channel == sample.topic ? "" : " (channel <code>\(Markup.name(schema.channel))</code>)"
-        h += "<p class=\"meta\">Inferred JSON Schema\(channel):</p>\n"
-        h += "<pre class=\"schema\">\(Markup.escape(VisibleText.escape(pretty, mode: .text), quotes: false))</pre>\n"
+        h += "<div><p class=\"meta\">Inferred JSON Schema\(channel):</p>\n"
+        h +=
+          "<pre class=\"schema\">\(Markup.escape(VisibleText.escape(pretty, mode: .text), quotes: false))</pre></div>\n"
       }
-      h += "</article>\n"
+      h += "</div>\n</article>\n"
     }
     if report.topicsWithoutSample > 0 {
       h +=
@@ -203,7 +204,8 @@ public struct HTMLReport {
     .warning { background: #fff8c5; border: 1px solid #d4a72c; padding: 6px 10px; border-radius: 4px; }
     .note, .meta, .none, footer { color: #57606a; font-size: 13px; }
     .meta { margin: 0 0 4px; }
-    pre.schema { max-height: 16em; background: #fbfbfc; }
+    .pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 0 14px; }
+    .pair pre { margin-top: 0; }
     footer { margin-top: 32px; border-top: 1px solid #d8dde3; padding-top: 8px; }
     @media print {
       body { background: #fff; }
