@@ -42,7 +42,10 @@ public struct HTMLReport {
     h +=
       " · <a href=\"#charts\">Charts</a> · <a href=\"#rate\">Message rate</a> · <a href=\"#topics\">Topics</a></nav>\n"
     summarySection(&h)
-    treeSection(&h)
+    let anchors = Dictionary(
+      report.samples.sorted { $0.topic < $1.topic }.enumerated().map { ($1.topic, "topic-\($0 + 1)") },
+      uniquingKeysWith: { a, _ in a })
+    treeSection(anchors, &h)
     let timeline = charts.filter { $0.name == "timeline" }
     let rate = charts.filter { $0.name == "rate" }
     let others = charts.filter { $0.name != "timeline" && $0.name != "rate" }
@@ -105,7 +108,7 @@ public struct HTMLReport {
     h += "</section>\n"
   }
 
-  private func treeSection(_ h: inout String) {
+  private func treeSection(_ anchors: [String: String], _ h: inout String) {
     h += "<section id=\"tree\">\n<h2>Topic tree</h2>\n"
     if topicTree.isEmpty {
       h += "<p class=\"none\">No topics.</p>\n"
@@ -114,7 +117,9 @@ public struct HTMLReport {
       for row in topicTree {
         let pad = String(repeating: "\u{2003}", count: row.depth)
         let name = row.name.isEmpty ? "(empty)" : Markup.name(row.name)
-        h += "<tr><td>\(pad)\(row.isTopic ? "<code>\(name)</code>" : name)</td>"
+        let label = row.isTopic ? "<code>\(name)</code>" : name
+        let linked = anchors[row.path].map { "<a href=\"#\($0)\">\(label)</a>" } ?? label
+        h += "<tr><td>\(pad)\(linked)</td>"
         h +=
           "<td class=\"num\">\(formatCount(row.messages))</td><td class=\"num\">\(Markup.escape(row.rate))</td></tr>\n"
       }
@@ -139,8 +144,9 @@ public struct HTMLReport {
     h += "<section id=\"topics\">\n<h2>Topics</h2>\n"
     var renderer = PayloadRenderer(maxBytes: report.limits.sampleBytes)
     renderer.cutHint = ""
-    for sample in report.samples.sorted(by: { $0.topic < $1.topic }) {
-      h += "<article class=\"topic\">\n<h3><code>\(Markup.name(sample.topic))</code></h3>\n<div class=\"pair\">\n"
+    for (i, sample) in report.samples.sorted(by: { $0.topic < $1.topic }).enumerated() {
+      h +=
+        "<article class=\"topic\" id=\"topic-\(i + 1)\">\n<h3><code>\(Markup.name(sample.topic))</code></h3>\n<div class=\"pair\">\n"
       h +=
         "<div><p class=\"meta\">\(formatCount(sample.messages, "message")); a sample of \(formatCount(sample.totalBytes, "byte")):</p>\n"
       var out: [UInt8] = []
@@ -190,7 +196,7 @@ public struct HTMLReport {
     h3 { font-size: 14px; margin: 18px 0 6px; }
     .lead { color: #57606a; margin: 0 0 8px; }
     nav { font-size: 13px; margin: 8px 0 4px; }
-    nav a { color: #0969da; text-decoration: none; }
+    nav a, table.tree a { color: #0969da; text-decoration: none; }
     code, pre { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
     code { overflow-wrap: anywhere; }
     pre { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 4px; padding: 8px 10px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 28em; overflow-y: auto; }
@@ -225,6 +231,8 @@ public struct TopicTreeRow: Sendable {
   public var depth: Int
   /// The level's name.
   public var name: String
+  /// The topic up to and with this level (`octoPrint/temperature`).
+  public var path: String
   /// Whether messages were published to exactly this topic.
   public var isTopic: Bool
   /// Messages on it and below.
@@ -233,9 +241,10 @@ public struct TopicTreeRow: Sendable {
   public var rate: String
 
   /// A row.
-  public init(depth: Int, name: String, isTopic: Bool, messages: Int, rate: String) {
+  public init(depth: Int, name: String, path: String, isTopic: Bool, messages: Int, rate: String) {
     self.depth = depth
     self.name = name
+    self.path = path
     self.isTopic = isTopic
     self.messages = messages
     self.rate = rate
