@@ -48,6 +48,7 @@ bench benchmarks: release
 	bash benchmarks/format.sh $(BIN_RELEASE)
 	bash benchmarks/replay.sh $(BIN_RELEASE)
 	bash benchmarks/durability.sh $(BIN_RELEASE)
+	bash benchmarks/analysis.sh $(BIN_RELEASE)
 
 # Installing: the release binary, its man page and bash/zsh/fish completions under $(DESTDIR)$(PREFIX).
 # The man page and completions are generated into .build/share (ignored), never into the repository.

@@ -30,14 +30,22 @@ extension RecordDecoder {
       guard i < n else { return nil }
       if equals(key, "ts") {
         guard ts == nil, let e = jsonNumberEnd(b, from: i),
-          let t = Timestamp(decimal: String(decoding: UnsafeRawBufferPointer(rebasing: b[i..<e]), as: UTF8.self))
+          let t = Timestamp(decimal: UnsafeRawBufferPointer(rebasing: b[i..<e]))
         else { return nil }
         ts = t
         i = e
       } else if equals(key, "topic") {
-        guard topic == nil, let (bytes, end) = string(b, i), isValidUTF8(bytes) else { return nil }
-        topic = String(decoding: bytes, as: UTF8.self)
-        i = end
+        guard topic == nil else { return nil }
+        if let (raw, end) = plainString(b, i) {
+          // No escapes, the usual topic: the string straight from the line, one allocation.
+          guard isValidUTF8(raw) else { return nil }
+          topic = String(decoding: raw, as: UTF8.self)
+          i = end
+        } else {
+          guard let (bytes, end) = string(b, i), isValidUTF8(bytes) else { return nil }
+          topic = String(decoding: bytes, as: UTF8.self)
+          i = end
+        }
       } else if equals(key, "qos") {
         guard !seenQoS, i + 1 < n, let q = MQTTQoS(rawValue: b[i] &- 0x30),
           b[i + 1] == UInt8(ascii: ",") || b[i + 1] == UInt8(ascii: "}")
@@ -58,9 +66,16 @@ extension RecordDecoder {
           return nil
         }
       } else if equals(key, "payload") {
-        guard payload == nil, let (bytes, end) = string(b, i), isValidUTF8(bytes) else { return nil }
-        payload = bytes
-        i = end
+        guard payload == nil else { return nil }
+        if let (raw, end) = plainString(b, i) {
+          guard isValidUTF8(raw) else { return nil }
+          payload = Array(raw)
+          i = end
+        } else {
+          guard let (bytes, end) = string(b, i), isValidUTF8(bytes) else { return nil }
+          payload = bytes
+          i = end
+        }
       } else if equals(key, "payload_b64") {
         guard payload == nil, let (bytes, end) = string(b, i),
           let decoded = Base64.decode(String(decoding: bytes, as: UTF8.self))
@@ -95,35 +110,55 @@ extension RecordDecoder {
     return true
   }
 
+  /// The bytes of the JSON string at `start` (its opening quote) when it has no escapes, and the index after
+  /// it; nil when it has escapes or is not a string (`string` then decides).
+  private static func plainString(_ b: UnsafeRawBufferPointer, _ start: Int) -> (UnsafeRawBufferPointer, Int)? {
+    guard start < b.count, b[start] == UInt8(ascii: "\"") else { return nil }
+    let end = firstJSONSpecialByte(b, from: start + 1)
+    guard end < b.count, b[end] == UInt8(ascii: "\"") else { return nil }
+    return (UnsafeRawBufferPointer(rebasing: b[(start + 1)..<end]), end + 1)
+  }
+
   /// The unescaped bytes of the JSON string at `start` (its opening quote) and the index after it.
   private static func string(_ b: UnsafeRawBufferPointer, _ start: Int) -> ([UInt8], Int)? {
-    guard start < b.count, b[start] == UInt8(ascii: "\"") else { return nil }
-    var out: [UInt8] = []
-    // At most the rest of the line: one allocation instead of one per escaped run.
-    out.reserveCapacity(b.count - start)
-    var i = start + 1
-    var run = i
-    while i < b.count {
-      i = firstJSONSpecialByte(b, from: i)
-      guard i < b.count else { break }
-      let c = b[i]
-      if c == UInt8(ascii: "\"") {
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
-        return (out, i + 1)
+    guard start < b.count, b[start] == UInt8(ascii: "\""), let base = b.baseAddress else { return nil }
+    var end: Int?
+    // At most the rest of the line, written in place: one allocation, and a plain copy of each run between
+    // escapes (a JSON payload has a run per escaped quote).
+    let out = [UInt8](unsafeUninitializedCapacity: b.count - start) { buffer, count in
+      var o = 0
+      func copy(_ from: Int, _ to: Int) {
+        guard to > from else { return }
+        UnsafeMutableRawPointer(buffer.baseAddress! + o).copyMemory(from: base + from, byteCount: to - from)
+        o += to - from
       }
-      if c < 0x20 { return nil }
-      if c == UInt8(ascii: "\\") {
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<i]))
-        guard i + 1 < b.count else { return nil }
-        // \u escapes go to the general path, which handles surrogates.
-        guard let simple = JSONParser.simpleEscape(b[i + 1]) else { return nil }
-        out.append(simple)
-        i += 2
-        run = i
-        continue
+      var i = start + 1
+      var run = i
+      while i < b.count {
+        i = firstJSONSpecialByte(b, from: i)
+        guard i < b.count else { break }
+        let c = b[i]
+        if c == UInt8(ascii: "\"") {
+          copy(run, i)
+          end = i + 1
+          break
+        }
+        if c < 0x20 { break }
+        if c == UInt8(ascii: "\\") {
+          copy(run, i)
+          // \u escapes go to the general path, which handles surrogates.
+          guard i + 1 < b.count, let simple = JSONParser.simpleEscape(b[i + 1]) else { break }
+          buffer[o] = simple
+          o += 1
+          i += 2
+          run = i
+          continue
+        }
+        i += 1
       }
-      i += 1
+      count = o
     }
-    return nil
+    guard let end else { return nil }
+    return (out, end)
   }
 }

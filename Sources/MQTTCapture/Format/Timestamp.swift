@@ -67,7 +67,19 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
   /// - Returns: nil when `literal` is not a number, or is about 9·10¹² s or more from 1970 (past what
   ///   microseconds in an `Int64` hold).
   public init?(decimal literal: String) {
-    let utf8 = Array(literal.utf8)
+    var text = literal
+    guard let micros = text.withUTF8({ Self.microseconds(decimal: UnsafeRawBufferPointer($0)) }) else { return nil }
+    self.microseconds = micros
+  }
+
+  /// Parses a JSON number literal of Unix seconds from its UTF-8 bytes, as `init?(decimal:)` does: the
+  /// reader's way, which makes no string of every `ts`.
+  public init?(decimal utf8: UnsafeRawBufferPointer) {
+    guard let micros = Self.microseconds(decimal: utf8) else { return nil }
+    self.microseconds = micros
+  }
+
+  private static func microseconds(decimal utf8: UnsafeRawBufferPointer) -> Int64? {
     var i = 0
     var negative = false
     if i < utf8.count, utf8[i] == UInt8(ascii: "-") {
@@ -97,12 +109,12 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
     }
     if i < utf8.count {
       // An exponent: rare, so go through Double.
-      guard let seconds = Double(literal), seconds.isFinite, abs(seconds) < 9e12 else { return nil }
-      self.microseconds = Int64((seconds * 1_000_000).rounded())
-      return
+      guard let seconds = Double(String(decoding: utf8, as: UTF8.self)), seconds.isFinite, abs(seconds) < 9e12
+      else { return nil }
+      return Int64((seconds * 1_000_000).rounded())
     }
     let micros = whole * 1_000_000 + fraction
-    self.microseconds = negative ? -micros : micros
+    return negative ? -micros : micros
   }
 
   /// RFC 3339 in UTC with microseconds: `2025-11-25T11:47:36.123456Z`.
