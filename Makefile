@@ -23,6 +23,12 @@ deps:
 	  $(PYTHON) -m pip install -q paho-mqtt 2>/dev/null \
 	  || $(PYTHON) -m pip install -q --break-system-packages paho-mqtt; \
 	}
+	@# jsonschema and PyYAML: the independent validator and YAML reader of the schema tests.
+	@$(PYTHON) -c 'import jsonschema, yaml' 2>/dev/null || { \
+	  echo "Installing: jsonschema PyYAML (pip)"; \
+	  $(PYTHON) -m pip install -q jsonschema PyYAML 2>/dev/null \
+	  || $(PYTHON) -m pip install -q --break-system-packages jsonschema PyYAML; \
+	}
 
 build: deps
 	$(SWIFT) build

@@ -18,8 +18,7 @@ struct MQTTDumperCommand: ParsableCommand {
     version: "mqtt-dumper \(MQTTDumperVersion.string)",
     subcommands: [
       Capture.self, Print.self, Samples.self, Report.self, Replay.self, Simulate.self, Verify.self, Diff.self,
-      Info.self, Stats.self,
-      JSONCommand.self,
+      Info.self, Stats.self, Schema.self, Check.self, JSONCommand.self,
     ],
     // -h is --host, as in mosquitto_sub; help is --help only.
     helpNames: [.long]
@@ -119,7 +118,8 @@ private let skipValidation = Atomic<Bool>(false)
 var validating: Bool { !skipValidation.load(ordering: .relaxed) }
 
 extension ExitCode {
-  /// 1: what the command exists to find: `diff`, the captures differ; `verify`, the consumer failed.
+  /// 1: what the command exists to find: `diff`, the captures differ; `verify`, the consumer failed;
+  /// `check`, a message does not validate.
   static let difference = ExitCode(1)
   /// 2: a usage error, an input or output file that cannot be used, or a broker error.
   static let error = ExitCode(2)
@@ -127,7 +127,7 @@ extension ExitCode {
   /// The exit-status table, as every `--help` shows it.
   static let table = """
     Exit status: 0 success; 1 a difference (diff: the captures differ; verify: the consumer failed the \
-    check); 2 a usage error, an input or output file that cannot be used (cut off, corrupt, exists), or a \
+    check; check: a message does not validate); 2 a usage error, an input or output file that cannot be used (cut off, corrupt, exists), or a \
     broker error (unreachable, refused, gone for good).
     """
 }

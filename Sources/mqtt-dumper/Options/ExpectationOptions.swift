@@ -11,6 +11,11 @@ struct ExpectationOptions: ParsableArguments {
   @Option(name: .long, help: "The expected capture.")
   var expect: String?
 
+  @Option(
+    name: .long,
+    help: "Check each message the consumer publishes against this JSON Schema or AsyncAPI document (see `check`).")
+  var schema: String?
+
   @Option(name: .long, help: "Save what the consumer published as a capture.")
   var record: String?
 
@@ -39,9 +44,10 @@ struct ExpectationOptions: ParsableArguments {
 
   /// - Throws: `ValidationError` when there is nothing to compare with or save, or flags do not fit together.
   func check() throws {
-    if expect == nil && record == nil && expectMessage.isEmpty {
+    if expect == nil && record == nil && expectMessage.isEmpty && schema == nil {
       throw ValidationError(
-        "give --expect FILE or --expect-message TOPIC=PAYLOAD to compare with, or --record FILE to save a first run.")
+        "give --expect FILE or --expect-message TOPIC=PAYLOAD to compare with, --schema SCHEMA to check against, "
+          + "or --record FILE to save a first run.")
     }
     for e in expectMessage where MessageExpectation(e) == nil {
       throw ValidationError("--expect-message '\(e)' must be TOPIC=PAYLOAD, like 'home/printer/power=off'.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MQTTAnalysis
 import MQTTCapture
 import MQTTDumper
 
@@ -9,13 +10,16 @@ struct Verify: ParsableCommand {
     discussion: """
       Subscribes to the --watch filters, replays the --stimulus captures (or --simulate print-job), waits \
       up to --timeout for the consumer, and compares what it published with --expect (JSON as values, per \
-      topic in order; see `mqtt-dumper diff`). Exit status: 0 when it matches, 1 with a report when it does \
+      topic in order; see `mqtt-dumper diff`); with --schema, each message it published must also validate \
+      against the JSON Schema or AsyncAPI document (as `mqtt-dumper check` does; a topic the schema does not \
+      describe fails). Exit status: 0 when it matches, 1 with a report when it does \
       not, 2 on a usage error, a file that cannot be read or is cut off, or a broker error.
 
       Examples:
         mqtt-dumper verify --stimulus captures/print-done.jsonl.gz --speed 60 --watch 'home/#' --expect expected.jsonl
         mqtt-dumper verify --simulate print-job --watch 'home/#' --record first-run.jsonl --timeout 30s
         mqtt-dumper verify --stimulus print.jsonl.gz --watch 'home/#' --expect expected.jsonl --update-expected
+        mqtt-dumper verify --stimulus print.jsonl.gz --watch 'home/#' --schema home.schema.json
       """,
     helpNames: [.long])
 
@@ -62,6 +66,8 @@ struct Verify: ParsableCommand {
 
   private func verify() throws {
     let timeout = parseDuration(timeout)!
+    // Read before the stimulus plays: a schema that cannot be used is a usage error, not a failed consumer.
+    let contract = try expectations.schema.map(loadContract)
     var cutOff = false
     let check = ConsumerCheck(
       connection: try connection.options(), watch: watch, stimulus: try stimulus.messages(cutOff: &cutOff),
@@ -80,10 +86,20 @@ struct Verify: ParsableCommand {
       return
     }
     let verdict = check.verdict(on: run)
-    try writeOutput(verdict.description)
+    var schemaFailed = false
+    var text = verdict.description
+    if let contract {
+      var schemaCheck = SchemaCheck(contract: contract)
+      for (index, message) in run.recording.messages.enumerated() {
+        for line in schemaCheck.check(message, number: index + 1) { text += line + "\n" }
+      }
+      text += "schema: " + schemaCheck.summary + "\n"
+      schemaFailed = schemaCheck.failed
+    }
+    try writeOutput(text)
     if let junit { try JUnitReport(verdict).write(to: junit) }
     // A cut-off stimulus or expectation was used as far as it goes; the verdict is then no verdict.
     if cutOff { throw ExitCode.error }
-    if !verdict.passed { throw ExitCode.difference }
+    if !verdict.passed || schemaFailed { throw ExitCode.difference }
   }
 }

@@ -1,0 +1,252 @@
+import MQTTCapture
+
+/// Infers JSON Schemas for the payloads of MQTT topics, one message at a time, in memory bounded per topic.
+///
+/// Rules (see README, "schema"): types per field (`integer` when every number was written without fraction
+/// or exponent), `required` for members present in every object, `enum` for strings with at most
+/// `enumLimit` distinct values when some value repeats (`enumMinimumRepeat`), `minimum`/`maximum` of numbers,
+/// `minItems`/`maxItems` of arrays, members in wire order. Sibling topics of one shape become a wildcard
+/// channel; the topics under a level named `event` or `events` become an event family.
+public struct SchemaInference {
+  /// The limits of inference.
+  public struct Options: Sendable {
+    /// The most distinct strings an `enum` lists.
+    public var enumLimit = 10
+    /// An `enum` needs this many more samples than distinct values (1: some value was seen twice; so a
+    /// file name seen once is no enum).
+    public var enumMinimumRepeat = 1
+    /// Strings longer than this (in bytes) are never enum candidates.
+    public var enumStringLength = 200
+    /// Values nested deeper than this inside a payload are described as any value.
+    public var maxDepth = 32
+    /// The most member names described per object position; later ones are allowed, not described.
+    public var maxProperties = 256
+    /// The most concrete topics a channel lists.
+    public var maxTopicsListed = 100
+    /// Payloads larger than this (bytes) are not kept as examples.
+    public var exampleLimit = 16_384
+    /// Whether schemas hold the values seen (`enum`, `minimum`/`maximum`, `minItems`/`maxItems`) or only
+    /// types and members (a looser contract for captures to come).
+    public var values = true
+    /// The defaults above.
+    public init() {}
+  }
+
+  /// The limits in use.
+  public let options: Options
+  /// Per topic, in the order first seen (`index` finds a topic's place).
+  private var shapes: [PayloadShape] = []
+  private var order: [String] = []
+  private var index: [String: Int] = [:]
+  private var messageCount = 0
+
+  /// An empty inference.
+  public init(options: Options = Options()) {
+    self.options = options
+  }
+
+  private var limits: ShapeNode.Limits {
+    ShapeNode.Limits(
+      enumLimit: options.enumLimit, enumStringLength: options.enumStringLength, maxDepth: options.maxDepth,
+      maxProperties: options.maxProperties)
+  }
+
+  /// Takes one message into account.
+  public mutating func add(_ message: CapturedMessage) {
+    messageCount += 1
+    let limits = self.limits
+    let position: Int
+    if let known = index[message.topic] {
+      position = known
+    } else {
+      position = order.count
+      index[message.topic] = position
+      order.append(message.topic)
+      shapes.append(PayloadShape())
+    }
+    shapes[position].add(message, limits: limits, exampleLimit: options.exampleLimit)
+  }
+
+  /// The channels inferred from the messages added so far.
+  public func result() -> InferredSchemas {
+    var channels: [(first: Int, channel: InferredChannel)] = []
+    var ids = ChannelIDs()
+    for group in groups() {
+      channels.append((group.first, makeChannel(group, ids: &ids)))
+    }
+    channels.sort { $0.first < $1.first }
+    return InferredSchemas(channels: channels.map(\.channel), messageCount: messageCount)
+  }
+
+  // MARK: - Grouping
+
+  private enum GroupKind {
+    case single
+    case wildcard(parent: String)
+    case events(parent: String)
+  }
+
+  private struct Group {
+    var kind: GroupKind
+    var topics: [String]
+    var first: Int
+  }
+
+  /// Topics grouped: per parent level, an event family, or the largest set of siblings of one shape.
+  private func groups() -> [Group] {
+    var byParent: [String: [Int]] = [:]
+    var parents: [String] = []
+    var groups: [Group] = []
+    for (position, topic) in order.enumerated() {
+      guard let slash = topic.utf8.lastIndex(of: UInt8(ascii: "/")) else {
+        groups.append(Group(kind: .single, topics: [topic], first: position))
+        continue
+      }
+      let parent = String(topic[..<slash])
+      if byParent[parent] == nil { parents.append(parent) }
+      byParent[parent, default: []].append(position)
+    }
+    for parent in parents {
+      let positions = byParent[parent]!
+      if positions.count < 2 {
+        groups.append(Group(kind: .single, topics: [order[positions[0]]], first: positions[0]))
+        continue
+      }
+      let lastLevel = parent.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+      if ["event", "events"].contains(lastLevel.lowercased()) {
+        groups.append(Group(kind: .events(parent: parent), topics: positions.map { order[$0] }, first: positions[0]))
+        continue
+      }
+      var bySignature: [String: [Int]] = [:]
+      for position in positions { bySignature[shapes[position].signature, default: []].append(position) }
+      let largest = bySignature.values.max { $0.count < $1.count || ($0.count == $1.count && $0[0] > $1[0]) }!
+      let grouped = largest.count >= 2 ? Set(largest) : []
+      for position in positions where !grouped.contains(position) {
+        groups.append(Group(kind: .single, topics: [order[position]], first: position))
+      }
+      if largest.count >= 2 {
+        groups.append(Group(kind: .wildcard(parent: parent), topics: largest.map { order[$0] }, first: largest[0]))
+      }
+    }
+    return groups
+  }
+
+  // MARK: - Channels
+
+  private func makeChannel(_ group: Group, ids: inout ChannelIDs) -> InferredChannel {
+    let limits = self.limits
+    var merged = PayloadShape()
+    for topic in group.topics { merged.merge(shapes[index[topic]!], limits: limits) }
+    let listed = Array(group.topics.prefix(options.maxTopicsListed))
+    var channel = InferredChannel(
+      kind: .topic, id: "", filter: group.topics[0], address: group.topics[0], parameter: nil, topics: listed,
+      topicCount: group.topics.count, messages: [], messageCount: merged.count, qos: merged.qosLevels,
+      retainedCount: merged.retained, schema: .object([]), notes: [])
+    switch group.kind {
+    case .single:
+      channel.id = ids.make(group.topics[0])
+      channel.messages = [message(channel.id, filter: group.topics[0], merged)]
+      channel.schema = channel.messages[0].schema
+    case .wildcard(let parent):
+      setWildcard(&channel, parent: parent, ids: &ids)
+      channel.kind = .wildcard
+      channel.messages = [message(channel.id, filter: channel.filter, merged)]
+      channel.schema = channel.messages[0].schema
+    case .events(let parent):
+      setWildcard(&channel, parent: parent, ids: &ids)
+      channel.kind = .events
+      channel.parameter = "event"
+      channel.address = parent + "/{event}"
+      channel.messages = group.topics.map { topic in
+        message(String(topic[topic.index(after: topic.lastIndex(of: "/")!)...]), filter: topic, shapes[index[topic]!])
+      }
+      channel.schema = .object([.init("anyOf", .array(channel.messages.map(\.schema)))])
+    }
+    channel.notes = notes(for: channel, merged)
+    return channel
+  }
+
+  private func setWildcard(_ channel: inout InferredChannel, parent: String, ids: inout ChannelIDs) {
+    let lastLevel = parent.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+    let parameter =
+      !lastLevel.isEmpty && lastLevel.utf8.allSatisfy { ChannelIDs.isPlain($0) && $0 != UInt8(ascii: ".") }
+      ? lastLevel : "level"
+    channel.id = ids.make(parent)
+    channel.filter = parent + "/+"
+    channel.address = parent + "/{\(parameter)}"
+    channel.parameter = parameter
+  }
+
+  private func message(_ name: String, filter: String, _ shape: PayloadShape) -> InferredMessage {
+    InferredMessage(
+      name: name, filter: filter, count: shape.count, qos: shape.qosLevels, retainedCount: shape.retained,
+      schema: shape.schema(options: options), example: shape.example, exampleValue: shape.exampleValue)
+  }
+
+  private func notes(for channel: InferredChannel, _ shape: PayloadShape) -> [String] {
+    var notes: [String] = []
+    if shape.tooDeepCount > 0 {
+      notes.append(
+        "\(channel.filter): \(shape.tooDeepCount) payloads nest JSON deeper than \(PayloadValue.maxDepth) levels "
+          + "and are described as any value.")
+    }
+    if shape.json.containsTooDeep {
+      notes.append(
+        "\(channel.filter): values nested deeper than \(options.maxDepth) levels are described as any value.")
+    }
+    if shape.json.containsKeysOverflow {
+      notes.append(
+        "\(channel.filter): objects with more than \(options.maxProperties) member names; the rest are allowed, "
+          + "not described.")
+    }
+    if channel.topicCount > channel.topics.count {
+      notes.append("\(channel.filter): \(channel.topicCount) topics, the first \(channel.topics.count) listed.")
+    }
+    if shape.example == nil {
+      notes.append("\(channel.filter): no payload small enough (\(options.exampleLimit) bytes) to keep as an example.")
+    }
+    return notes
+  }
+}
+
+extension ShapeNode {
+  var containsTooDeep: Bool {
+    tooDeep > 0 || children.contains { $0.containsTooDeep } || items.contains { $0.containsTooDeep }
+  }
+  var containsKeysOverflow: Bool {
+    keysOverflow || children.contains { $0.containsKeysOverflow } || items.contains { $0.containsKeysOverflow }
+  }
+}
+
+/// Unique channel ids made from topics: `/` becomes `.`, anything but letters, digits, `.`, `_`, `-`
+/// becomes `_`, and a repeat gets `-2`, `-3`.
+struct ChannelIDs {
+  private var used: Set<String> = []
+
+  static func isPlain(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"),
+      UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+      return true
+    default: return false
+    }
+  }
+
+  mutating func make(_ topic: String) -> String {
+    var base = String(
+      decoding: topic.utf8.map {
+        $0 == UInt8(ascii: "/") ? UInt8(ascii: ".") : (Self.isPlain($0) ? $0 : UInt8(ascii: "_"))
+      },
+      as: UTF8.self)
+    if base.isEmpty { base = "_" }
+    var id = base
+    var n = 2
+    while used.contains(id) {
+      id = "\(base)-\(n)"
+      n += 1
+    }
+    used.insert(id)
+    return id
+  }
+}

@@ -1,0 +1,175 @@
+import MQTTCapture
+
+/// What the values seen at one place of a payload (the root, `.actual`, `.items[]`) had in common: the
+/// types, the members of objects and how often each was present, the items of arrays, numeric bounds and a
+/// few distinct strings. Its size is bounded by the limits, never by the number of values added.
+struct ShapeNode: Sendable {
+  var samples = 0
+  var nulls = 0
+  var booleans = 0
+  var integers = 0
+  var decimals = 0
+  var strings = 0
+  var objects = 0
+  var arrays = 0
+  /// Values nested deeper than the depth limit: described as any value.
+  var tooDeep = 0
+
+  var minimum: (value: Double, literal: String)?
+  var maximum: (value: Double, literal: String)?
+
+  /// The distinct strings seen, while there are at most `enumLimit` of them (short ones only).
+  var distinctStrings: [String] = []
+  var stringsOverflow = false
+
+  /// Object members in the order first seen, with how many objects had each.
+  var keys: [String] = []
+  var keyIndex: [String: Int] = [:]
+  var children: [ShapeNode] = []
+  var presence: [Int] = []
+  var lastSeenIn: [Int] = []
+  /// Where the next member is expected: objects mostly repeat their members in one order.
+  var keyHint = 0
+  /// Member names beyond `maxProperties` were seen and not described.
+  var keysOverflow = false
+
+  /// All array items merged (zero or one node: an array gives the recursion its indirection).
+  var items: [ShapeNode] = []
+  var minItems = Int.max
+  var maxItems = 0
+
+  /// The limits that bound a node's size.
+  struct Limits: Sendable {
+    var enumLimit: Int
+    var enumStringLength: Int
+    var maxDepth: Int
+    var maxProperties: Int
+  }
+
+  mutating func add(_ value: JSONValue, depth: Int, limits: Limits) {
+    samples += 1
+    guard depth < limits.maxDepth else {
+      tooDeep += 1
+      return
+    }
+    switch value {
+    case .null: nulls += 1
+    case .bool: booleans += 1
+    case .number(let literal): addNumber(literal)
+    case .string(let text): addString(text, limits: limits)
+    case .object(let members):
+      objects += 1
+      keyHint = 0
+      for member in members { addMember(member, depth: depth, limits: limits) }
+    case .array(let elements):
+      arrays += 1
+      minItems = min(minItems, elements.count)
+      maxItems = max(maxItems, elements.count)
+      if elements.isEmpty { return }
+      if items.isEmpty { items.append(ShapeNode()) }
+      for element in elements { items[0].add(element, depth: depth + 1, limits: limits) }
+    }
+  }
+
+  private mutating func addNumber(_ literal: String) {
+    if literal.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) {
+      decimals += 1
+    } else {
+      integers += 1
+    }
+    let value = Self.fastDouble(literal) ?? Double(literal) ?? 0
+    if minimum == nil || value < minimum!.value { minimum = (value, literal) }
+    if maximum == nil || value > maximum!.value { maximum = (value, literal) }
+  }
+
+  static func fastDouble(_ literal: String) -> Double? {
+    var copy = literal
+    return copy.withUTF8 { fastDouble(UnsafeRawBufferPointer($0)) }
+  }
+
+  private mutating func addString(_ text: String, limits: Limits) {
+    strings += 1
+    guard !stringsOverflow, !distinctStrings.contains(text) else { return }
+    if distinctStrings.count >= limits.enumLimit || text.utf8.count > limits.enumStringLength {
+      stringsOverflow = true
+      distinctStrings = []
+    } else {
+      distinctStrings.append(text)
+    }
+  }
+
+  private mutating func addMember(_ member: JSONValue.Member, depth: Int, limits: Limits) {
+    let index: Int
+    if keyHint < keys.count, keys[keyHint] == member.key {
+      index = keyHint
+    } else if let known = keyIndex[member.key] {
+      index = known
+    } else {
+      guard keys.count < limits.maxProperties else {
+        keysOverflow = true
+        return
+      }
+      index = keys.count
+      keyIndex[member.key] = index
+      keys.append(member.key)
+      children.append(ShapeNode())
+      presence.append(0)
+      lastSeenIn.append(0)
+    }
+    keyHint = index + 1
+    // A key repeated within one object counts once for `required`.
+    if lastSeenIn[index] != objects {
+      lastSeenIn[index] = objects
+      presence[index] += 1
+    }
+    children[index].add(member.value, depth: depth + 1, limits: limits)
+  }
+
+  /// Folds `other` (values seen elsewhere, e.g. on a sibling topic) into this node.
+  mutating func merge(_ other: ShapeNode, limits: Limits) {
+    samples += other.samples
+    nulls += other.nulls
+    booleans += other.booleans
+    integers += other.integers
+    decimals += other.decimals
+    strings += other.strings
+    tooDeep += other.tooDeep
+    if let low = other.minimum, minimum == nil || low.value < minimum!.value { minimum = low }
+    if let high = other.maximum, maximum == nil || high.value > maximum!.value { maximum = high }
+    if other.stringsOverflow {
+      stringsOverflow = true
+      distinctStrings = []
+    } else if !stringsOverflow {
+      for text in other.distinctStrings where !distinctStrings.contains(text) {
+        if distinctStrings.count >= limits.enumLimit {
+          stringsOverflow = true
+          distinctStrings = []
+          break
+        }
+        distinctStrings.append(text)
+      }
+    }
+    keysOverflow = keysOverflow || other.keysOverflow
+    for (otherIndex, key) in other.keys.enumerated() {
+      if let index = keyIndex[key] {
+        presence[index] += other.presence[otherIndex]
+        children[index].merge(other.children[otherIndex], limits: limits)
+      } else if keys.count < limits.maxProperties {
+        keyIndex[key] = keys.count
+        keys.append(key)
+        children.append(other.children[otherIndex])
+        presence.append(other.presence[otherIndex])
+        lastSeenIn.append(0)
+      } else {
+        keysOverflow = true
+      }
+    }
+    objects += other.objects
+    arrays += other.arrays
+    minItems = min(minItems, other.minItems)
+    maxItems = max(maxItems, other.maxItems)
+    if let otherItems = other.items.first {
+      if items.isEmpty { items.append(otherItems) } else { items[0].merge(otherItems, limits: limits) }
+    }
+  }
+}
