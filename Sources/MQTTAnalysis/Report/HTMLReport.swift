@@ -12,8 +12,10 @@ public struct HTMLReport {
   public var filters: String?
   /// Sentences about the input (a file cut off), shown at the top.
   public var warnings: [String] = []
-  /// The topic tree as rows: depth, level name, messages and rate per second, for the topic tree section.
+  /// The topic tree as rows (depth-first), for the topic tree section.
   public var topicTree: [TopicTreeRow] = []
+  /// Levels of the topic tree not shown (beyond its first rows).
+  public var treeRowsLeftOut = 0
   /// The inferred JSON Schema per topic, shown with the topic's sample.
   public var schemas: [String: TopicSchema] = [:]
   /// Who wrote it: `mqtt-dumper 0.1.0`.
@@ -113,17 +115,23 @@ public struct HTMLReport {
     if topicTree.isEmpty {
       h += "<p class=\"none\">No topics.</p>\n"
     } else {
-      h += "<table class=\"tree\">\n<tr><th>topic level</th><th>messages</th><th>per second</th></tr>\n"
+      h += "<table class=\"tree\">\n<tr><th>topic level</th><th>messages</th><th>topics</th><th>mean/s</th></tr>\n"
       for row in topicTree {
-        let pad = String(repeating: "\u{2003}", count: row.depth)
+        let pad = String(repeating: "\u{2003}", count: min(row.depth, 24))
         let name = row.name.isEmpty ? "(empty)" : Markup.name(row.name)
         let label = row.isTopic ? "<code>\(name)</code>" : name
         let linked = anchors[row.path].map { "<a href=\"#\($0)\">\(label)</a>" } ?? label
         h += "<tr><td>\(pad)\(linked)</td>"
-        h +=
-          "<td class=\"num\">\(formatCount(row.messages))</td><td class=\"num\">\(Markup.escape(row.rate))</td></tr>\n"
+        h += "<td class=\"num\">\(formatCount(row.messages))</td><td class=\"num\">\(formatCount(row.topics))</td>"
+        h += "<td class=\"num\">\(Markup.escape(row.rate))</td></tr>\n"
       }
       h += "</table>\n"
+      if treeRowsLeftOut > 0 {
+        h +=
+          "<p class=\"note\">\(formatCount(treeRowsLeftOut, "more level")) not shown (<code>mqtt-dumper stats --tree</code> lists them all).</p>\n"
+      }
+      h +=
+        "<p class=\"note\">Messages and topics at and below each level; mean/s over the whole capture's span. Topics in <code>code</code> had messages of their own; a link leads to the sample.</p>\n"
     }
     h += "</section>\n"
   }
@@ -237,16 +245,19 @@ public struct TopicTreeRow: Sendable {
   public var isTopic: Bool
   /// Messages on it and below.
   public var messages: Int
+  /// Topics at and below it.
+  public var topics: Int
   /// Its rate, formatted (`0.42`).
   public var rate: String
 
   /// A row.
-  public init(depth: Int, name: String, path: String, isTopic: Bool, messages: Int, rate: String) {
+  public init(depth: Int, name: String, path: String, isTopic: Bool, messages: Int, topics: Int, rate: String) {
     self.depth = depth
     self.name = name
     self.path = path
     self.isTopic = isTopic
     self.messages = messages
+    self.topics = topics
     self.rate = rate
   }
 }
