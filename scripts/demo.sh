@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo, on a private mosquitto this script starts on a free loopback port and stops again:
 # `mqtt-dumper capture` records while `mqtt-dumper simulate print-job` plays a 20-minute OctoPrint print
-# at 120× speed; then `info`, `print` and `samples` show what was recorded.
+# at 120× speed; then `info`, `print` and `samples` show what was recorded, and `report` writes it as HTML.
 set -euo pipefail
 BIN=${1:-.build/release/mqtt-dumper}
 OUT_DIR=demo-output
@@ -53,3 +53,8 @@ echo "== $BIN print $CAPTURE -t 'octoPrint/event/+' --compact --limit 12"
 echo
 echo "== $BIN samples $CAPTURE --variants 2   (the document of every topic it recorded; first 60 lines)"
 "$BIN" samples "$CAPTURE" --variants 2 --title "What the simulated printer published" | head -60
+echo
+REPORT=$OUT_DIR/report.html
+echo "== $BIN report $CAPTURE -o $REPORT --force   (summary, topic tree, timeline, charts, samples: one HTML file)"
+"$BIN" report "$CAPTURE" -o "$REPORT" --force
+echo "The report is in $REPORT: open file://$(cd "$OUT_DIR" && pwd)/report.html in a browser (it works offline)."

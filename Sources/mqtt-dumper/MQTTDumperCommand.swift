@@ -17,8 +17,8 @@ struct MQTTDumperCommand: ParsableCommand {
       """,
     version: "mqtt-dumper \(MQTTDumperVersion.string)",
     subcommands: [
-      Capture.self, Print.self, Samples.self, Replay.self, Simulate.self, Verify.self, Diff.self, Info.self, Stats.self,
-      Merge.self, JSONCommand.self, Schema.self, Check.self,
+      Capture.self, Print.self, Samples.self, Report.self, Replay.self, Simulate.self, Verify.self, Diff.self,
+      Info.self, Stats.self, Schema.self, Check.self, Merge.self, JSONCommand.self,
     ],
     // -h is --host, as in mosquitto_sub; help is --help only.
     helpNames: [.long]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MQTTAnalysis
 import MQTTCapture
 import MQTTSimulation
 
@@ -45,6 +46,15 @@ struct Samples: ParsableCommand {
   )
   var maxBytes = 4096
 
+  @Option(
+    name: .long,
+    help: "Also write the report's charts (SVG) into this directory and link them in a Charts section (Markdown)."
+  )
+  var charts: String?
+
+  @Flag(name: .long, help: "Replace chart files in the --charts directory if they exist.")
+  var force = false
+
   @OptionGroup(title: "Filters") var filters: FilterOptions
 
   enum SampleFormat: String, ExpressibleByArgument, CaseIterable { case markdown, json }
@@ -53,17 +63,32 @@ struct Samples: ParsableCommand {
     guard validating else { return }
     guard (1...50).contains(variants) else { throw ValidationError("--variants must be from 1 to 50.") }
     if maxBytes < 0 { throw ValidationError("--max-bytes must be 0 (all) or more.") }
+    if charts != nil && format == .json {
+      throw ValidationError("--charts adds to the Markdown document; leave out --format json.")
+    }
+    if force && charts == nil { throw ValidationError("--force replaces chart files; give --charts DIR with it.") }
   }
 
   func run() throws {
     var filter = try filters.filter()
     var document = SampleDocument(catalog: OctoPrintTopicCatalog())
+    var report = charts.map { _ in ReportBuilder() }
+    let chartFiles = ChartFiles(directory: charts, force: force)
+    do {
+      try chartFiles.prepare()
+    } catch {
+      printError(error)
+      throw ExitCode.error
+    }
     var cutOff = false
     for path in files {
       do {
         let reader = try CaptureReader(path: path)
         while !filter.isExhausted, let record = try reader.next() {
-          if case .message(let m) = record, filter.accept(m) { document.add(m) }
+          if case .message(let m) = record, filter.accept(m) {
+            document.add(m)
+            report?.add(m)
+          }
         }
         if let truncation = reader.truncation {
           printWarning(truncation)
@@ -86,9 +111,30 @@ struct Samples: ParsableCommand {
       style.redactPaths = redactPaths
       style.maxBytes = maxBytes == 0 ? nil : maxBytes
       style.cutHint = " (--max-bytes 0 shows all)"
-      text = document.markdown(style)
+      text = document.markdown(style) + (try chartSection(report, chartFiles))
     }
     try writeOutput(text)
     if cutOff { throw ExitCode.error }
+  }
+
+  /// Writes the charts and returns the Markdown that shows them (empty without --charts).
+  private func chartSection(_ report: ReportBuilder?, _ files: ChartFiles) throws -> String {
+    guard let report, let directory = charts else { return "" }
+    let rendered = ReportCharts.charts(report)
+    do {
+      try files.write(rendered)
+    } catch {
+      printError(error)
+      throw ExitCode.error
+    }
+    guard !rendered.isEmpty else { return "" }
+    var out = "\n## Charts\n\n"
+    for chart in rendered {
+      // The file names are made of letters, digits and `-`; the title is Markdown-escaped.
+      let alt = SampleDocument.markdownText(chart.title).replacingOccurrences(of: "]", with: "\\]")
+      let path = directory.hasSuffix("/") ? directory + chart.name : directory + "/" + chart.name
+      out += "![\(alt)](<\(path.replacingOccurrences(of: ">", with: "%3E")).svg>)\n\n"
+    }
+    return out
   }
 }
