@@ -112,5 +112,5 @@ extension FilterOptions {
 
 /// A line on stderr saying what was done (`wrote report.html: …`), names made visible.
 func printNote(_ sentence: String) {
-  FileHandle.standardError.write(Data("\(VisibleText.escape(sentence))\n".utf8))
+  writeToStandardError("\(VisibleText.escape(sentence))\n")
 }
