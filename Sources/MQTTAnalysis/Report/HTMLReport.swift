@@ -92,7 +92,7 @@ public struct HTMLReport {
       }
       row(
         "payloads",
-        "\(Self.bytes(s.payloadBytes)): \(formatCount(s.messages - s.binaryMessages)) UTF-8, \(formatCount(s.binaryMessages)) binary"
+        "\(formatBytes(s.payloadBytes)): \(formatCount(s.messages - s.binaryMessages)) UTF-8, \(formatCount(s.binaryMessages)) binary"
       )
       row(
         "flags",
@@ -102,8 +102,8 @@ public struct HTMLReport {
       row(
         "size",
         s.isCompressed
-          ? "\(Self.bytes(s.fileBytes)) gzip, \(Self.bytes(s.uncompressedBytes)) of JSON Lines"
-          : "\(Self.bytes(s.fileBytes)) plain JSON Lines")
+          ? "\(formatBytes(s.fileBytes)) gzip, \(formatBytes(s.uncompressedBytes)) of JSON Lines"
+          : "\(formatBytes(s.fileBytes)) plain JSON Lines")
       row("complete", s.truncation == nil ? "yes" : "no, cut off")
       h += "</table>\n"
     }
@@ -181,18 +181,6 @@ public struct HTMLReport {
         "<p class=\"note\">\(formatCount(report.topicsWithoutSample, "more topic")) without a sample (the first \(formatCount(report.samples.count)) topics have one).</p>\n"
     }
     h += "</section>\n"
-  }
-
-  /// `1.2 MB`.
-  static func bytes(_ bytes: UInt64) -> String {
-    let units = ["B", "kB", "MB", "GB", "TB"]
-    var value = Double(bytes)
-    var unit = 0
-    while value >= 1000 && unit < units.count - 1 {
-      value /= 1000
-      unit += 1
-    }
-    return unit == 0 ? "\(bytes) B" : "\(formatDecimal(value, places: value < 10 ? 1 : 0)) \(units[unit])"
   }
 
   static let css = """

@@ -26,3 +26,15 @@ public func formatDecimal(_ value: Double, places: Int) -> String {
   if places == 0, text.hasSuffix(".0") { text.removeLast(2) }
   return text
 }
+
+/// Formats a byte count for people: `1.2 MB`.
+public func formatBytes(_ bytes: UInt64) -> String {
+  let units = ["B", "kB", "MB", "GB", "TB"]
+  var value = Double(bytes)
+  var unit = 0
+  while value >= 1000 && unit < units.count - 1 {
+    value /= 1000
+    unit += 1
+  }
+  return unit == 0 ? "\(bytes) B" : "\(formatDecimal(value, places: value < 10 ? 1 : 0)) \(units[unit])"
+}

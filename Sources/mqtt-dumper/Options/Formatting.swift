@@ -1,17 +1,5 @@
 import MQTTCapture
 
-/// Formats a byte count for people: `1.2 MB`.
-func formatBytes(_ bytes: UInt64) -> String {
-  let units = ["B", "kB", "MB", "GB", "TB"]
-  var value = Double(bytes)
-  var unit = 0
-  while value >= 1000 && unit < units.count - 1 {
-    value /= 1000
-    unit += 1
-  }
-  return unit == 0 ? "\(bytes) B" : "\(formatDecimal(value, places: value < 10 ? 1 : 0)) \(units[unit])"
-}
-
 /// `1h 02m 03s`, `4.2s`.
 func formatDuration(seconds: Double) -> String {
   if seconds < 60 { return "\(formatDecimal(seconds, places: seconds < 10 ? 2 : 1))s" }
