@@ -13,6 +13,12 @@ struct Check: ParsableCommand {
       violation is one line: topic, #number of the message (counting from 1 across the files), JSON path, \
       what was expected. Keywords the validator does not know are ignored, as JSON Schema says.
 
+      Examples:
+        mqtt-dumper check tonight.jsonl.gz \\
+          --schema print.schema.json --junit check.xml
+        mqtt-dumper check day.jsonl.gz --schema print.asyncapi.yaml \\
+          --allow-unknown-topics
+
       Exit status: 0 every message validates; 1 a violation, or a topic the schema does not describe (unless \
       --allow-unknown-topics); 2 a usage error, a capture or schema that cannot be read or used.
       """,
@@ -38,16 +44,30 @@ struct Check: ParsableCommand {
     var scan = MessageScan(paths: files, filter: try filters.filter())
     var output = ""
     var number = 0
-    let outcome = try scan.run { message in
-      number += 1
-      for line in check.check(message, number: number) { output += line + "\n" }
-      if output.utf8.count > 65_536 {
-        try writeOutput(output)
-        output = ""
+    let outcome: MessageScan.Outcome
+    do {
+      outcome = try scan.run { message in
+        number += 1
+        for line in check.check(message, number: number) { output += line + "\n" }
+        if output.utf8.count > 65_536 {
+          try writeOutput(output)
+          output = ""
+        }
       }
+      try writeOutput(output + check.summary + "\n")
+    } catch let error as CaptureError where error.isClosedPipe {
+      // The reader went away (| head): quiet, but a violation seen so far still fails the check.
+      if check.failed { throw ExitCode.difference }
+      return
     }
-    try writeOutput(output + check.summary + "\n")
     for truncation in outcome.truncations { printWarning(truncation) }
+    if number == 0 {
+      // A gate that checked nothing must not pass: an empty capture, or filters that select nothing.
+      printError(
+        "there was no message to check in \(files.joined(separator: ", ")); is it the right capture, and do the filters select its topics?"
+      )
+      throw ExitCode.error
+    }
     if let junit {
       do {
         try Data(check.junitXML.utf8).write(to: URL(fileURLWithPath: junit))

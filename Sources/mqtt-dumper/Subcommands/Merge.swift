@@ -51,12 +51,10 @@ struct Merge: ParsableCommand {
       }
     }
     if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read once.") }
-    if files.contains(output) && output != "-" {
-      throw ValidationError("--output \(output) is also an input; write the merge to another file.")
-    }
   }
 
   func run() throws {
+    try checkOutput(output, inputs: files, force: force)
     var merge = CaptureMerge(paths: files)
     if let dedup, let d = parseDuration(dedup) {
       merge.dedupWindow = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000

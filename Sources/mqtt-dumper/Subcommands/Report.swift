@@ -15,9 +15,10 @@ struct Report: ParsableCommand {
       sample payload and its inferred schema. Charts keep each pixel column's smallest and largest value, \
       so spikes survive in captures of any size. Topics and payloads are made visible and escaped.
 
-      Example:
+      Examples:
         mqtt-dumper report print.jsonl.gz -o report.html
-        mqtt-dumper report day.jsonl.gz -t 'home/#' --since 1h -o home.html --svg charts
+        mqtt-dumper report day.jsonl.gz -t 'home/#' \\
+          --since 1h -o home.html --svg charts
 
       Exit status: 0 when the report was written; 2 on a usage error, an output file that exists (without \
       --force) or cannot be written, or a capture that cannot be read, is not a capture, is corrupt or \
@@ -39,7 +40,13 @@ struct Report: ParsableCommand {
 
   @OptionGroup(title: "Filters") var filters: FilterOptions
 
+  func validate() throws {
+    guard validating else { return }
+    if output == "-" { throw ValidationError("--output - : the report is a file; give -o report.html.") }
+  }
+
   func run() throws {
+    try checkOutput(output, inputs: files, force: force)
     let filter = try filters.filter()
     let charts = ChartFiles(directory: svg, force: force)
     let report: CaptureReport

@@ -13,6 +13,11 @@ struct Schema: ParsableCommand {
       event. --format asyncapi writes AsyncAPI 3.0 as YAML (JSON with --json). A payload that is not JSON is \
       described as a string: its text, or the base64 of bytes that are not UTF-8.
 
+      Examples:
+        mqtt-dumper schema print.jsonl.gz -o print.schema.json
+        mqtt-dumper schema print.jsonl.gz --format asyncapi \\
+          -o print.asyncapi.yaml
+
       \(ExitCode.table)
       """,
     helpNames: [.long])
@@ -20,7 +25,7 @@ struct Schema: ParsableCommand {
   @Argument(help: "Capture files (- for standard input).")
   var files: [String]
 
-  @Option(name: .long, help: "json-schema (default) or asyncapi.")
+  @Option(name: .long, help: "json-schema, or asyncapi (an AsyncAPI 3.0 document).")
   var format: SchemaFormat = .jsonSchema
 
   @Flag(name: .long, help: "Write AsyncAPI as JSON instead of YAML.")
@@ -34,6 +39,9 @@ struct Schema: ParsableCommand {
   @Option(name: [.customShort("o"), .long], help: "Write the document to this file instead of standard output.")
   var output: String?
 
+  @Flag(name: .long, help: "Replace the --output file if it exists.")
+  var force = false
+
   @OptionGroup(title: "Filters") var filters: FilterOptions
 
   enum SchemaFormat: String, ExpressibleByArgument, CaseIterable {
@@ -46,9 +54,13 @@ struct Schema: ParsableCommand {
     if json && format != .asyncapi {
       throw ValidationError("--json goes with --format asyncapi (the JSON Schema is JSON already).")
     }
+    if force && output == nil {
+      throw ValidationError("--force replaces the --output file; give --output FILE with it.")
+    }
   }
 
   func run() throws {
+    if let output { try checkOutput(output, inputs: files, force: force) }
     var scan = MessageScan(paths: files, filter: try filters.filter())
     var options = SchemaInference.Options()
     options.values = !typesOnly
@@ -67,7 +79,7 @@ struct Schema: ParsableCommand {
       let document = schemas.asyncAPI(title: title)
       text = json ? SchemaText.json(document) : try SchemaText.yaml(document)
     }
-    if let output {
+    if let output, output != "-" {
       do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: output))
       } catch {

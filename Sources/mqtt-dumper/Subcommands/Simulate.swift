@@ -199,8 +199,11 @@ struct PrintJob: ParsableCommand {
 
   /// What makes the messages: the job the options describe, or the scenario file's printers.
   /// - Throws: `ExitCode.error` (after one sentence) when the scenario file cannot be read or used.
-  private func streamMaker(_ o: PrintJobOptions) throws -> () -> PrintJobStream {
-    guard let scenario else { return { PrintJobStream(o) } }
+  private func streamMaker(_ o: PrintJobOptions) throws -> (
+    make: () -> PrintJobStream, start: Timestamp, tool: String
+  ) {
+    let tool = "mqtt-dumper \(MQTTDumperVersion.string) simulate print-job"
+    guard let scenario else { return ({ PrintJobStream(o) }, o.start, "\(tool) --seed \(seed)") }
     let text: String
     do {
       text = try String(contentsOfFile: scenario, encoding: .utf8)
@@ -210,7 +213,10 @@ struct PrintJob: ParsableCommand {
     }
     do {
       let parsed = try Scenario(yaml: text, defaults: o)
-      return { PrintJobStream(parsed, base: o) }
+      return (
+        { PrintJobStream(parsed, base: o) }, parsed.start ?? o.start,
+        "\(tool) --scenario \((scenario as NSString).lastPathComponent) --seed \(parsed.seed ?? seed)"
+      )
     } catch {
       printError("the scenario \(scenario) cannot be used: \(error.description).")
       throw ExitCode.error
@@ -219,11 +225,11 @@ struct PrintJob: ParsableCommand {
 
   func run() throws {
     let o = try options()
-    let makeStream = try streamMaker(o)
+    let (makeStream, start, tool) = try streamMaker(o)
     do {
       if let output {
         let header = CaptureHeader(
-          created: o.start.rfc3339, tool: "mqtt-dumper \(MQTTDumperVersion.string) simulate print-job --seed \(seed)",
+          created: start.rfc3339, tool: tool,
           broker: "simulated", protocolName: "mqttv5",
           subscriptions: [
             CaptureSubscription(
