@@ -89,6 +89,10 @@ struct Capture: ParsableCommand {
     if let rotateInterval, parseDuration(rotateInterval).map({ $0 > .zero }) != true {
       throw ValidationError("--rotate-interval '\(rotateInterval)' is not a duration; write it like 30m or 1h.")
     }
+    if let rotateInterval, let d = parseDuration(rotateInterval), d < .seconds(1) {
+      throw ValidationError(
+        "--rotate-interval \(rotateInterval) would start a file several times a second; give 1s or more, like 1h.")
+    }
     if session != nil && connection.clientID != nil {
       throw ValidationError("--session NAME is the client id of a persistent session; give it or -i, not both.")
     }
