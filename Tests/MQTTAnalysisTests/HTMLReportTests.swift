@@ -17,6 +17,22 @@ import Testing
     return (builder, HTMLReport().render(builder, charts: charts))
   }
 
+  @Test("fields that never change give their place up: a varying field after 60 constant topics is charted")
+  func constantsGiveWay() {
+    var messages: [CapturedMessage] = []
+    for i in 0..<60 {
+      messages.append(message(Int64(i), "const/\(i)", #"{"k": 1}"#))
+      messages.append(message(Int64(i) + 100, "const/\(i)", #"{"k": 1}"#))
+    }
+    for i in 0..<100 { messages.append(message(200 + Int64(i), "zz/real", #"{"temp": \#(20 + i % 7)}"#)) }
+    let (builder, html) = page(messages)
+    #expect(builder.series.contains { $0.topic == "zz/real" && $0.path == "temp" && $0.varies })
+    #expect(builder.series.count == 40)
+    #expect(builder.seriesLeftOut.count == 21)  // 60 constants and the real one took 40 places: 21 gave theirs up
+    #expect(!builder.seriesLeftOut.contains("zz/real temp"))
+    #expect(html.contains("and 1 other."))
+  }
+
   @Test("hostile topics, event names and payloads cannot add markup, scripts or reorder the page")
   func hostileTextIsEscaped() {
     let evil = "x</svg><script>alert(1)</script>\u{1B}[31m\u{202E}gnp.exe\u{7F}\u{9B}'\"&"

@@ -141,9 +141,12 @@ public struct HTMLReport {
     let shown = report.seriesLeftOut.prefix(20).map { "<code>\(Markup.name($0))</code>" }
     let more = report.seriesLeftOut.count - shown.count
     h += "<p class=\"note\">Not charted (at most \(report.limits.seriesPerTopic) fields per topic and "
-    h += "\(report.limits.series) in all): \(shown.joined(separator: ", "))"
-    if more > 0 || report.seriesLeftOutOverflow {
-      h += " and \(report.seriesLeftOutOverflow ? "more than " : "")\(formatCount(more, "more"))"
+    h += "\(report.limits.series) in all; fields that never changed give their place up first): "
+    h += shown.joined(separator: ", ")
+    if report.seriesLeftOutOverflow {
+      h += " and more than \(formatCount(more)) others"
+    } else if more > 0 {
+      h += " and \(formatCount(more, "other"))"
     }
     h += ".</p>\n"
   }

@@ -120,23 +120,47 @@ public struct ReportBuilder {
   private mutating func addNumber(_ number: Double, path: String, role: TopicRole, _ message: CapturedMessage) {
     if let index = seriesIndex[message.topic]?[path] {
       series[index].data.add(number, at: message.timestamp)
+      series[index].count += 1
+      if !series[index].varies && number != series[index].firstValue { series[index].varies = true }
       return
     }
+    // A field left out once stays out (it would only push another out in turn).
+    if leftOutSeen.contains(message.topic + " " + (path.isEmpty ? "(value)" : path)) { return }
+    let fresh = NumericSeries(
+      topic: message.topic, path: path, chart: role.chart(for: path, topic: message.topic),
+      data: DownsampledSeries(columns: limits.seriesColumns), firstValue: number)
+    var slot: Int? = series.count
+    // When a limit is reached, a field seen more than once that never changed (a constant draws nothing)
+    // gives its place up.
+    func constant(_ i: Int) -> Bool { series[i].count > 1 && !series[i].varies }
     let perTopic = seriesIndex[message.topic]?.count ?? 0
-    guard perTopic < limits.seriesPerTopic, series.count < limits.series else {
-      let name = message.topic + " " + (path.isEmpty ? "(value)" : path)
-      if leftOutSeen.count < 1000 {
-        if leftOutSeen.insert(name).inserted { seriesLeftOut.append(name) }
-      } else if !leftOutSeen.contains(name) {
-        seriesLeftOutOverflow = true
-      }
-      return
+    if perTopic >= limits.seriesPerTopic {
+      slot = seriesIndex[message.topic]?.values.sorted().first(where: constant)
+    } else if series.count >= limits.series {
+      slot = series.indices.first(where: constant)
     }
-    var data = DownsampledSeries(columns: limits.seriesColumns)
-    data.add(number, at: message.timestamp)
-    seriesIndex[message.topic, default: [:]][path] = series.count
-    series.append(
-      NumericSeries(topic: message.topic, path: path, chart: role.chart(for: path, topic: message.topic), data: data))
+    guard let slot else { return leaveOut(fresh) }
+    if slot < series.count {
+      let old = series[slot]
+      seriesIndex[old.topic]?[old.path] = nil
+      leaveOut(old)
+      series[slot] = fresh
+    } else {
+      series.append(fresh)
+    }
+    series[slot].data.add(number, at: message.timestamp)
+    series[slot].count = 1
+    seriesIndex[message.topic, default: [:]][path] = slot
+  }
+
+  /// Remembers a field that is not charted (the first 1,000 by name).
+  private mutating func leaveOut(_ s: NumericSeries) {
+    let name = s.topic + " " + (s.path.isEmpty ? "(value)" : s.path)
+    if leftOutSeen.count < 1000 {
+      if leftOutSeen.insert(name).inserted { seriesLeftOut.append(name) }
+    } else if !leftOutSeen.contains(name) {
+      seriesLeftOutOverflow = true
+    }
   }
 
   private mutating func keepSample(_ message: CapturedMessage, isNew: Bool) {
@@ -218,6 +242,13 @@ public struct NumericSeries: Sendable {
   public var chart: Chart
   /// Its values, downsampled.
   public var data: DownsampledSeries
+  /// Its first value, and whether a later one differed (a constant draws nothing and gives its place up
+  /// when the limits are reached).
+  public var firstValue: Double
+  /// Whether a value differed from the first.
+  public var varies = false
+  /// How many values it had.
+  public var count = 0
 }
 
 /// One row of the timeline: the events of one name, as markers.
