@@ -165,6 +165,12 @@ private func violations(_ value: String, _ schema: String, document: String? = n
     #expect(problem("asyncapi: 2.6.0\nchannels: {}\n") == "it is AsyncAPI 2.6.0; only AsyncAPI 3 documents are read")
     #expect(problem(#"{"a": "#) == "not valid JSON: unexpected end of JSON at byte 7")
     #expect(problem("- 1\n- 2\n") == "it is neither a JSON Schema (an object) nor an AsyncAPI document")
+    #expect(problem(##"{"$ref": "#"}"##) == ##"its root "#" is a $ref that leads back to itself (#)"##)
+    #expect(
+      problem(#"{"properties": {"a": {"pattern": "[unclosed"}}}"#)
+        == #"its pattern "[unclosed" is not a regular expression the validator can read"#)
+    // Recursion that goes through a member is fine (a tree of nodes).
+    #expect(problem(##"{"properties": {"child": {"$ref": "#"}}}"##) == "none")
   }
 
   @Test("YAML scalars come back as the JSON they were written from")

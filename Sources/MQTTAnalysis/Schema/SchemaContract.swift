@@ -47,6 +47,28 @@ public struct SchemaContract {
       throw Problem(description: "it is neither a JSON Schema (an object) nor an AsyncAPI document")
     }
     guard !entries.isEmpty else { throw Problem(description: "it describes no channel") }
+    if let bad = Self.badPattern(in: document) {
+      throw Problem(description: "its pattern \"\(bad)\" is not a regular expression the validator can read")
+    }
+  }
+
+  /// The first `pattern` (or `patternProperties` key) in `value` that does not compile.
+  private static func badPattern(in value: JSONValue, depth: Int = 0) -> String? {
+    guard depth < 256 else { return nil }
+    switch value {
+    case .object(let members):
+      for member in members {
+        if member.key == "pattern", case .string(let p) = member.value, (try? Regex(p)) == nil { return p }
+        if member.key == "patternProperties", case .object(let keys) = member.value {
+          if let bad = keys.first(where: { (try? Regex($0.key)) == nil }) { return bad.key }
+        }
+        if let bad = badPattern(in: member.value, depth: depth + 1) { return bad }
+      }
+    case .array(let items):
+      for item in items { if let bad = badPattern(in: item, depth: depth + 1) { return bad } }
+    default: break
+    }
+    return nil
   }
 
   private mutating func add(_ filterText: String, _ schema: JSONValue, what: String) throws {
@@ -55,6 +77,15 @@ public struct SchemaContract {
     }
     if let missing = validator.unresolvedReferences(in: schema).first {
       throw Problem(description: "its \(what) \"\(filterText)\" refers to \(missing), which the document does not have")
+    }
+    // A schema that is only a $ref to a $ref … back to itself validates nothing: {"$ref": "#"}.
+    var seen: Set<String> = []
+    var current = schema
+    while case .string(let reference) = current["$ref"], case .object(let members) = current, members.count == 1 {
+      guard seen.insert(reference).inserted, let target = validator.resolve(reference) else {
+        throw Problem(description: "its \(what) \"\(filterText)\" is a $ref that leads back to itself (\(reference))")
+      }
+      current = target
     }
     if filterText.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") }) {
       wildcards.append(entries.count)

@@ -16,8 +16,8 @@ struct Check: ParsableCommand {
       Examples:
         mqtt-dumper check tonight.jsonl.gz \\
           --schema print.schema.json --junit check.xml
-        mqtt-dumper check day.jsonl.gz --schema print.asyncapi.yaml \\
-          --allow-unknown-topics
+        mqtt-dumper check day.jsonl.gz \\
+          --schema api.yaml --allow-unknown-topics
 
       Exit status: 0 every message validates; 1 a violation, or a topic the schema does not describe (unless \
       --allow-unknown-topics); 2 a usage error, a capture or schema that cannot be read or used.
