@@ -204,13 +204,17 @@ struct PrintJob: ParsableCommand {
   ) {
     let tool = "mqtt-dumper \(MQTTDumperVersion.string) simulate print-job"
     guard let scenario else { return ({ PrintJobStream(o) }, o.start, "\(tool) --seed \(seed)") }
-    let text: String
-    do {
-      text = try String(contentsOfFile: scenario, encoding: .utf8)
-    } catch {
-      printError("cannot read the scenario \(scenario): \((error as NSError).localizedDescription)")
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: scenario, isDirectory: &isDirectory) else {
+      printError("the scenario \(scenario) does not exist; give the path of a YAML file (see docs/simulation.md).")
       throw ExitCode.error
     }
+    guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: scenario) else {
+      printError(
+        "cannot read the scenario \(scenario): \(isDirectory.boolValue ? "it is a directory" : "it is not readable").")
+      throw ExitCode.error
+    }
+    let text = String(decoding: data, as: UTF8.self)
     do {
       let parsed = try Scenario(yaml: text, defaults: o)
       return (
