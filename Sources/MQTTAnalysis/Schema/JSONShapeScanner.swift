@@ -124,7 +124,7 @@ struct JSONShapeScanner {
         index += 1
         guard index < bytes.count else { throw fail() }
         if bytes[index] == UInt8(ascii: "u") { throw Stop(verdict: .needsParser) }
-        guard Self.simpleEscape(bytes[index]) != nil else { throw fail() }
+        guard JSONParser.simpleEscape(bytes[index]) != nil else { throw fail() }
         escaped = true
       } else if byte < 0x20 {
         throw fail()
@@ -134,42 +134,10 @@ struct JSONShapeScanner {
     throw fail()
   }
 
-  /// The byte a one-character escape (`\n`, `\"`, …) stands for, as `JSONParser` reads it.
-  static func simpleEscape(_ c: UInt8) -> UInt8? {
-    switch c {
-    case UInt8(ascii: "\""): return 0x22
-    case UInt8(ascii: "\\"): return 0x5C
-    case UInt8(ascii: "/"): return 0x2F
-    case UInt8(ascii: "b"): return 0x08
-    case UInt8(ascii: "f"): return 0x0C
-    case UInt8(ascii: "n"): return 0x0A
-    case UInt8(ascii: "r"): return 0x0D
-    case UInt8(ascii: "t"): return 0x09
-    default: return nil
-    }
-  }
-
-  private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-
+  /// A number as `JSONParser` accepts it (the same scanner), or a failure.
   private mutating func validateNumber() throws {
-    if bytes[index] == UInt8(ascii: "-") { index += 1 }
-    guard index < bytes.count, isDigit(bytes[index]) else { throw fail() }
-    if bytes[index] == UInt8(ascii: "0") {
-      index += 1
-    } else {
-      while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-    }
-    if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-      index += 1
-      guard index < bytes.count, isDigit(bytes[index]) else { throw fail() }
-      while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-    }
-    if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
-      index += 1
-      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-      guard index < bytes.count, isDigit(bytes[index]) else { throw fail() }
-      while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-    }
+    guard let end = jsonNumberEnd(bytes, from: index) else { throw fail() }
+    index = end
   }
 
   // MARK: - Feeding (after `validate` said `.json`)
@@ -243,17 +211,10 @@ struct JSONShapeScanner {
       node.nulls += 1
       index += 4
     default:
+      // `validate` accepted it, so a number starts here.
       let start = index
-      var decimal = false
-      while index < bytes.count {
-        let byte = bytes[index]
-        if byte == UInt8(ascii: ".") || byte | 0x20 == UInt8(ascii: "e") {
-          decimal = true
-        } else if !(isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")) {
-          break
-        }
-        index += 1
-      }
+      index = jsonNumberEnd(bytes, from: start) ?? start + 1
+      let decimal = bytes[start..<index].contains { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }
       node.addNumber(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), decimal: decimal)
     }
   }

@@ -7,32 +7,8 @@ extension ShapeNode {
   /// The index of member `key` for an object being added (counting its presence once per object), nil when
   /// it is beyond `maxProperties`.
   mutating func memberIndex(_ key: UnsafeRawBufferPointer, escaped: Bool, limits: Limits) -> Int? {
-    let index: Int
-    if !escaped, keyHint < keys.count, Self.equal(keys[keyHint], key) {
-      index = keyHint
-    } else {
-      let name = Self.text(key, escaped: escaped)
-      if let known = keyIndex[name] {
-        index = known
-      } else {
-        guard keys.count < limits.maxProperties else {
-          keysOverflow = true
-          return nil
-        }
-        index = keys.count
-        keyIndex[name] = index
-        keys.append(name)
-        children.append(ShapeNode())
-        presence.append(0)
-        lastSeenIn.append(0)
-      }
-    }
-    keyHint = index + 1
-    if lastSeenIn[index] != objects {
-      lastSeenIn[index] = objects
-      presence[index] += 1
-    }
-    return index
+    let hinted = !escaped && keyHint < keys.count && Self.equal(keys[keyHint], key)
+    return memberIndex(hinted ? keyHint : nil, named: Self.text(key, escaped: escaped), limits: limits)
   }
 
   mutating func addString(_ raw: UnsafeRawBufferPointer, escaped: Bool, limits: Limits) {
@@ -113,7 +89,7 @@ extension ShapeNode {
     out.reserveCapacity(raw.count)
     var i = 0
     while i < raw.count {
-      if raw[i] == UInt8(ascii: "\\"), i + 1 < raw.count, let byte = JSONShapeScanner.simpleEscape(raw[i + 1]) {
+      if raw[i] == UInt8(ascii: "\\"), i + 1 < raw.count, let byte = JSONParser.simpleEscape(raw[i + 1]) {
         out.append(byte)
         i += 2
       } else {

@@ -99,30 +99,39 @@ struct ShapeNode: Sendable {
   }
 
   private mutating func addMember(_ member: JSONValue.Member, depth: Int, limits: Limits) {
+    let hinted = keyHint < keys.count && keys[keyHint] == member.key
+    guard let index = memberIndex(hinted ? keyHint : nil, named: member.key, limits: limits) else { return }
+    children[index].add(member.value, depth: depth + 1, limits: limits)
+  }
+
+  /// The index of member `name` for an object being added — `hint` when the caller already matched it,
+  /// else looked up or made (nil beyond `maxProperties`) — counting its presence once per object (a key
+  /// repeated within one object counts once for `required`).
+  mutating func memberIndex(_ hint: Int?, named name: @autoclosure () -> String, limits: Limits) -> Int? {
     let index: Int
-    if keyHint < keys.count, keys[keyHint] == member.key {
-      index = keyHint
-    } else if let known = keyIndex[member.key] {
+    if let hint {
+      index = hint
+    } else if let known = keyIndex[name()] {
       index = known
     } else {
       guard keys.count < limits.maxProperties else {
         keysOverflow = true
-        return
+        return nil
       }
+      let key = name()
       index = keys.count
-      keyIndex[member.key] = index
-      keys.append(member.key)
+      keyIndex[key] = index
+      keys.append(key)
       children.append(ShapeNode())
       presence.append(0)
       lastSeenIn.append(0)
     }
     keyHint = index + 1
-    // A key repeated within one object counts once for `required`.
     if lastSeenIn[index] != objects {
       lastSeenIn[index] = objects
       presence[index] += 1
     }
-    children[index].add(member.value, depth: depth + 1, limits: limits)
+    return index
   }
 
   /// Folds `other` (values seen elsewhere, e.g. on a sibling topic) into this node.

@@ -60,7 +60,7 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
     case .cannotOpen:
       return "check the path and its permissions"
     case .writeFailed:
-      return "the file keeps every record written before this; free some space, or write to another place"
+      return "what was written before this stays in the file; free some space, or write to another place"
     case .readFailed:
       return nil
     case .empty, .notACapture:

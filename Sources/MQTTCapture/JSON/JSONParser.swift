@@ -246,7 +246,7 @@ public struct JSONParser: ~Copyable {
   }
 
   /// The byte a one-character escape (`\n`, `\"`, …) stands for; nil for `\u` and invalid escapes.
-  static func simpleEscape(_ c: UInt8) -> UInt8? {
+  public static func simpleEscape(_ c: UInt8) -> UInt8? {
     switch c {
     case UInt8(ascii: "\""): return 0x22
     case UInt8(ascii: "\\"): return 0x5C

@@ -28,7 +28,7 @@ public func firstJSONSpecialByte(_ bytes: UnsafeRawBufferPointer, from start: In
 /// The index after the JSON number (RFC 8259: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) that starts
 /// at `start`, or nil when no valid number starts there. A number is not valid because a prefix of it
 /// is: the caller checks what follows.
-func jsonNumberEnd(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
+public func jsonNumberEnd(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
   let n = b.count
   var i = start
   func digit(_ k: Int) -> Bool { k < n && b[k] >= 0x30 && b[k] <= 0x39 }

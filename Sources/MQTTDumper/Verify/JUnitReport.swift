@@ -81,16 +81,6 @@ public struct JUnitReport: Sendable {
   /// `s` with XML's special characters as entities, for text and attribute values, and controls made
   /// visible (`VisibleText`, a name by default): XML cannot hold most of them.
   static func escape(_ s: String, mode: VisibleText.Mode = .name) -> String {
-    var out = ""
-    for c in VisibleText.escape(s, mode: mode) {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(c)
-      }
-    }
-    return out
+    XMLText.escape(VisibleText.escape(s, mode: mode))
   }
 }

@@ -39,10 +39,10 @@ struct ScenarioReader {
 
   /// `30m`, `1h30m`, `90s`, `2h`: seconds.
   func duration(_ node: Node, _ field: String) throws(ScenarioError) -> Double {
-    guard let text = node.string, let seconds = Self.seconds(text), seconds > 0 else {
+    guard let text = node.string, let d = parseDuration(text), d > .zero else {
       throw fail(node, field, "'\(node.string ?? "?")' is not a duration, like 20m or 1h30m")
     }
-    return seconds
+    return d / .seconds(1)
   }
 
   /// `40%` or `0.4`: a fraction of the job.
@@ -57,57 +57,10 @@ struct ScenarioReader {
 
   func time(_ node: Node, _ field: String) throws(ScenarioError) -> Timestamp {
     let text = node.string ?? ""
-    guard let t = Self.rfc3339(text) else {
+    guard let t = Timestamp(rfc3339: text) else {
       throw fail(node, field, "'\(text)' is not a time like 2025-11-25T10:00:00Z")
     }
     return t
-  }
-
-  static func seconds(_ text: String) -> Double? {
-    var total = 0.0
-    var digits = ""
-    var any = false
-    for c in text {
-      if c.isNumber || c == "." {
-        digits.append(c)
-        continue
-      }
-      guard let value = Double(digits) else { return nil }
-      switch c {
-      case "h": total += value * 3600
-      case "m": total += value * 60
-      case "s": total += value
-      default: return nil
-      }
-      digits = ""
-      any = true
-    }
-    guard digits.isEmpty, any else { return nil }
-    return total
-  }
-
-  /// `YYYY-MM-DDTHH:MM:SSZ` (optionally with a fraction).
-  static func rfc3339(_ text: String) -> Timestamp? {
-    let b = Array(text.utf8)
-    guard b.count >= 20, b.last == UInt8(ascii: "Z") else { return nil }
-    func n(_ r: Range<Int>) -> Int? { Int(String(decoding: b[r], as: UTF8.self)) }
-    guard let y = n(0..<4), let mo = n(5..<7), let d = n(8..<10), let h = n(11..<13), let mi = n(14..<16),
-      let s = n(17..<19), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61
-    else { return nil }
-    // Days from 1970-01-01 (civil calendar).
-    let yy = mo <= 2 ? y - 1 : y
-    let era = (yy >= 0 ? yy : yy - 399) / 400
-    let yoe = yy - era * 400
-    let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    let days = era * 146097 + doe - 719468
-    var micros = Int64(days * 86400 + h * 3600 + mi * 60 + s) * 1_000_000
-    if b[19] == UInt8(ascii: ".") {
-      let fraction = String(decoding: b[20..<(b.count - 1)], as: UTF8.self)
-      guard let f = Double("0." + fraction) else { return nil }
-      micros += Int64((f * 1_000_000).rounded())
-    }
-    return Timestamp(microseconds: micros)
   }
 
   mutating func printer(_ node: Node, index i: Int, defaults: PrintJobOptions) throws(ScenarioError)

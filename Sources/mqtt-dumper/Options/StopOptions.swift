@@ -1,4 +1,5 @@
 import ArgumentParser
+import MQTTCapture
 import MQTTDumper
 
 /// `-C` and `-W`: when a command that listens to a broker stops by itself (`capture`, `print --live`),

@@ -70,9 +70,9 @@ struct Check: ParsableCommand {
     }
     if let junit {
       do {
-        try Data(check.junitXML.utf8).write(to: URL(fileURLWithPath: junit))
+        try TextFile.write(check.junitXML, to: junit, replace: true)
       } catch {
-        printError("cannot write the JUnit report \(junit): \((error as NSError).localizedDescription).")
+        printError(error)
         throw ExitCode.error
       }
     }

@@ -51,7 +51,6 @@ struct Report: ParsableCommand {
     let charts = ChartFiles(directory: svg, force: force)
     let report: CaptureReport
     do {
-      if !force && ReportFile.exists(output) { throw CaptureError.fileExists(path: output) }
       try charts.prepare()
       report = try CaptureReport(paths: files, filter: filter)
     } catch {
@@ -62,7 +61,7 @@ struct Report: ParsableCommand {
     let html = report.html(charts: rendered, filters: filters.description)
     do {
       try charts.write(rendered)
-      try ReportFile.write(html, to: output, replace: force)
+      try TextFile.write(html, to: output, replace: force)
     } catch {
       printError(error)
       throw ExitCode.error
@@ -96,7 +95,7 @@ struct ChartFiles {
     guard let directory else { return }
     for chart in charts {
       let path = (directory as NSString).appendingPathComponent(chart.name + ".svg")
-      try ReportFile.write(
+      try TextFile.write(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + chart.svg + "\n", to: path, replace: force)
     }
   }

@@ -81,9 +81,9 @@ struct Schema: ParsableCommand {
     }
     if let output, output != "-" {
       do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+        try TextFile.write(text, to: output, replace: force)
       } catch {
-        printError("cannot write \(output): \((error as NSError).localizedDescription).")
+        printError(error)
         throw ExitCode.error
       }
     } else {
