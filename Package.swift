@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "MQTTDumper", targets: ["MQTTDumper"]),
     .library(name: "MQTTSimulation", targets: ["MQTTSimulation"]),
     .library(name: "MQTTAnalysis", targets: ["MQTTAnalysis"]),
+    .library(name: "MQTTPcap", targets: ["MQTTPcap"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,16 +29,19 @@ let package = Package(
     // What the traffic means: statistics, inferred schemas and AsyncAPI, contract checks, the HTML report.
     // Reads captures only; never talks to a broker.
     .target(name: "MQTTAnalysis", dependencies: ["MQTTCapture", .product(name: "Yams", package: "Yams")]),
+    // Packet captures (pcap, pcapng): TCP streams reassembled, MQTT 3.1.1 and 5 packets decoded into messages.
+    .target(name: "MQTTPcap", dependencies: ["MQTTCapture"]),
     .executableTarget(
       name: "mqtt-dumper",
       dependencies: [
-        "MQTTDumper", "MQTTCapture", "MQTTSimulation", "MQTTAnalysis",
+        "MQTTDumper", "MQTTCapture", "MQTTSimulation", "MQTTAnalysis", "MQTTPcap",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "MQTTCaptureTests", dependencies: ["MQTTCapture"]),
     .testTarget(name: "MQTTSimulationTests", dependencies: ["MQTTSimulation", "MQTTCapture"]),
     .testTarget(name: "MQTTDumperTests", dependencies: ["MQTTDumper", "MQTTCapture"]),
     .testTarget(name: "MQTTAnalysisTests", dependencies: ["MQTTAnalysis", "MQTTCapture"]),
+    .testTarget(name: "MQTTPcapTests", dependencies: ["MQTTPcap", "MQTTCapture"]),
     .testTarget(name: "EndToEndTests", dependencies: ["MQTTCapture"]),
   ],
   swiftLanguageModes: [.v6]
