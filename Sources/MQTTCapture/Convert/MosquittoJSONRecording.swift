@@ -39,7 +39,7 @@ public final class MosquittoJSONRecording: ForeignRecording {
     if cutAtNUL > 0 {
       out.append(
         "mosquitto_sub -F %j cuts a payload at its first NUL byte: \(formatCount(cutAtNUL, "payload")) "
-          + "shorter than their payloadlen")
+          + "cut short (their payloadlen is larger)")
     }
     if let truncation = lines.truncation { out.append(truncation) }
     return out
