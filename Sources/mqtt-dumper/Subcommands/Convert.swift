@@ -20,8 +20,8 @@ struct Convert: ParsableCommand {
 
       Examples:
         mqtt-dumper convert sub.jsonl -o sub.jsonl.gz
-        mosquitto_sub -v -t '#' | mqtt-dumper convert - \\
-          --from mosquitto-verbose -o live.jsonl.gz
+        mqtt-dumper convert rec.csv --from mqtt-recorder-base64 \\
+          -o rec.jsonl.gz
         mqtt-dumper convert print.jsonl.gz --to csv -o print.csv
         mqtt-dumper convert lo.pcap -o lo.jsonl.gz
 
