@@ -40,9 +40,13 @@ struct ConvertEndToEndTests {
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
     // A retained message first: every subscriber gets it on subscribing, which shows it is listening.
     try mosquittoPub(broker, ["-t", "set/retained", "-m", "kept", "-r", "-q", "1"])
-    let capture = try startMQTTDumper(["capture", "-p", "\(broker.port)", "-t", "set/#", "-o", path("cap.jsonl.gz"), "--quiet"])
+    let capture = try startMQTTDumper([
+      "capture", "-p", "\(broker.port)", "-t", "set/#", "-o", path("cap.jsonl.gz"), "--quiet",
+    ])
     try waitUntilRecording(path("cap.jsonl.gz"))
-    let sub = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "set/#", "-q", "2", "-V", "mqttv5", "--retain-as-published"]
+    let sub = [
+      "-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "set/#", "-q", "2", "-V", "mqttv5", "--retain-as-published",
+    ]
     let percentJ = try Running(try which("mosquitto_sub"), sub + ["-F", "%j"])
     let percentCapitalJ = try Running(try which("mosquitto_sub"), sub + ["-F", "%J"])
     let verbose = try Running(try which("mosquitto_sub"), sub + ["-v"])
@@ -152,7 +156,8 @@ struct ConvertEndToEndTests {
       try Data(bytes).write(to: URL(fileURLWithPath: p))
       return p
     }
-    let good = #"{"tst":"2026-11-26T03:29:51.689864Z+0000","topic":"a","qos":0,"retain":0,"payloadlen":2,"payload":"hi"}"#
+    let good =
+      #"{"tst":"2026-11-26T03:29:51.689864Z+0000","topic":"a","qos":0,"retain":0,"payloadlen":2,"payload":"hi"}"#
     let cut = try file("cut.jsonl", Array((good + "\n" + good.prefix(56)).utf8))
     let out = dir.appendingPathComponent("out.jsonl.gz").path
     let r = try mqttDumper(["convert", cut, "-o", out])
@@ -188,9 +193,11 @@ struct ConvertEndToEndTests {
     let stdin = try mqttDumper(["convert", "-", "-o", "-"], stdin: Data((good + "\n").utf8))
     #expect(stdin.status == 2)
     #expect(stdin.stderr.contains("give --from"), "\(stdin.stderr)")
-    let piped = try mqttDumper(["convert", "-", "--from", "mosquitto-json", "-o", "-", "--quiet"], stdin: Data((good + "\n").utf8))
+    let piped = try mqttDumper(
+      ["convert", "-", "--from", "mosquitto-json", "-o", "-", "--quiet"], stdin: Data((good + "\n").utf8))
     #expect(piped.status == 0, "\(piped.stderr)")
-    #expect(piped.stdoutText.hasSuffix(#"{"ts":1795663791.689864,"topic":"a","qos":0,"retain":false,"payload":"hi"}"# + "\n"))
+    #expect(
+      piped.stdoutText.hasSuffix(#"{"ts":1795663791.689864,"topic":"a","qos":0,"retain":false,"payload":"hi"}"# + "\n"))
   }
 }
 

@@ -50,8 +50,10 @@ struct MosquittoJSONRecordingTests {
     input += utf8(
       #"{"tst":"2026-11-26T03:29:51.684961Z+0000","topic":"a/json","qos":0,"retain":0,"payloadlen":68,"payload":"{\"new\": 9.0, \"old\": 8.8, \"big\": 12345678901234567890, \"s\":\"x\\u00e9\"}"}"#
         + "\n")
-    input += utf8(
-      #"{"tst":"2026-11-26T03:29:51.721461Z+0000","topic":"a/latin1","qos":0,"retain":0,"payloadlen":9,"payload":"latin "#)
+    input +=
+      utf8(
+        #"{"tst":"2026-11-26T03:29:51.721461Z+0000","topic":"a/latin1","qos":0,"retain":0,"payloadlen":9,"payload":"latin "#
+      )
       + [0xE9, 0x74, 0xE9] + utf8("\"}\n")
     input += utf8(
       #"{"tst":"2026-11-26T03:29:51.729897Z+0000","topic":"a/ctl","qos":0,"retain":0,"payloadlen":27,"payload":"ctl \u0001\u001b[31m tab\there\nnewline"}"#
@@ -135,13 +137,15 @@ struct MosquittoJSONRecordingTests {
       ])
   }
 
-  @Test("tst: local time with its offset, and plain RFC 3339", arguments: [
-    ("2026-11-26T04:30:04.465677Z+0100", "2026-11-26T03:30:04.465677Z"),
-    ("2026-11-26T03:30:04.465677Z+0000", "2026-11-26T03:30:04.465677Z"),
-    ("2026-11-25T22:00:00.000001Z-0530", "2026-11-26T03:30:00.000001Z"),
-    ("2026-11-26T03:30:04Z", "2026-11-26T03:30:04.000000Z"),
-    ("2026-11-26T05:30:04.5+02:00", "2026-11-26T03:30:04.500000Z"),
-  ])
+  @Test(
+    "tst: local time with its offset, and plain RFC 3339",
+    arguments: [
+      ("2026-11-26T04:30:04.465677Z+0100", "2026-11-26T03:30:04.465677Z"),
+      ("2026-11-26T03:30:04.465677Z+0000", "2026-11-26T03:30:04.465677Z"),
+      ("2026-11-25T22:00:00.000001Z-0530", "2026-11-26T03:30:00.000001Z"),
+      ("2026-11-26T03:30:04Z", "2026-11-26T03:30:04.000000Z"),
+      ("2026-11-26T05:30:04.5+02:00", "2026-11-26T03:30:04.500000Z"),
+    ])
   func tst(_ written: String, _ utc: String) {
     #expect(MosquittoJSONRecording.timestamp(written)?.rfc3339 == utc)
   }
@@ -252,7 +256,9 @@ struct MQTTRecorderRecordingTests {
     let dir = try ScratchDirectory()
     let path = try dir.file("x.csv", text + utf8("a,b,9,True,1.0,0\r\n"))
     let recording = try MQTTRecorderRecording(path: path, payload: .text)
-    #expect(throws: CaptureError.foreignInput(path: path, line: 6, reason: #"has a QoS of "9", not an mqtt_recorder CSV row"#)) {
+    #expect(
+      throws: CaptureError.foreignInput(path: path, line: 6, reason: #"has a QoS of "9", not an mqtt_recorder CSV row"#)
+    ) {
       try readAll(recording)
     }
   }

@@ -30,7 +30,8 @@ struct ConvertWriterTests {
         timestamp: Timestamp(microseconds: t0.microseconds + 6), topic: "a/props", payload: utf8("Grüße ✓"),
         properties: MQTTProperties(
           contentType: "text/plain", payloadFormatIndicator: 1, messageExpiryInterval: 100, responseTopic: "resp/t",
-          correlationData: [0x63, 0x00, 0xFF], userProperties: [MQTTUserProperty("k1", "v1"), MQTTUserProperty("k1", "v2")])),
+          correlationData: [0x63, 0x00, 0xFF],
+          userProperties: [MQTTUserProperty("k1", "v1"), MQTTUserProperty("k1", "v2")])),
     ]
   }
 
@@ -66,7 +67,8 @@ struct ConvertWriterTests {
     #expect(lines.count == 7)
     #expect(
       String(decoding: lines[0], as: UTF8.self)
-        == #"{"tst":"2026-11-26T03:29:51.029629Z+0000","topic":"r/ret","qos":1,"retain":1,"payloadlen":13,"payload":"retained text"}"#)
+        == #"{"tst":"2026-11-26T03:29:51.029629Z+0000","topic":"r/ret","qos":1,"retain":1,"payloadlen":13,"payload":"retained text"}"#
+    )
     #expect(
       Array(lines[2])
         == utf8(#"{"tst":"2026-11-26T03:29:51.029631Z+0000","topic":"a/bin","qos":0,"retain":0,"payloadlen":11,"#)

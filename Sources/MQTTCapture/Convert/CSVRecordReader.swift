@@ -63,7 +63,8 @@ final class CSVRecordReader {
       return fields
     }
     if started {
-      throw CaptureError.foreignInput(path: lines.path, line: lineNumber, reason: "starts a quoted field that never ends")
+      throw CaptureError.foreignInput(
+        path: lines.path, line: lineNumber, reason: "starts a quoted field that never ends")
     }
     return nil
   }

@@ -55,7 +55,8 @@ public final class MQTTRecorderRecording: ForeignRecording {
             + "(--from mqtt-recorder-base64 decodes them)")
     }
     if !isBase64 {
-      out.append("mqtt_recorder without --encode_b64 records no payload that is not UTF-8 (its recording stops at the first)")
+      out.append(
+        "mqtt_recorder without --encode_b64 records no payload that is not UTF-8 (its recording stops at the first)")
     }
     if let truncation = csv.truncation { out.append(truncation) }
     return out
