@@ -92,7 +92,12 @@ private struct LooseJSONParser {
   func error(_ message: String) -> JSONSyntaxError { JSONSyntaxError(message: message, offset: index) }
 
   mutating func skipWhitespace() {
-    while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x20, 0x09, 0x0A, 0x0D: index += 1
+      default: return
+      }
+    }
   }
 
   mutating func value(depth: Int) throws -> LooseJSON {
@@ -118,12 +123,11 @@ private struct LooseJSONParser {
     return LooseJSON(kind: kind, span: start..<index)
   }
 
-  mutating func literal(_ word: String) throws {
-    let w = Array(word.utf8)
-    guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else {
-      throw error("unexpected character")
-    }
-    index += w.count
+  mutating func literal(_ word: StaticString) throws {
+    let count = word.utf8CodeUnitCount
+    guard index + count <= bytes.count else { throw error("unexpected end of JSON") }
+    for i in 0..<count where bytes[index + i] != word.utf8Start[i] { throw error("unexpected character") }
+    index += count
   }
 
   mutating func object(depth: Int) throws -> LooseJSON.Kind {
@@ -188,10 +192,11 @@ private struct LooseJSONParser {
     let start = index
     if bytes[index] == UInt8(ascii: "-") { index += 1 }
     let digits = index
-    while index < bytes.count,
-      (0x30...0x39).contains(bytes[index]) || [0x2E, 0x65, 0x45, 0x2B, 0x2D].contains(bytes[index])
-    {
-      index += 1
+    scan: while index < bytes.count {
+      switch bytes[index] {
+      case 0x30...0x39, 0x2E, 0x65, 0x45, 0x2B, 0x2D: index += 1
+      default: break scan
+      }
     }
     guard index > digits else { throw error("invalid number") }
     return String(decoding: bytes[start..<index], as: UTF8.self)
@@ -200,7 +205,15 @@ private struct LooseJSONParser {
   /// A string's bytes: escapes decoded, every other byte (UTF-8 or not) copied.
   mutating func string() throws -> [UInt8] {
     index += 1
-    var out: [UInt8] = []
+    // Fast path: no escapes, the bytes copied in one go.
+    var end = index
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+    if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+      defer { index = end + 1 }
+      return Array(bytes[index..<end])
+    }
+    var out = Array(bytes[index..<end])
+    index = end
     while index < bytes.count {
       let byte = bytes[index]
       index += 1

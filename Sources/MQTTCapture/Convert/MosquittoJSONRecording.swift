@@ -95,7 +95,7 @@ public final class MosquittoJSONRecording: ForeignRecording {
 
   /// The payload's bytes from `value`, as `%j` or `%J` wrote them; `length` is the line's `payloadlen`.
   private func payload(_ value: LooseJSON, length: Int64?, line: [UInt8]) -> [UInt8] {
-    let written = Array(line[value.span])
+    var written: [UInt8] { Array(line[value.span]) }
     switch value.kind {
     case .null:
       // An empty payload in both; `%J` writes a payload `null` as null too, and payloadlen tells them apart.
@@ -103,7 +103,7 @@ public final class MosquittoJSONRecording: ForeignRecording {
       return []
     case .string(let bytes):
       guard let length, bytes.count != length else { return bytes }
-      if written.count == length {
+      if value.span.count == length {
         // %J: the payload was a JSON string literal, written back as it was.
         sawJSONValues = true
         return written
@@ -116,7 +116,7 @@ public final class MosquittoJSONRecording: ForeignRecording {
       return written
     default:
       sawJSONValues = true
-      if let length, written.count != length { reprinted += 1 }
+      if let length, value.span.count != length { reprinted += 1 }
       return written
     }
   }
