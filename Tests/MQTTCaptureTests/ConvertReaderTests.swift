@@ -137,6 +137,19 @@ struct MosquittoJSONRecordingTests {
       ])
   }
 
+  @Test("payloadlen tells a payload null (%J) from an empty one; a tst of Unix seconds is read too")
+  func nullAndSeconds() throws {
+    let dir = try ScratchDirectory()
+    let text = """
+      {"tst":1795663791.5,"topic":"a/null","qos":0,"retain":0,"payloadlen":4,"payload":null}
+      {"tst":1795663791.6,"topic":"a/empty","qos":0,"retain":0,"payloadlen":0,"payload":null}
+
+      """
+    let messages = try readAll(try MosquittoJSONRecording(path: try dir.file("n", utf8(text))))
+    #expect(messages.map(\.payload) == [utf8("null"), []])
+    #expect(messages.map(\.timestamp.microseconds) == [1_795_663_791_500_000, 1_795_663_791_600_000])
+  }
+
   @Test(
     "tst: local time with its offset, and plain RFC 3339",
     arguments: [

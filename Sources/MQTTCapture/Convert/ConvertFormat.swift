@@ -45,7 +45,7 @@ public enum ConvertFormat: String, CaseIterable, Sendable {
     if text.hasPrefix(#"{"mqtt_dumper_capture""#) { return .capture }
     if text.hasPrefix(#"{"tst":"#) { return .mosquittoJSON }
     if text.trimmingSpaces == "{" { return .hivemqJSON }
-    if let row = try? CSVRecordReader(path: path).next(), row.count == 6,
+    if line.contains(UInt8(ascii: ",")), let row = try? CSVRecordReader(path: path).next(), row.count == 6,
       ["0", "1", "2"].contains(String(decoding: row[2], as: UTF8.self)),
       ["True", "False"].contains(String(decoding: row[3], as: UTF8.self))
     {

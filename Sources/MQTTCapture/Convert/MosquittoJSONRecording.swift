@@ -72,8 +72,19 @@ public final class MosquittoJSONRecording: ForeignRecording {
 
   private func message(_ object: LooseJSON, line: [UInt8]) throws -> CapturedMessage {
     guard case .object = object.kind else { throw fail("is not a JSON object") }
-    guard let tst = object["tst"]?.text else { throw fail("has no \"tst\" time") }
-    guard let time = Self.timestamp(tst) else { throw fail("has a \"tst\" that is not a time (\(tst))") }
+    let time: Timestamp
+    switch object["tst"]?.kind {
+    case .string(let bytes):
+      let tst = String(decoding: bytes, as: UTF8.self)
+      guard let t = Self.timestamp(tst) else { throw fail("has a \"tst\" that is not a time (\(tst))") }
+      time = t
+    case .number(let seconds):
+      // Unix seconds, as a format string of one's own may give them.
+      guard let t = Timestamp(decimal: seconds) else { throw fail("has a \"tst\" that is not a time (\(seconds))") }
+      time = t
+    default:
+      throw fail("has no \"tst\" time")
+    }
     guard let topic = object["topic"]?.text else { throw fail("has no \"topic\"") }
     guard let qosNumber = object["qos"]?.integer, let qos = MQTTQoS(rawValue: UInt8(clamping: qosNumber)) else {
       throw fail("has no \"qos\" of 0, 1 or 2")
