@@ -98,6 +98,14 @@ struct ConvertEndToEndTests {
     #expect(recorded[3].contains(#""620001ff""#))
     #expect(try dump(path("j.jsonl.gz")) == expected)
 
+    // The same lines gzip-compressed (by gzip itself) read the same.
+    let gzip = try Running(try which("sh"), ["-c", "gzip -c \"$0\" > \"$1\"", path("j.jsonl"), path("j-gz.gz")])
+      .wait(timeout: 30)
+    #expect(gzip.status == 0, "\(gzip.stderr)")
+    let fromGzip = try mqttDumper(["convert", path("j-gz.gz"), "-o", path("j-gz.jsonl.gz"), "--quiet"])
+    #expect(fromGzip.status == 0, "\(fromGzip.stderr)")
+    #expect(try dump(path("j-gz.jsonl.gz")) == expected)
+
     // %J: the JSON payloads only, as cJSON re-printed them.
     try outputs[1].write(to: URL(fileURLWithPath: path("J.jsonl")))
     let capitalJ = try mqttDumper(["convert", path("J.jsonl"), "-o", path("J.jsonl.gz"), "--quiet"])
