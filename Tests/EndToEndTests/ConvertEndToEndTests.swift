@@ -175,6 +175,19 @@ struct ConvertEndToEndTests {
         + "mosquitto_sub -F %j; the messages before it were converted (--from names another format).\n")
     #expect(try readAll(out).records.count == 1, "the message before the damage is in the output")
 
+    // Compressed lines whose gzip stream stops before its end (a recorder killed): converted, named, status 2.
+    let killed = dir.appendingPathComponent("killed.jsonl.gz").path
+    let make =
+      "import sys, zlib; c = zlib.compressobj(wbits=31); "
+      + "open(sys.argv[1], 'wb').write(c.compress((sys.argv[2] + '\\n').encode() * 3) + c.flush(zlib.Z_SYNC_FLUSH))"
+    #expect(try Running(try which("python3"), ["-c", make, killed, good]).wait(timeout: 30).status == 0)
+    let k = try mqttDumper(["convert", killed, "-o", "-", "--quiet"])
+    #expect(k.status == 2)
+    #expect(k.stdoutText.split(separator: "\n").count == 4, "a header and the three messages")
+    #expect(
+      k.stderr == "mqtt-dumper: warning: \(killed) was cut off after line 3 (its compressed data stops before the "
+        + "end); every complete line before that was read.\n")
+
     let garbage = try file("garbage.bin", [0x00, 0x13, 0x37, 0xFF, 0x00, 0x42])
     let g = try mqttDumper(["convert", garbage, "-o", "-"])
     #expect(g.status == 2)

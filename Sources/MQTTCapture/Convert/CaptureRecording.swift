@@ -2,7 +2,7 @@
 ///
 /// Connection events and the headers of later sessions have no place in other tools' formats; `losses` counts
 /// the events left out.
-public final class CaptureRecording: ForeignRecording {
+public final class CaptureRecording: ForeignRecording, CutOffReporting {
   private let reader: CaptureReader
   private var events = 0
 
@@ -24,6 +24,9 @@ public final class CaptureRecording: ForeignRecording {
     if let truncation = reader.truncation { out.append(truncation) }
     return out
   }
+
+  /// Set when the input was cut off.
+  public var truncation: String? { reader.truncation }
 
   /// The next message.
   /// - Throws: `CaptureError.corrupt`.

@@ -9,6 +9,8 @@ public enum Conversion {
     public var reordered = 0
     /// The input's and the output's losses, one sentence each.
     public var losses: [String] = []
+    /// Whether the input was cut off (its sentence is among the losses).
+    public var cutOff = false
   }
 
   /// Writes every message of `recording` to `output` and closes it, also when the recording turns out
@@ -36,6 +38,7 @@ public enum Conversion {
     try output.close()
     if let failure { throw failure }
     summary.losses = recording.losses + output.losses
+    summary.cutOff = (recording as? any CutOffReporting)?.truncation != nil
     if summary.reordered > 0 {
       summary.losses.append(
         "\(formatCount(summary.reordered, "message")) had a time earlier than the message before; "

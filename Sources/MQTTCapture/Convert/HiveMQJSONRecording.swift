@@ -10,7 +10,7 @@
 /// `receivedAt` (`yyyy-MM-dd HH:mm:ss`, local time), `retain`, and the MQTT v5 properties that are present:
 /// `contentType`, `payloadFormatIndicator` (`UTF_8`, `UNSPECIFIED`), `messageExpiryInterval`, `responseTopic`,
 /// `correlationData` (as text), `userProperties` (`[{"name":…,"value":…}]`; older versions an object).
-public final class HiveMQJSONRecording: ForeignRecording {
+public final class HiveMQJSONRecording: ForeignRecording, CutOffReporting {
   private let lines: LineReader
   private var reprinted = 0
   private var replaced = 0
@@ -45,6 +45,9 @@ public final class HiveMQJSONRecording: ForeignRecording {
     if let truncation = lines.truncation { out.append(truncation) }
     return out
   }
+
+  /// Set when the input was cut off.
+  public var truncation: String? { lines.truncation }
 
   /// The next message.
   /// - Throws: `CaptureError.foreignInput` for text that is not mqtt-cli's JSON, or ends inside an object.

@@ -6,7 +6,7 @@
 /// base64 when it ran with `--encode_b64 True`; the file does not say which, so `.automatic` looks at the first
 /// 100 rows: base64 when every payload there is (padded, and at least one longer than a word or with `+`, `/`
 /// or `=`), else text.
-public final class MQTTRecorderRecording: ForeignRecording {
+public final class MQTTRecorderRecording: ForeignRecording, CutOffReporting {
   /// How the payload column is written.
   public enum PayloadEncoding: Sendable {
     /// Decide from the first rows.
@@ -61,6 +61,9 @@ public final class MQTTRecorderRecording: ForeignRecording {
     if let truncation = csv.truncation { out.append(truncation) }
     return out
   }
+
+  /// Set when the input was cut off.
+  public var truncation: String? { csv.truncation }
 
   /// The next message.
   /// - Throws: `CaptureError.foreignInput` for a row that is not mqtt_recorder's.

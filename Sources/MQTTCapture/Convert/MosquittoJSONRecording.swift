@@ -10,7 +10,7 @@
 ///   empty line for any other payload.
 ///
 /// Both come back as they were sent where the line can hold it; `losses` counts the rest.
-public final class MosquittoJSONRecording: ForeignRecording {
+public final class MosquittoJSONRecording: ForeignRecording, CutOffReporting {
   private let lines: LineReader
   private var sawJSONValues = false
   private var cutAtNUL = 0
@@ -44,6 +44,9 @@ public final class MosquittoJSONRecording: ForeignRecording {
     if let truncation = lines.truncation { out.append(truncation) }
     return out
   }
+
+  /// Set when the input was cut off.
+  public var truncation: String? { lines.truncation }
 
   /// The next message.
   /// - Throws: `CaptureError.foreignInput` for a line that is not mosquitto_sub's JSON.

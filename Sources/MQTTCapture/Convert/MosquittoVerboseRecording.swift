@@ -8,7 +8,7 @@
 /// apart, the first at `start` (by default the file's modification time). mosquitto_sub 2.0.11 writes the
 /// payload's bytes as they are after one space, and `(null)` for an empty payload; a payload with a newline
 /// in it goes on over several lines, and a line without a space is taken as such a continuation.
-public final class MosquittoVerboseRecording: ForeignRecording {
+public final class MosquittoVerboseRecording: ForeignRecording, CutOffReporting {
   private let lines: LineReader
   private var pending: CapturedMessage?
   private var time: Timestamp
@@ -46,6 +46,9 @@ public final class MosquittoVerboseRecording: ForeignRecording {
     if let truncation = lines.truncation { out.append(truncation) }
     return out
   }
+
+  /// Set when the input was cut off.
+  public var truncation: String? { lines.truncation }
 
   /// The next message.
   /// - Throws: `CaptureError.foreignInput` for a first line without a space.

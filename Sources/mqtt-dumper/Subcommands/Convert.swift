@@ -26,8 +26,8 @@ struct Convert: ParsableCommand {
         mqtt-dumper convert lo.pcap -o lo.jsonl.gz
 
       Exit status: 0 when converted; 2 on a usage error, an existing output (without --force), or an input \
-      that cannot be read, whose format is unknown, or that is damaged (one sentence with the file and \
-      line; the messages before it are converted).
+      that cannot be read, whose format is unknown, or that is damaged or cut off (one sentence with the \
+      file and line; the messages before it are converted).
       """,
     helpNames: [.long])
 
@@ -102,5 +102,6 @@ struct Convert: ParsableCommand {
         "mqtt-dumper: converted \(formatCount(summary.messages, "message")) from \(format.rawValue) to \(to)"
           + (output == "-" ? "" : " in \(output)") + "\n")
     }
+    if summary.cutOff { throw ExitCode.error }
   }
 }
