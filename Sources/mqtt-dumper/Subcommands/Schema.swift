@@ -67,6 +67,7 @@ struct Schema: ParsableCommand {
     var inference = SchemaInference(options: options)
     let outcome = try scan.run { inference.add($0) }
     for truncation in outcome.truncations { printWarning(truncation) }
+    warnIfNothingMatched(scan.filter, messages: outcome.messages, in: files)
     let schemas = inference.result()
     for channel in schemas.channels {
       for note in channel.notes { printWarning(note) }
