@@ -26,6 +26,16 @@ public struct CaptureConfiguration: Sendable {
   public var sessionName: String?
   /// zlib level, 1–9.
   public var compressionLevel: Int32 = 6
+  /// Record as a member of this group (shared subscriptions to every filter); nil records alone.
+  public var group: CaptureGroup?
+  /// Written to the header without a group (`--instance` alone); the group's instance otherwise.
+  public var instance: String?
+  /// Read the broker's retained messages once at the start, over a connection of their own, and record
+  /// them between `retained_snapshot` events (for a group, whose shared subscriptions get none).
+  public var retainedSnapshot = false
+  /// How long no retained message must come, after the broker acknowledged the snapshot's
+  /// subscriptions, for the snapshot to be complete.
+  public var snapshotQuiet: Duration = .milliseconds(300)
 
   /// Every topic (`#`) at QoS 2 to standard output, until stopped.
   public init() {}
@@ -63,6 +73,9 @@ public final class CaptureSession {
   private var filters: [TopicFilter]
   /// `configuration.excludes`; with none, a message costs nothing more.
   private let excludes: [TopicFilter]
+  /// A group's recorder over MQTT 3.1.1 cannot ask for no retained messages on subscribing, and
+  /// mosquitto before 2.0.13 sends them to shared subscriptions: the retain flag marks them there.
+  private let dropsStoredMessages: Bool
   /// The last time written: records never go back in time, even where the wall clock or the order of
   /// callbacks would have them.
   private var lastTimestamp = Timestamp(microseconds: 0)
@@ -83,6 +96,7 @@ public final class CaptureSession {
     }
     filters = unique
     excludes = configuration.excludes
+    dropsStoredMessages = configuration.group != nil && configuration.connection.protocolVersion == .v311
     if configuration.output != "-", configuration.mode == .createNew {
       if access(configuration.output, F_OK) == 0 { throw CaptureError.fileExists(path: configuration.output) }
       // A rotating capture would continue into the set's numbered files: one left from an older run would
@@ -125,7 +139,8 @@ public final class CaptureSession {
     let header = CaptureHeader(
       created: Timestamp.now().rfc3339, tool: "mqtt-dumper \(MQTTDumperVersion.string)",
       broker: connection.brokerDescription, protocolName: connection.protocolVersion.rawValue,
-      subscriptions: filters.map { CaptureSubscription(filter: $0.text, qos: configuration.qos) })
+      subscriptions: filters.map { CaptureSubscription(filter: $0.text, qos: configuration.qos) },
+      group: configuration.group?.name, instance: configuration.group?.instance ?? configuration.instance)
     // The file is opened only once the broker accepted us and our subscriptions, so a failed start leaves
     // nothing behind; the first `connected`, and what a persistent session delivers meanwhile, wait for it.
     var pendingConnect: Timestamp?
@@ -144,13 +159,18 @@ public final class CaptureSession {
       if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: connection.brokerDescription) }
     }
     if let failure { throw failure }
+    let retained = configuration.retainedSnapshot ? try takeRetainedSnapshot(client, shouldStop: shouldStop) : nil
     writer =
       try openSink?(header)
       ?? RotatingCaptureWriter(
         path: configuration.output, mode: configuration.mode, header: header, rotation: configuration.rotation,
         level: configuration.compressionLevel)
     if let pendingConnect { try writer?.write(.connected(at: pendingConnect)) }
-    for message in early { try writer?.write(message) }
+    for (i, message) in early.enumerated() {
+      if let retained, retained.position == i { try write(retained) }
+      try writer?.write(message)
+    }
+    if let retained, retained.position == early.count { try write(retained) }
     early = []
     progress.connected = true
 
@@ -184,6 +204,47 @@ public final class CaptureSession {
     return snapshot(since: start)
   }
 
+  /// What the retained snapshot read: its messages, the time they are recorded at, and where they go
+  /// among the messages that arrived meanwhile (those before the snapshot's subscription was acknowledged
+  /// come first).
+  private struct SnapshotRecords {
+    var messages: [CapturedMessage]
+    var time: Timestamp
+    var position: Int
+  }
+
+  /// Reads the retained store over a second connection while the first keeps receiving (into `early`).
+  /// - Returns: nil when stopped before the snapshot was complete.
+  private func takeRetainedSnapshot(_ client: MQTTClient, shouldStop: () -> Bool) throws -> SnapshotRecords? {
+    let snapshot = try RetainedSnapshot(
+      connection: configuration.connection, filters: filters.map(\.text), excludes: excludes,
+      qos: configuration.qos, quiet: configuration.snapshotQuiet)
+    try snapshot.start()
+    defer { snapshot.finish() }
+    var split: (position: Int, time: Timestamp)?
+    while failure == nil && !shouldStop() {
+      if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: 5) {
+        throw MQTTError.connectionLost(broker: configuration.connection.brokerDescription, reason: reason)
+      }
+      let complete = try snapshot.poll()
+      if split == nil && snapshot.isAcknowledged { split = (early.count, stamp(.now())) }
+      if complete, let split {
+        return SnapshotRecords(messages: snapshot.messages, time: split.time, position: split.position)
+      }
+    }
+    if let failure { throw failure }
+    return nil
+  }
+
+  private func write(_ snapshot: SnapshotRecords) throws {
+    try writer?.write(ConnectionEvent(kind: .retainedSnapshot, timestamp: snapshot.time))
+    for var message in snapshot.messages {
+      message.timestamp = snapshot.time
+      try writer?.write(message)
+    }
+    try writer?.write(ConnectionEvent(kind: .retainedSnapshotEnd, timestamp: snapshot.time))
+  }
+
   private func reachedLimit(since start: ContinuousClock.Instant) -> Bool {
     if let max = configuration.maxMessages, progress.messages >= max { return true }
     if let duration = configuration.duration, ContinuousClock.now - start >= duration { return true }
@@ -210,8 +271,11 @@ public final class CaptureSession {
   private func connected(_ client: MQTTClient) {
     do {
       let useIdentifiers = client.options.protocolVersion == .v5 && filters.count > 1
+      let group = configuration.group
       for (i, filter) in filters.enumerated() {
-        try client.subscribe(filter.text, qos: configuration.qos, identifier: useIdentifiers ? UInt32(i + 1) : nil)
+        try client.subscribe(
+          group?.sharedFilter(filter.text) ?? filter.text, qos: configuration.qos,
+          identifier: useIdentifiers ? UInt32(i + 1) : nil, sendRetained: group == nil)
       }
       progress.connected = true
       progress.lastProblem = nil
@@ -223,6 +287,7 @@ public final class CaptureSession {
 
   private func received(_ message: borrowing ReceivedMessage) {
     guard failure == nil else { return }
+    if dropsStoredMessages && message.retain { return }  // sent from the store on subscribing
     if !excludes.isEmpty && isExcluded(message.topic) { return }
     if let id = message.subscriptionID, filters.count > 1, id != firstMatchingFilter(message.topic) {
       return  // a second copy for an overlapping filter: the first one was recorded
