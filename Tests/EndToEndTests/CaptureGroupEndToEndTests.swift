@@ -146,6 +146,45 @@ struct CaptureGroupEndToEndTests {
     let union = try captureFacts(files + [returned], expect: 12_000)
     #expect(union.numbers.missing >= (12_000 - killedLast) / 3 - 1_100, "the rest of its share is gone: \(union)")
   }
+
+  @Test("over MQTT 3.1.1 a group's recorder records the retained store only in its snapshot")
+  func mqtt311() throws {
+    let processes = Processes()
+    defer { processes.expectAllGone() }
+    let broker = try TestBroker(defaults: true)
+    defer { broker.stop() }
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try mosquittoPub(broker, ["-r", "-t", "group/state", "-m", "ready"])
+    let file = dir.appendingPathComponent("v311.jsonl.gz").path
+    // mosquitto 2.0.11 sends retained messages to a new shared subscription; 3.1.1 cannot ask it not to.
+    let recorder = try processes.start(
+      try toolPath(), recorderArguments(broker, file) + ["-V", "mqttv311", "--retained-snapshot", "-C", "1"])
+    try waitUntilRecording(file)
+    try mosquittoPub(broker, ["-q", "1", "-t", "group/n", "-m", "1"])
+    let result = recorder.wait(timeout: 20)
+    #expect(result.status == 0, "\(result.stderr)")
+    let facts = try #require(try groupFacts([file]).first)
+    #expect(facts.numbers == [1])
+    #expect(facts.retainedOutside.isEmpty)
+    #expect(facts.snapshots.map { $0.map { [$0.topic, $0.payload ?? ""] } } == [[["group/state", "ready"]]])
+  }
+
+  @Test("a share name with '/' and a snapshot without a group are usage errors (exit 2), before connecting")
+  func usageErrors() throws {
+    let badName = try mqttDumper(["capture", "-p", "1", "--share", "a/b", "-o", "-"])
+    #expect(badName.status == 2)
+    #expect(
+      badName.stderr.hasPrefix(
+        "mqtt-dumper: error: --share 'a/b' cannot name a group: it contains '/', and a share name may not hold "
+          + "'/', '+' or '#'.\n"))
+    let alone = try mqttDumper(["capture", "-p", "1", "--retained-snapshot", "-o", "-"])
+    #expect(alone.status == 2)
+    #expect(
+      alone.stderr.hasPrefix(
+        "mqtt-dumper: error: --retained-snapshot is for a group (--share GROUP); without it the subscription "
+          + "receives the retained messages by itself.\n"))
+  }
 }
 
 // MARK: - Helpers
