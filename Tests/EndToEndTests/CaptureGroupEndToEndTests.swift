@@ -68,7 +68,8 @@ struct CaptureGroupEndToEndTests {
     #expect(info.stdoutText.contains("  snapshot     2 retained messages read from the broker's store at the start"))
   }
 
-  @Test("a recorder killed with kill -9 (clean session): the others get its share at once; only its unwritten lot is lost")
+  @Test(
+    "a recorder killed with kill -9 (clean session): the others get its share at once; only its unwritten lot is lost")
   func killedCleanRecorder() throws {
     let processes = Processes()
     defer { processes.expectAllGone() }
@@ -99,7 +100,8 @@ struct CaptureGroupEndToEndTests {
     // file (50 ms) or still in flight; everything published later reached the two others.
     let all = Set(facts.flatMap(\.numbers))
     let lost = (1...12_000).filter { !all.contains($0) }
-    #expect(lost.allSatisfy { $0 > killedLast && $0 <= killedLast + 1_500 }, "lost \(lost.prefix(20)) after \(killedLast)")
+    #expect(
+      lost.allSatisfy { $0 > killedLast && $0 <= killedLast + 1_500 }, "lost \(lost.prefix(20)) after \(killedLast)")
     #expect(lost.count < 200, "\(lost.count) lost")
   }
 
@@ -190,7 +192,10 @@ struct CaptureGroupEndToEndTests {
 // MARK: - Helpers
 
 private func recorderArguments(_ broker: TestBroker, _ file: String) -> [String] {
-  ["capture", "-h", "127.0.0.1", "-p", "\(broker.port)", "--share", "fleet", "-t", "group/#", "-q", "1", "-o", file, "--quiet"]
+  [
+    "capture", "-h", "127.0.0.1", "-p", "\(broker.port)", "--share", "fleet", "-t", "group/#", "-q", "1", "-o", file,
+    "--quiet",
+  ]
 }
 
 /// `Tests/Scripts/<name>`.

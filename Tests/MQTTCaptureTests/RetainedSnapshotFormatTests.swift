@@ -34,7 +34,10 @@ struct RetainedSnapshotFormatTests {
     #expect(!line(.header(plain)).contains("group") && !line(.header(plain)).contains("instance"))
     let old =
       #"{"mqtt_dumper_capture":1,"created":"x","tool":"t","broker":"b","protocol":"mqttv311","subscriptions":[]}"#
-    guard case .header(let h) = try RecordDecoder.decode(old) else { Issue.record("not a header"); return }
+    guard case .header(let h) = try RecordDecoder.decode(old) else {
+      Issue.record("not a header")
+      return
+    }
     #expect(h.group == nil && h.instance == nil)
   }
 
@@ -42,8 +45,9 @@ struct RetainedSnapshotFormatTests {
   func snapshotEvents() throws {
     let begin = ConnectionEvent(kind: .retainedSnapshot, timestamp: at(0))
     #expect(line(.event(begin)) == #"{"ts":1764068856.000000,"event":"retained_snapshot"}"# + "\n")
-    #expect(try RecordDecoder.decode(#"{"ts":1,"event":"retained_snapshot_end"}"#)
-      == .event(ConnectionEvent(kind: .retainedSnapshotEnd, timestamp: Timestamp(microseconds: 1_000_000))))
+    #expect(
+      try RecordDecoder.decode(#"{"ts":1,"event":"retained_snapshot_end"}"#)
+        == .event(ConnectionEvent(kind: .retainedSnapshotEnd, timestamp: Timestamp(microseconds: 1_000_000))))
     #expect(ConnectionEvent.Kind(rawValue: "later_kind") == .other("later_kind"))
   }
 
@@ -60,7 +64,10 @@ struct RetainedSnapshotFormatTests {
     ]
     let later = CapturedMessage(timestamp: at(30), topic: "plant/state", payload: Array("busy".utf8), retain: true)
     let records: [CaptureRecord] =
-      [.event(.connected(at: at(0))), .message(live), .event(ConnectionEvent(kind: .retainedSnapshot, timestamp: at(20)))]
+      [
+        .event(.connected(at: at(0))), .message(live),
+        .event(ConnectionEvent(kind: .retainedSnapshot, timestamp: at(20))),
+      ]
       + stored.map { .message($0) }
       + [.event(ConnectionEvent(kind: .retainedSnapshotEnd, timestamp: at(20))), .message(later)]
     let writer = try CaptureWriter(path: path, header: sampleHeader)
