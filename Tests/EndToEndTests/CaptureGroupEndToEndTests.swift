@@ -187,6 +187,17 @@ struct CaptureGroupEndToEndTests {
         "mqtt-dumper: error: --retained-snapshot is for a group (--share GROUP); without it the subscription "
           + "receives the retained messages by itself.\n"))
   }
+
+  @Test("overlapping filters in a group are named in a warning")
+  func overlapWarning() throws {
+    let run = try mqttDumper(["capture", "-p", "1", "--share", "fleet", "-t", "a/#", "-t", "a/b", "-o", "-"])
+    #expect(run.status == 2, "port 1 refuses the connection")
+    #expect(
+      run.stderr.hasPrefix(
+        "mqtt-dumper: warning: -t 'a/#' and -t 'a/b' overlap: a group shares each filter on its own, so a message "
+          + "matching both can be recorded twice, by two recorders of the group; give the group filters that do "
+          + "not overlap.\n"))
+  }
 }
 
 // MARK: - Helpers

@@ -166,8 +166,8 @@ struct Capture: ParsableCommand {
     config.retainedSnapshot = retainedSnapshot
     if share != nil, !quiet, let (a, b) = CaptureGroup.overlappingFilters(config.filters) {
       printWarning(
-        "-t '\(a)' and -t '\(b)' overlap: a group shares each filter on its own, so a message matching both is "
-          + "recorded by two recorders; `mqtt-dumper merge --dedup` removes such copies.")
+        "-t '\(a)' and -t '\(b)' overlap: a group shares each filter on its own, so a message matching both can be "
+          + "recorded twice, by two recorders of the group; give the group filters that do not overlap.")
     }
 
     installStopHandlers()
