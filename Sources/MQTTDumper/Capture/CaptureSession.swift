@@ -159,7 +159,8 @@ public final class CaptureSession {
       if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: connection.brokerDescription) }
     }
     if let failure { throw failure }
-    let retained = configuration.retainedSnapshot ? try takeRetainedSnapshot(client, shouldStop: shouldStop) : nil
+    let retained =
+      configuration.retainedSnapshot && !shouldStop() ? try takeRetainedSnapshot(client, shouldStop: shouldStop) : nil
     writer =
       try openSink?(header)
       ?? RotatingCaptureWriter(
@@ -222,12 +223,16 @@ public final class CaptureSession {
     try snapshot.start()
     defer { snapshot.finish() }
     var split: (position: Int, time: Timestamp)?
+    let deadline = ContinuousClock.now + configuration.connection.connectTimeout
     while failure == nil && !shouldStop() {
       if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: 5) {
         throw MQTTError.connectionLost(broker: configuration.connection.brokerDescription, reason: reason)
       }
       let complete = try snapshot.poll()
       if split == nil && snapshot.isAcknowledged { split = (early.count, stamp(.now())) }
+      if split == nil && ContinuousClock.now > deadline {
+        throw MQTTError.timedOut(broker: configuration.connection.brokerDescription)
+      }
       if complete, let split {
         return SnapshotRecords(messages: snapshot.messages, time: split.time, position: split.position)
       }
