@@ -16,7 +16,7 @@ struct Capture: ParsableCommand {
         mqtt-dumper capture --session rec1 -q 1 \\
           -o day.jsonl.gz --rotate-interval 1h
         mqtt-dumper capture --share fleet --retained-snapshot \\
-          -t 'plant/#' -o rec-a.jsonl.gz   # one of several recorders
+          -t 'plant/#' -o rec-a.jsonl.gz
 
       --share GROUP makes this recorder one of a group that splits the traffic (MQTT shared \
       subscriptions, $share/GROUP/FILTER): run it on several machines with the same GROUP, then \
@@ -79,15 +79,16 @@ struct Capture: ParsableCommand {
 
   @Option(
     name: .long,
-    help: """
+    help: ArgumentHelp(
+      """
       Record as one of a group of recorders that split the traffic: subscribe to $share/GROUP/FILTER for \
       each -t. The broker gives each message to one recorder of the group.
-      """)
+      """, valueName: "group"))
   var share: String?
 
   @Option(
     name: .long,
-    help: "This recorder's name in the header (default: host name and process id).")
+    help: ArgumentHelp("This recorder's name in the header (default: host name and process id).", valueName: "name"))
   var instance: String?
 
   @Flag(
