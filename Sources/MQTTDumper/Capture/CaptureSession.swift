@@ -66,13 +66,17 @@ public struct CaptureProgress: Sendable {
 public final class CaptureSession {
   /// What the session records, from where, to where.
   public let configuration: CaptureConfiguration
-  private var writer: (any CaptureSink)?
-  private var failure: Error?
-  private var early: [CapturedMessage] = []
+  /// Where records go, once the broker accepted the subscriptions.
+  var writer: (any CaptureSink)?
+  /// Why the session must stop, set from a callback.
+  var failure: Error?
+  /// What arrived before the file was open.
+  var early: [CapturedMessage] = []
   private var progress = CaptureProgress()
-  private var filters: [TopicFilter]
+  /// The distinct filters subscribed to, in the order given.
+  var filters: [TopicFilter]
   /// `configuration.excludes`; with none, a message costs nothing more.
-  private let excludes: [TopicFilter]
+  let excludes: [TopicFilter]
   /// A group's recorder over MQTT 3.1.1 cannot ask for no retained messages on subscribing, and
   /// mosquitto before 2.0.13 sends them to shared subscriptions: the retain flag marks them there.
   private let dropsStoredMessages: Bool
@@ -205,51 +209,6 @@ public final class CaptureSession {
     return snapshot(since: start)
   }
 
-  /// What the retained snapshot read: its messages, the time they are recorded at, and where they go
-  /// among the messages that arrived meanwhile (those before the snapshot's subscription was acknowledged
-  /// come first).
-  private struct SnapshotRecords {
-    var messages: [CapturedMessage]
-    var time: Timestamp
-    var position: Int
-  }
-
-  /// Reads the retained store over a second connection while the first keeps receiving (into `early`).
-  /// - Returns: nil when stopped before the snapshot was complete.
-  private func takeRetainedSnapshot(_ client: MQTTClient, shouldStop: () -> Bool) throws -> SnapshotRecords? {
-    let snapshot = try RetainedSnapshot(
-      connection: configuration.connection, filters: filters.map(\.text), excludes: excludes,
-      qos: configuration.qos, quiet: configuration.snapshotQuiet)
-    try snapshot.start()
-    defer { snapshot.finish() }
-    var split: (position: Int, time: Timestamp)?
-    let deadline = ContinuousClock.now + configuration.connection.connectTimeout
-    while failure == nil && !shouldStop() {
-      if case .connectionLost(let reason) = client.runOnce(timeoutMilliseconds: 5) {
-        throw MQTTError.connectionLost(broker: configuration.connection.brokerDescription, reason: reason)
-      }
-      let complete = try snapshot.poll()
-      if split == nil && snapshot.isAcknowledged { split = (early.count, stamp(.now())) }
-      if split == nil && ContinuousClock.now > deadline {
-        throw MQTTError.timedOut(broker: configuration.connection.brokerDescription)
-      }
-      if complete, let split {
-        return SnapshotRecords(messages: snapshot.messages, time: split.time, position: split.position)
-      }
-    }
-    if let failure { throw failure }
-    return nil
-  }
-
-  private func write(_ snapshot: SnapshotRecords) throws {
-    try writer?.write(ConnectionEvent(kind: .retainedSnapshot, timestamp: snapshot.time))
-    for var message in snapshot.messages {
-      message.timestamp = snapshot.time
-      try writer?.write(message)
-    }
-    try writer?.write(ConnectionEvent(kind: .retainedSnapshotEnd, timestamp: snapshot.time))
-  }
-
   private func reachedLimit(since start: ContinuousClock.Instant) -> Bool {
     if let max = configuration.maxMessages, progress.messages >= max { return true }
     if let duration = configuration.duration, ContinuousClock.now - start >= duration { return true }
@@ -266,7 +225,7 @@ public final class CaptureSession {
   }
 
   /// `time`, or the last time written if that is later.
-  private func stamp(_ time: Timestamp) -> Timestamp {
+  func stamp(_ time: Timestamp) -> Timestamp {
     if time.microseconds > lastTimestamp.microseconds { lastTimestamp = time }
     return lastTimestamp
   }
