@@ -116,6 +116,15 @@ public final class CaptureWriter {
     try afterAppend()
   }
 
+  /// Adds a message line exactly as another capture holds it (without its newline), as `merge` passes lines
+  /// on; the caller vouches that it is a valid message record (`CaptureReader.nextLineRecord()`).
+  public func writeMessageLine(_ line: UnsafeRawBufferPointer) throws {
+    messageCount += 1
+    pending.append(contentsOf: line)
+    pending.append(0x0A)
+    try afterAppend()
+  }
+
   /// Adds any record.
   public func write(_ record: CaptureRecord) throws {
     if case .message = record { messageCount += 1 }

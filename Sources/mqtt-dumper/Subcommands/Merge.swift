@@ -68,7 +68,7 @@ struct Merge: ParsableCommand {
         output == "-"
         ? try CaptureWriter(standardOutputWithHeader: header)
         : try CaptureWriter(path: output, mode: force ? .replace : .createNew, header: header)
-      summary = try merge.run(readers) { try writer.write($0) }
+      summary = try merge.run(readers, into: writer)
       try writer.close()
     } catch let error as CaptureError where error.isClosedPipe {
       return
