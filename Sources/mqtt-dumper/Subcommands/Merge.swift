@@ -67,7 +67,9 @@ struct Merge: ParsableCommand {
       let writer =
         output == "-"
         ? try CaptureWriter(standardOutputWithHeader: header)
-        : try CaptureWriter(path: output, mode: force ? .replace : .createNew, header: header)
+        : try CaptureWriter(
+          path: output, mode: force ? .replace : .createNew, header: header,
+          threads: ProcessInfo.processInfo.activeProcessorCount)
       summary = try merge.run(readers, into: writer)
       try writer.close()
     } catch let error as CaptureError where error.isClosedPipe {
