@@ -61,9 +61,8 @@ public struct CaptureMerge {
 
   // MARK: - Merging
 
+  /// An input's next record in the heap: small and trivially copied (the record itself waits in `held`).
   private struct Head: Comparable {
-    /// Nil for a message line passed on as it stands (`CaptureReader.Line`).
-    var record: CaptureRecord?
     var time: Timestamp
     var input: Int
     var line: Int
@@ -100,12 +99,15 @@ public struct CaptureMerge {
     var summary = Summary(sources: paths.map { Source(path: $0) })
     var heads = MinHeap<Head>()
     var lines = Array(repeating: 0, count: readers.count)
+    // Each input's next record; nil for a message line passed on as it stands (`CaptureReader.Line`).
+    var held = [CaptureRecord?](repeating: nil, count: readers.count)
     func advance(_ i: Int) throws {
       while let next = try readers[i].nextLineRecord() {
         lines[i] += 1
         // A later session's header (nil time): one header for the merged file.
         guard let time = next.time else { continue }
-        heads.insert(Head(record: next.record, time: time, input: i, line: lines[i]))
+        held[i] = next.record
+        heads.insert(Head(time: time, input: i, line: lines[i]))
         return
       }
       if let truncation = readers[i].truncation { summary.truncations.append(truncation) }
@@ -128,9 +130,11 @@ public struct CaptureMerge {
       var source = summary.sources[head.input]
       if source.first == nil { source.first = head.time }
       source.last = head.time
-      var record = head.record
+      var record = held[head.input]
+      held[head.input] = nil
+      let copyLine = record == nil
       let isMessage: Bool
-      if case .message = record { isMessage = true } else { isMessage = record == nil }
+      if case .message? = record { isMessage = true } else { isMessage = copyLine }
       if isMessage {
         source.messages += 1
         if dedupWindow != nil {
@@ -149,7 +153,7 @@ public struct CaptureMerge {
         }
       }
       summary.sources[head.input] = source
-      if head.record == nil, let passLine {
+      if copyLine, let passLine {
         try readers[head.input].withLine(passLine)
       } else {
         try write(try record ?? decoded(head.input))
