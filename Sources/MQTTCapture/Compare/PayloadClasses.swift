@@ -65,7 +65,8 @@ struct PayloadClasses {
 
   /// The class of payload `n` when it is JSON and compared as a value; nil otherwise.
   private mutating func jsonClass(_ n: Int) -> Int? {
-    guard !options.exact, !payloads[n].digested, payloads[n].bytes.count <= options.largestValue, let value = Self.parse(payloads[n].bytes)
+    guard !options.exact, !payloads[n].digested, payloads[n].bytes.count <= options.largestValue,
+      let value = Self.parse(payloads[n].bytes)
     else { return nil }
     let hash = Self.valueHash(value, ignoring: options.ignoredFields)
     let candidates = byValueHash[hash, default: []]

@@ -8,7 +8,7 @@ struct Diff: ParsableCommand {
     discussion: """
       Messages on different topics may interleave; order within a topic matters. JSON payloads are \
       compared as values — key order and number spelling (9.0 and 9) do not matter — unless --exact \
-      (or larger than 8 MiB). \
+      (or larger than 8 MiB: those are compared by their SHA-256 and not kept in memory). \
       Exit status: 0 when they match, 1 when they differ, 2 on a usage error or a file that cannot be \
       read or is cut off.
 

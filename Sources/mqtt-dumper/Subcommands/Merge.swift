@@ -9,7 +9,8 @@ struct Merge: ParsableCommand {
       A k-way merge by the records' times that holds one record per file, so captures of any size merge in \
       constant memory. Ties keep the files' order, then each file's line order. Messages and connection \
       events are kept; the merged capture has one header (the earliest start, every broker and \
-      subscription) listing its sources.
+      subscription) listing its sources. Message lines are checked as every command checks them and \
+      copied unchanged; a gzip output is compressed on every core.
 
       --dedup WINDOW drops a message identical in topic, payload, QoS, retain flag and properties to one \
       another file recorded at most WINDOW earlier (recorders running side by side on one broker) and says \
