@@ -14,6 +14,8 @@ final class ParallelDeflater {
   private var dictionary: [UInt8] = []
   /// Jobs handed out and not yet written, in order.
   private var jobs: [Job] = []
+  /// Buffers of written jobs, used again: fresh megabytes for every chunk cost a page fault per page.
+  private var spare: [(input: [UInt8], output: [UInt8])] = []
   private var crc: UInt = 0
   private var total: UInt64 = 0
   private var started = false
@@ -29,14 +31,14 @@ final class ParallelDeflater {
 
   /// One chunk being compressed.
   private final class Job: @unchecked Sendable {
-    let input: [UInt8]
+    var input: [UInt8]
     let dictionary: [UInt8]
     let last: Bool
     /// Written by the job before `done` is signalled, read after waiting for it.
-    var output: [UInt8] = []
+    var output: [UInt8]
     let done = DispatchSemaphore(value: 0)
-    init(input: [UInt8], dictionary: [UInt8], last: Bool) {
-      (self.input, self.dictionary, self.last) = (input, dictionary, last)
+    init(input: [UInt8], output: [UInt8], dictionary: [UInt8], last: Bool) {
+      (self.input, self.output, self.dictionary, self.last) = (input, output, dictionary, last)
     }
   }
 
@@ -76,17 +78,20 @@ final class ParallelDeflater {
   }
 
   private func submit(last: Bool) {
-    let job = Job(input: chunk, dictionary: dictionary, last: last)
+    let buffers = spare.popLast() ?? ([], [])
+    let job = Job(input: chunk, output: buffers.output, dictionary: dictionary, last: last)
     let window = 32 * 1024
     if chunk.count >= window {
       dictionary = Array(chunk[(chunk.count - window)...])
     } else {
       dictionary = Array((dictionary + chunk).suffix(window))
     }
+    chunk = buffers.input
     chunk.removeAll(keepingCapacity: true)
+    chunk.reserveCapacity(chunkSize)
     let level = self.level
     queue.async {
-      job.output = Self.deflateRaw(job.input, dictionary: job.dictionary, level: level, last: job.last)
+      Self.deflateRaw(job.input, dictionary: job.dictionary, level: level, last: job.last, into: &job.output)
       job.done.signal()
     }
     jobs.append(job)
@@ -104,11 +109,15 @@ final class ParallelDeflater {
       }
       try job.output.withUnsafeBytes { try file.write($0) }
       written += 1
+      spare.append((job.input, job.output))
+      (job.input, job.output) = ([], [])
     }
   }
 
   /// `input` as raw deflate data ending on a byte boundary (a sync flush), or as the final block.
-  private static func deflateRaw(_ input: [UInt8], dictionary: [UInt8], level: Int32, last: Bool) -> [UInt8] {
+  private static func deflateRaw(
+    _ input: [UInt8], dictionary: [UInt8], level: Int32, last: Bool, into output: inout [UInt8]
+  ) {
     // zlib checks that a stream keeps its address: it lives on the heap.
     let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     stream.initialize(to: z_stream())
@@ -122,7 +131,8 @@ final class ParallelDeflater {
         _ = deflateSetDictionary(stream, $0.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt($0.count))
       }
     }
-    var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(input.count))) + 16)
+    output.removeAll(keepingCapacity: true)
+    output.append(contentsOf: repeatElement(0, count: Int(deflateBound(stream, uLong(input.count))) + 16))
     var produced = 0
     input.withUnsafeBytes { inBytes in
       stream.pointee.next_in = UnsafeMutablePointer(mutating: inBytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
@@ -139,6 +149,5 @@ final class ParallelDeflater {
       } while stream.pointee.avail_out == 0
     }
     output.removeSubrange(produced...)
-    return output
   }
 }
