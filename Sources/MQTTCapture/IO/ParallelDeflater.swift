@@ -21,7 +21,7 @@ final class ParallelDeflater {
   private var started = false
   private let queue = DispatchQueue(label: "mqtt-dumper.deflate", attributes: .concurrent)
 
-  /// A stream at zlib `level`, with up to `threads` chunks being compressed at once.
+  /// A stream at zlib `level` for `threads` cores: up to twice that many chunks are handed out at once.
   init(level: Int32, threads: Int) {
     self.level = level
     inFlight = max(2, threads * 2)
