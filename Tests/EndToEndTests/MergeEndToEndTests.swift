@@ -39,4 +39,39 @@ struct MergeEndToEndTests {
     #expect(again.status == 2)
     #expect(again.stderr.contains(out), "\(again.stderr)")
   }
+
+  @Test(
+    "lines come out byte for byte as the inputs hold them, in time order, at any --level; a bad level is a usage error")
+  func linesUnchanged() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func messages(_ offset: Int64, _ n: Int) -> [CapturedMessage] {
+      (0..<n).map { i in
+        let time = Timestamp(microseconds: 1_764_068_856_000_000 + Int64(i) * 3_000 + offset)
+        var payload = Array("{\"n\": \(i), \"s\": \"a\\\"b\"}".utf8)
+        if i % 5 == 0 { payload.append(0xFF) }  // not UTF-8: payload_b64
+        return CapturedMessage(
+          timestamp: time, topic: "t/\(i % 7)/caf\u{E9}", payload: payload, qos: .atLeastOnce, retain: i % 3 == 0)
+      }
+    }
+    let a = try writeCapture(messages(0, 10_000), in: dir, name: "a.jsonl.gz")
+    let b = try writeCapture(messages(1_000, 10_000), in: dir, name: "b.jsonl.gz")
+    // python3 reads the inputs' lines and merges them by ts (stable: a before b), then compares bytes.
+    let script = """
+      import gzip, json, sys
+      def lines(p): return gzip.open(p, "rb").read().split(b"\\n")[1:-1]
+      a, b = lines(sys.argv[2]), lines(sys.argv[3])
+      want = sorted(a + b, key=lambda l: json.loads(l)["ts"])
+      print(lines(sys.argv[1]) == want, len(want))
+      """
+    for level in ["1", "6", "9"] {
+      let out = dir.appendingPathComponent("merged-\(level).jsonl.gz").path
+      let merge = try mqttDumper(["merge", a, b, "--level", level, "-o", out, "--quiet"])
+      #expect(merge.status == 0, "\(merge.stderr)")
+      let r = try Running(try which("python3"), ["-c", script, out, a, b]).wait(timeout: 60)
+      #expect(r.stdoutText == "True 20000\n", "\(r.stderr)")
+    }
+    let bad = try mqttDumper(["merge", a, "--level", "0", "-o", dir.appendingPathComponent("x.jsonl.gz").path])
+    #expect(bad.status == 2 && bad.stderr.contains("--level must be from 1 to 9"), "\(bad.stderr)")
+  }
 }

@@ -38,13 +38,15 @@ private func topics(_ records: [CaptureRecord]) -> [String] {
 }
 
 @Suite("merging captures")
-struct CaptureMergeTests {
+final class CaptureMergeTests {
   let dir: URL
 
   init() throws {
     dir = FileManager.default.temporaryDirectory.appendingPathComponent("merge-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   }
+
+  deinit { try? FileManager.default.removeItem(at: dir) }
 
   @Test("by time across files; ties keep the files' order, then the lines'; events too; one header for all")
   func order() throws {
@@ -99,5 +101,91 @@ struct CaptureMergeTests {
     let (records, summary) = try merged(CaptureMerge(paths: [a, b, cut]))
     #expect(topics(records) == ["a", "a", "b", "c"])
     #expect(summary.truncations.count == 1)
+  }
+
+  private static let headerLine =
+    "{\"mqtt_dumper_capture\":1,\"created\":\"2025-11-25T11:00:00.000000Z\",\"tool\":\"t\",\"broker\":\"x\","
+    + "\"protocol\":\"mqttv5\",\"subscriptions\":[]}"
+
+  private func plain(_ name: String, _ lines: [String]) throws -> String {
+    let path = dir.appendingPathComponent(name).path
+    try ([Self.headerLine] + lines).map { $0 + "\n" }.joined().write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  /// What reading `path` record by record throws.
+  private func readingError(_ path: String) throws -> CaptureError? {
+    let reader = try CaptureReader(path: path)
+    do {
+      while try reader.next() != nil {}
+    } catch let error as CaptureError {
+      return error
+    }
+    return nil
+  }
+
+  @Test(
+    "a corrupt line on the copying path is the same error, naming file and line, as reading it",
+    arguments: [
+      #"{"ts":01,"topic":"t","qos":0,"retain":false,"payload":"p"}"#,
+      #"{"ts":1764068856.5,"topic":"t","qos":0,"retain":faxxe,"payload":"p"}"#,
+      #"{"ts":1764068856.5,"topic":"t","qos":0,"retain":false,"payload":"a\qb"}"#,
+      #"{"ts":1764068856.5,"topic":"t","qos":0,"retain":false,"payload_b64":"!!!!"}"#,
+      #"{"ts":1764068856.5,"topic":"t","qos":0,"retain":false}"#,
+      #"{"ts":1764068856.5,"topic":"t","payload":"p""#,
+      "{\"ts\":1764068856.5,\"topic\":\"t\",\"payload\":\"a\u{01}b\"}",
+    ])
+  func corruptLine(line: String) throws {
+    let good = #"{"ts":1764068856.000001,"topic":"good","qos":0,"retain":false,"payload":"1"}"#
+    let a = try plain("a.jsonl", [good, line, good])
+    let b = try capture("b", broker: "x", [m(1, "b")], in: dir)
+    let expected = try #require(try readingError(a))
+    guard case .corrupt(let path, let number, _) = expected else {
+      Issue.record("not a corrupt-line error: \(expected)")
+      return
+    }
+    #expect(path == a && number == 3)
+    let out = dir.appendingPathComponent("out.jsonl.gz").path
+    let merge = CaptureMerge(paths: [b, a])
+    let readers = try merge.open()
+    let writer = try CaptureWriter(path: out, header: CaptureMerge.header(for: [], paths: [], tool: "t"))
+    #expect(throws: expected) { try merge.run(readers, into: writer) }
+    // The decoding path agrees.
+    #expect(throws: expected) { try merged(merge) }
+  }
+
+  @Test("message lines are copied byte for byte; events and lines with properties are written as decoded")
+  func copiedLines() throws {
+    let lines = [
+      #"{"ts":1764068856.000001,"topic":"café","qos":1,"retain":true,"payload":"{\"a\": 1.50}"}"#,
+      #"{"ts":1764068856.000002,"event":"connected"}"#,
+      #"{"topic":"t","ts":1764068856.000003,"payload":"\/x"}"#,
+      #"{"ts":1764068856.000004,"topic":"p","qos":0,"retain":false,"payload":"x","properties":{"content_type":"a"}}"#,
+      #"{"ts":1764068856.000005,"topic":"b","qos":2,"retain":false,"payload_b64":"AAEC/w=="}"#,
+      #"{"ts":1764068856.000006,"topic":"caf\u00e9","qos":0,"retain":false,"payload":"p"}"#,
+    ]
+    let a = try plain("a.jsonl", lines)
+    let out = dir.appendingPathComponent("out.jsonl").path
+    let merge = CaptureMerge(paths: [a])
+    let writer = try CaptureWriter(path: out, header: CaptureMerge.header(for: [], paths: [a], tool: "t"))
+    let summary = try merge.run(try merge.open(), into: writer)
+    try writer.close()
+    #expect(summary.written == 6 && summary.sources[0].messages == 5)
+    let written = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst().map(String.init)
+    // Re-encoded lines are what the writer makes of the decoded record (checked against the input by the reader).
+    func encoded(_ line: String) throws -> String {
+      var bytes: [UInt8] = []
+      RecordEncoder.append(try RecordDecoder.decode(line), to: &bytes)
+      return String(decoding: bytes.dropLast(), as: UTF8.self)
+    }
+    #expect(
+      written == [lines[0], try encoded(lines[1]), lines[2], try encoded(lines[3]), lines[4], try encoded(lines[5])])
+    #expect(written[5].contains(#""topic":"café""#))
+    #expect(written[3].contains(#""properties":{"content_type":"a"}"#))
+    // Read back, the same records the decoding path gives.
+    let reader = try CaptureReader(path: out)
+    var back: [CaptureRecord] = []
+    while let r = try reader.next() { back.append(r) }
+    #expect(back == (try merged(merge)).records)
   }
 }

@@ -58,6 +58,41 @@ struct RecordValidityTests {
     #expect(throws: RecordSyntaxError.self) { try Self.decode(Self.withProperties(fields)) }
     var line = Self.withoutProperties(fields)
     #expect(line.withUTF8 { RecordDecoder.fastMessage(UnsafeRawBufferPointer($0)) } == nil)
+    #expect(line.withUTF8 { RecordDecoder.fastMessageTime(UnsafeRawBufferPointer($0)) } == nil)
+  }
+
+  /// String edge cases for the in-place check (`merge` copies the lines it vouches for unchanged).
+  static let strings: [[UInt8]] = [
+    Array("{\"ts\":1,\"topic\":\"t\",\"payload\":\"a\u{01}b\"}".utf8),  // a raw control byte
+    Array("{\"ts\":1,\"topic\":\"t\tx\",\"payload\":\"p\"}".utf8),  // a raw tab in the topic
+    Array(#"{"ts":1,"topic":"t","payload":"a\\qb"}"#.utf8),  // an escaped backslash: valid
+    Array(#"{"ts":1,"topic":"t","payload":"a\"}"#.utf8),
+    Array(#"{"ts":1,"topic":"t","payload":"\x"}"#.utf8),
+    Array(#"{"ts":1,"topic":"t\","payload":"p"}"#.utf8),
+    Array(#"{"ts":1,"topic":"t","payload":"p"#.utf8),
+    Array(#"{"ts":1,"topic":"t","payload":"p"},"#.utf8),
+    Array(#"{"ts":1,"topic":"t","payload":"p"} "#.utf8),
+    Array(#"{"ts":1,"topic":"t","payload_b64":"cA="}"#.utf8),
+    Array(#"{"ts":1,"topic":"t","payload_b64":"c\/A="}"#.utf8),
+    Array(#"{"ts":4,"topic":"t","payload_b64":"AAEC/w=="}"#.utf8),
+    Array(#"{"ts":2,"topic":"café","payload":"\"\n\\\/\t"}"#.utf8),
+    Array("{\"ts\":2,\"topic\":\"caf\u{E9}/\u{1F600}\",\"payload\":\"\u{E9}\"}".utf8),
+    // Not UTF-8: a lone lead byte; a sequence cut by an escape ("a", C3, \", A9).
+    Array(#"{"ts":3,"topic":"t","payload":"a"#.utf8) + [0xC3] + Array(#""}"#.utf8),
+    Array(#"{"ts":3,"topic":"t","payload":"a"#.utf8) + [0xC3, 0x5C, 0x22, 0xA9] + Array(#""}"#.utf8),
+  ]
+
+  @Test("the in-place check and the fast decoder accept the same lines, with the same time")
+  func inPlaceCheck() throws {
+    let lines = (Self.valid + Self.invalid).map { Array(Self.withoutProperties($0).utf8) } + Self.strings
+    var accepted = 0
+    for line in lines {
+      let fast = line.withUnsafeBytes { RecordDecoder.fastMessage($0) }
+      let time = line.withUnsafeBytes { RecordDecoder.fastMessageTime($0) }
+      #expect(fast?.timestamp == time, "\(String(decoding: line, as: UTF8.self))")
+      if fast != nil { accepted += 1 }
+    }
+    #expect(accepted >= 8)  // both sides of the check are exercised
   }
 
   @Test("a valid line decodes the same on the fast and the general path", arguments: valid)
@@ -80,5 +115,6 @@ struct RecordValidityTests {
   func fastPathTaken() {
     var line = #"{"ts":1764068856.123456,"topic":"t","qos":1,"retain":true,"payload":"p"}"#
     #expect(line.withUTF8 { RecordDecoder.fastMessage(UnsafeRawBufferPointer($0)) } != nil)
+    #expect(line.withUTF8 { RecordDecoder.fastMessageTime(UnsafeRawBufferPointer($0)) } != nil)
   }
 }

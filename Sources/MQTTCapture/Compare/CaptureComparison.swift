@@ -92,8 +92,8 @@ public enum CaptureComparison {
     // are built only while a payload is classified, and again for the details of a changed pair.
     // A topic whose messages all carry the same bytes needs no payload parsed (a capture of large payloads
     // on their own topics compared with itself).
-    let eb = e.map { classes.bytesClass($0.payload) }
-    let ab = a.map { classes.bytesClass($0.payload) }
+    let eb = e.map { classes.bytesClass($0.payload, digest: $0.payloadDigest) }
+    let ab = a.map { classes.bytesClass($0.payload, digest: $0.payloadDigest) }
     let first = eb.first ?? ab.first
     let oneBytes = eb.allSatisfy { $0 == first } && ab.allSatisfy { $0 == first }
     let ek = zip(e, eb).map { MessageKey($0, oneBytes ? $1 : classes.valueClass($1), options) }
@@ -177,17 +177,18 @@ public enum CaptureComparison {
     var retain: Bool?
 
     enum Payload: Equatable {
-      case bytes([UInt8])
+      /// The bytes, or for a payload kept as a digest its first bytes and the digest.
+      case bytes([UInt8], PayloadDigest?)
       case json(ComparableJSON)
     }
 
     init(_ m: CapturedMessage, _ options: ComparisonOptions) {
-      if !options.exact, m.payload.count <= options.largestValue,
+      if !options.exact, m.payloadDigest == nil, m.payload.count <= options.largestValue,
         let value = m.payload.withUnsafeBytes({ try? JSONParser.parse($0, maxDepth: 512) })
       {
         payload = .json(ComparableJSON(value, ignoring: options.ignoredFields))
       } else {
-        payload = .bytes(m.payload)
+        payload = .bytes(m.payload, m.payloadDigest)
       }
       qos = options.compareFlags ? m.qos.rawValue : nil
       retain = options.compareFlags ? m.retain : nil
@@ -206,16 +207,26 @@ public enum CaptureComparison {
     case (.json(let p), .json(let q)):
       p.differences(to: q, path: "", into: &lines)
     case _ where x.payload != y.payload:
-      let large = max(e.payload.count, a.payload.count) > options.largestValue && !options.exact
+      let large = max(e.payloadSize, a.payloadSize) > options.largestValue && !options.exact
       let note =
         large
-        ? " (\(formatCount(e.payload.count)) → \(formatCount(a.payload.count)) bytes, compared byte for byte "
+        ? " (\(formatCount(e.payloadSize)) → \(formatCount(a.payloadSize)) bytes, compared byte for byte "
           + "above \(formatCount(options.largestValue)))" : ""
-      lines.append("payload\(note): \(preview(e.payload)) → \(preview(a.payload))")
+      lines.append("payload\(note): \(preview(e)) → \(preview(a))")
     default:
       break
     }
     return lines
+  }
+
+  /// A short, printable rendering of a message's payload (`preview(_:limit:)` of the payload), also of one
+  /// kept as a digest: the first bytes kept are what it shows.
+  public static func preview(_ message: CapturedMessage, limit: Int = 80) -> String {
+    guard let digest = message.payloadDigest else { return preview(message.payload, limit: limit) }
+    guard digest.isUTF8 else { return "<\(digest.count) bytes of binary>" }
+    let text = String(decoding: message.payload, as: UTF8.self)
+    let cut = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex) ?? text.endIndex
+    return VisibleText.escape(String(text[..<cut]) + "…", mode: .line)
   }
 
   /// A short, printable rendering of a payload, on one line with controls made visible (`VisibleText`).

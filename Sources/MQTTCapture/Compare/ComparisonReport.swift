@@ -66,9 +66,9 @@ public struct ComparisonReport: CustomStringConvertible, Sendable {
     switch d.kind {
     case .missing:
       return
-        "  - #\(d.index) expected, did not come: \(d.expected.map { CaptureComparison.preview($0.payload) } ?? "")\n"
+        "  - #\(d.index) expected, did not come: \(d.expected.map { CaptureComparison.preview($0) } ?? "")\n"
     case .extra:
-      return "  + #\(d.index) came, not expected: \(d.actual.map { CaptureComparison.preview($0.payload) } ?? "")\n"
+      return "  + #\(d.index) came, not expected: \(d.actual.map { CaptureComparison.preview($0) } ?? "")\n"
     case .changed:
       return "  ~ #\(d.index) changed:\n" + d.details.map { "      \(VisibleText.escape($0, mode: .line))\n" }.joined()
     }

@@ -10,7 +10,7 @@ struct PayloadClasses {
   /// Number of each distinct payload seen, by its bytes (the arrays share the messages' storage).
   private var byBytes: [Bytes: Int] = [:]
   /// The distinct payloads, by number, and their classes once asked for.
-  private var payloads: [(bytes: [UInt8], valueClass: Int?)] = []
+  private var payloads: [(bytes: [UInt8], digested: Bool, valueClass: Int?)] = []
   /// JSON classes by value hash: their number and the number of their first payload.
   private var byValueHash: [Int: [(id: Int, first: Int)]] = [:]
   /// How many classes there are.
@@ -26,12 +26,13 @@ struct PayloadClasses {
   }
 
   /// The number of `payload` among the distinct byte strings seen, from 0: equal numbers mean equal bytes
-  /// (so equal payloads), without parsing anything. Numbers of this kind and classes are not comparable.
-  mutating func bytesClass(_ payload: [UInt8]) -> Int {
-    let key = Bytes(array: payload)
+  /// (so equal payloads; for a payload kept as a `digest`, equal digests), without parsing anything.
+  /// Numbers of this kind and classes are not comparable.
+  mutating func bytesClass(_ payload: [UInt8], digest: PayloadDigest? = nil) -> Int {
+    let key = Bytes(array: payload, digest: digest)
     if let n = byBytes[key] { return n }
     byBytes[key] = payloads.count
-    payloads.append((payload, nil))
+    payloads.append((payload, digest != nil, nil))
     return payloads.count - 1
   }
 
@@ -43,11 +44,17 @@ struct PayloadClasses {
     return id
   }
 
-  /// A payload hashed as one block of memory (an array hashes byte by byte).
+  /// A payload hashed as one block of memory (an array hashes byte by byte); one kept as a digest by the
+  /// digest (its first bytes are the same when the digests are).
   private struct Bytes: Hashable {
     var array: [UInt8]
+    var digest: PayloadDigest?
     func hash(into hasher: inout Hasher) {
-      array.withUnsafeBytes { hasher.combine(bytes: $0) }
+      if let digest {
+        hasher.combine(digest)
+      } else {
+        array.withUnsafeBytes { hasher.combine(bytes: $0) }
+      }
     }
   }
 
@@ -58,7 +65,8 @@ struct PayloadClasses {
 
   /// The class of payload `n` when it is JSON and compared as a value; nil otherwise.
   private mutating func jsonClass(_ n: Int) -> Int? {
-    guard !options.exact, payloads[n].bytes.count <= options.largestValue, let value = Self.parse(payloads[n].bytes)
+    guard !options.exact, !payloads[n].digested, payloads[n].bytes.count <= options.largestValue,
+      let value = Self.parse(payloads[n].bytes)
     else { return nil }
     let hash = Self.valueHash(value, ignoring: options.ignoredFields)
     let candidates = byValueHash[hash, default: []]

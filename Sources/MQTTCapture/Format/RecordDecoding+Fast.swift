@@ -7,6 +7,28 @@ extension RecordDecoder {
   /// depend on which path it takes (values are checked by JSON's grammar, a repeated key goes the general
   /// way, where the first one counts).
   static func fastMessage(_ b: UnsafeRawBufferPointer) -> CapturedMessage? {
+    guard let scan = fastScan(b, keep: true), let topic = scan.topic, let payload = scan.payload else { return nil }
+    return CapturedMessage(timestamp: scan.ts, topic: topic, payload: payload, qos: scan.qos, retain: scan.retain)
+  }
+
+  /// The time of a message line that `fastMessage` decodes, checked by the same rules but without building
+  /// the message (no topic string, no payload copy): how `merge` passes lines on unchanged. Nil for every
+  /// other line, which then goes through `decode`.
+  static func fastMessageTime(_ b: UnsafeRawBufferPointer) -> Timestamp? {
+    fastScan(b, keep: false)?.ts
+  }
+
+  private struct FastScan {
+    var ts: Timestamp
+    var topic: String?
+    var payload: [UInt8]?
+    var qos: MQTTQoS
+    var retain: Bool
+  }
+
+  /// The one scanner behind `fastMessage` and `fastMessageTime`: with `keep` false, strings are checked
+  /// (escapes, UTF-8, base64) where they stand and nothing is copied.
+  private static func fastScan(_ b: UnsafeRawBufferPointer, keep: Bool) -> FastScan? {
     let n = b.count
     var i = 0
     guard n > 2, b[0] == UInt8(ascii: "{") else { return nil }
@@ -18,6 +40,8 @@ extension RecordDecoder {
     var payload: [UInt8]?
     var seenQoS = false
     var seenRetain = false
+    var seenTopic = false
+    var seenPayload = false
     while i < n {
       // "key":
       guard b[i] == UInt8(ascii: "\"") else { return nil }
@@ -35,8 +59,12 @@ extension RecordDecoder {
         ts = t
         i = e
       } else if equals(key, "topic") {
-        guard topic == nil else { return nil }
-        if let (raw, end) = plainString(b, i) {
+        guard !seenTopic else { return nil }
+        seenTopic = true
+        if !keep {
+          guard let end = checkedString(b, i) else { return nil }
+          i = end
+        } else if let (raw, end) = plainString(b, i) {
           // No escapes, the usual topic: the string straight from the line, one allocation.
           guard isValidUTF8(raw) else { return nil }
           topic = String(decoding: raw, as: UTF8.self)
@@ -66,8 +94,12 @@ extension RecordDecoder {
           return nil
         }
       } else if equals(key, "payload") {
-        guard payload == nil else { return nil }
-        if let (raw, end) = plainString(b, i) {
+        guard !seenPayload else { return nil }
+        seenPayload = true
+        if !keep {
+          guard let end = checkedString(b, i) else { return nil }
+          i = end
+        } else if let (raw, end) = plainString(b, i) {
           guard isValidUTF8(raw) else { return nil }
           payload = Array(raw)
           i = end
@@ -77,10 +109,11 @@ extension RecordDecoder {
           i = end
         }
       } else if equals(key, "payload_b64") {
-        guard payload == nil, let (bytes, end) = string(b, i),
+        guard !seenPayload, let (bytes, end) = string(b, i),
           let decoded = Base64.decode(String(decoding: bytes, as: UTF8.self))
         else { return nil }
-        payload = decoded
+        seenPayload = true
+        if keep { payload = decoded }
         i = end
       } else {
         return nil  // properties, events, headers, fields of newer versions: the general path
@@ -89,8 +122,8 @@ extension RecordDecoder {
       if b[i] == UInt8(ascii: ",") {
         i += 1
       } else if b[i] == UInt8(ascii: "}"), i == n - 1 {
-        guard let ts, let topic, let payload else { return nil }
-        return CapturedMessage(timestamp: ts, topic: topic, payload: payload, qos: qos, retain: retain)
+        guard let ts, seenTopic, seenPayload else { return nil }
+        return FastScan(ts: ts, topic: topic, payload: payload, qos: qos, retain: retain)
       } else {
         return nil
       }
@@ -117,6 +150,27 @@ extension RecordDecoder {
     let end = firstJSONSpecialByte(b, from: start + 1)
     guard end < b.count, b[end] == UInt8(ascii: "\"") else { return nil }
     return (UnsafeRawBufferPointer(rebasing: b[(start + 1)..<end]), end + 1)
+  }
+
+  /// The index after the JSON string at `start` (its opening quote) when `string` would accept it and its
+  /// unescaped bytes are valid UTF-8 — checked in place. The escapes `string` takes stand for ASCII bytes and
+  /// are ASCII themselves, so the text between the quotes is valid UTF-8 exactly when the unescaped bytes are.
+  private static func checkedString(_ b: UnsafeRawBufferPointer, _ start: Int) -> Int? {
+    guard start < b.count, b[start] == UInt8(ascii: "\""), let base = b.baseAddress else { return nil }
+    var i = start + 1
+    while i < b.count {
+      i = firstJSONSpecialByte(b, from: i)
+      guard i < b.count else { return nil }
+      let c = b[i]
+      if c == UInt8(ascii: "\"") {
+        let text = UnsafeRawBufferPointer(start: base + start + 1, count: i - start - 1)
+        return isValidUTF8(text) ? i + 1 : nil
+      }
+      // A control byte, a \u escape (the general path handles surrogates) or a bad escape.
+      guard c == UInt8(ascii: "\\"), i + 1 < b.count, JSONParser.simpleEscape(b[i + 1]) != nil else { return nil }
+      i += 2
+    }
+    return nil
   }
 
   /// The unescaped bytes of the JSON string at `start` (its opening quote) and the index after it.

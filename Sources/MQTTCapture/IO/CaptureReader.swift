@@ -101,23 +101,64 @@ public final class CaptureReader {
     while true {
       guard let line = try nextLine() else { return nil }
       if line.isEmpty { continue }
-      let decoded = line.withUnsafeBytes { (bytes) -> Result<CaptureRecord, RecordSyntaxError> in
-        do {
-          return .success(try RecordDecoder.decode(bytes))
-        } catch {
-          return .failure(error as? RecordSyntaxError ?? RecordSyntaxError(message: "\(error)"))
-        }
+      return try decode(line)
+    }
+  }
+
+  /// A record read to be passed on as it stands (`merge`): its line, until the next read, is in `withLine`.
+  public struct Line {
+    /// The record's time; nil for the header of a session appended later.
+    public var time: Timestamp?
+    /// The decoded record, or nil for a message line that the fast checks vouched for without decoding it:
+    /// a line that `next()` would have returned as a message.
+    public var record: CaptureRecord?
+  }
+
+  /// The next record like `next()`, with the same checks and errors, but the common message line is only
+  /// checked, not decoded: its bytes can be copied with `withLine`.
+  /// - Throws: `CaptureError.corrupt` for a line that is not a record or damaged compressed data.
+  public func nextLineRecord() throws -> Line? {
+    while true {
+      guard let line = try nextLine() else { return nil }
+      if line.isEmpty { continue }
+      current = line.startIndex..<line.endIndex
+      if let time = line.withUnsafeBytes({ RecordDecoder.fastMessageTime($0) }) {
+        return Line(time: time, record: nil)
       }
-      switch decoded {
-      case .success(let record): return record
-      case .failure(let error):
-        if endOfFile && textStart >= text.count && lineWasUnterminated {
-          // The last line of a file that stops mid-record: a crash, not corruption.
-          truncation = cutOffSentence()
-          return nil
-        }
-        throw CaptureError.corrupt(path: path, line: lineNumber, reason: error.message)
+      guard let record = try decode(line) else { return nil }
+      switch record {
+      case .message(let m): return Line(time: m.timestamp, record: record)
+      case .event(let e): return Line(time: e.timestamp, record: record)
+      case .header: return Line(time: nil, record: record)
       }
+    }
+  }
+
+  /// Calls `body` with the bytes (no newline) of the line `nextLineRecord()` returned last.
+  public func withLine<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    try text.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[current])) }
+  }
+
+  private var current = 0..<0
+
+  /// The record on `line`; nil (with `truncation` set) for the incomplete last line of a cut-off file.
+  private func decode(_ line: ArraySlice<UInt8>) throws -> CaptureRecord? {
+    let decoded = line.withUnsafeBytes { (bytes) -> Result<CaptureRecord, RecordSyntaxError> in
+      do {
+        return .success(try RecordDecoder.decode(bytes))
+      } catch {
+        return .failure(error as? RecordSyntaxError ?? RecordSyntaxError(message: "\(error)"))
+      }
+    }
+    switch decoded {
+    case .success(let record): return record
+    case .failure(let error):
+      if endOfFile && textStart >= text.count && lineWasUnterminated {
+        // The last line of a file that stops mid-record: a crash, not corruption.
+        truncation = cutOffSentence()
+        return nil
+      }
+      throw CaptureError.corrupt(path: path, line: lineNumber, reason: error.message)
     }
   }
 

@@ -37,6 +37,7 @@ public final class CaptureWriter {
 
   private let file: OutputFile
   private let deflater: Deflater?
+  private let parallelDeflater: ParallelDeflater?
   private var pending: [UInt8] = []
   private var pendingSince: UInt64?
   private var lastSync: UInt64 = monotonicNanoseconds()
@@ -47,10 +48,13 @@ public final class CaptureWriter {
   /// - Parameters:
   ///   - compressed: gzip or plain; by default gzip when the name ends in `.gz`.
   ///   - level: zlib level, 1 (fast) to 9 (small).
+  ///   - threads: more than 1 compresses on that many cores (`ParallelDeflater`), for a file written in one
+  ///     go such as `merge`'s; a flush then waits for the compression.
   /// - Throws: `CaptureError` when the file exists (in `.createNew` mode), cannot be opened or written,
   ///   or (in `.append` mode) is not a complete capture.
   public init(
-    path: String, mode: Mode = .createNew, header: CaptureHeader, compressed: Bool? = nil, level: Int32 = 6
+    path: String, mode: Mode = .createNew, header: CaptureHeader, compressed: Bool? = nil, level: Int32 = 6,
+    threads: Int = 1
   ) throws {
     var gzip = compressed ?? path.hasSuffix(".gz")
     let fileMode: OutputFile.Mode
@@ -65,7 +69,8 @@ public final class CaptureWriter {
     let existed = access(path, F_OK) == 0
     self.file = try OutputFile(path: path, mode: fileMode)
     self.isCompressed = gzip
-    self.deflater = gzip ? Deflater(level: level) : nil
+    self.deflater = gzip && threads <= 1 ? Deflater(level: level) : nil
+    self.parallelDeflater = gzip && threads > 1 ? ParallelDeflater(level: level, threads: threads) : nil
     pending.reserveCapacity(256 * 1024)
     do {
       try write(.header(header))
@@ -84,6 +89,7 @@ public final class CaptureWriter {
     self.file = OutputFile()
     self.isCompressed = false
     self.deflater = nil
+    self.parallelDeflater = nil
     try write(.header(header))
     try flush()
   }
@@ -113,6 +119,15 @@ public final class CaptureWriter {
     RecordEncoder.append(
       timestamp: timestamp, topic: topic, payload: payload, qos: qos, retain: retain, properties: properties,
       to: &pending)
+    try afterAppend()
+  }
+
+  /// Adds a message line exactly as another capture holds it (without its newline), as `merge` passes lines
+  /// on; the caller vouches that it is a valid message record (`CaptureReader.nextLineRecord()`).
+  public func writeMessageLine(_ line: UnsafeRawBufferPointer) throws {
+    messageCount += 1
+    pending.append(contentsOf: line)
+    pending.append(0x0A)
     try afterAppend()
   }
 
@@ -174,6 +189,10 @@ public final class CaptureWriter {
     if let deflater {
       try pending.withUnsafeBytes { (bytes) throws in
         try deflater.compress(bytes, flush: mode, into: file)
+      }
+    } else if let parallelDeflater {
+      try pending.withUnsafeBytes { (bytes) throws in
+        try parallelDeflater.compress(bytes, flush: mode, into: file)
       }
     } else if !pending.isEmpty {
       try pending.withUnsafeBytes { (bytes) throws in try file.write(bytes) }

@@ -61,8 +61,8 @@ public struct CaptureMerge {
 
   // MARK: - Merging
 
+  /// An input's next record in the heap: small and trivially copied (the record itself waits in `held`).
   private struct Head: Comparable {
-    var record: CaptureRecord
     var time: Timestamp
     var input: Int
     var line: Int
@@ -78,49 +78,89 @@ public struct CaptureMerge {
     try paths.map { try CaptureReader(path: $0) }
   }
 
-  /// Merges what `readers` (from `open()`) hold into `write`, in time order.
+  /// Merges what `readers` (from `open()`) hold into `writer`, in time order. A message line is checked as
+  /// every reader checks it and copied unchanged, not decoded and encoded again; other records (events,
+  /// messages with properties) are written as decoded.
+  /// - Throws: `CaptureError` for a corrupt input or a failed write.
+  public func run(_ readers: [CaptureReader], into writer: CaptureWriter) throws -> Summary {
+    try merge(readers, passLine: { try writer.writeMessageLine($0) }, write: { try writer.write($0) })
+  }
+
+  /// Merges what `readers` (from `open()`) hold into `write`, in time order, every record decoded.
   /// - Throws: `CaptureError` for a corrupt input; what `write` throws.
   public func run(_ readers: [CaptureReader], write: (CaptureRecord) throws -> Void) throws -> Summary {
+    try merge(readers, passLine: nil, write: write)
+  }
+
+  private func merge(
+    _ readers: [CaptureReader], passLine: ((UnsafeRawBufferPointer) throws -> Void)?,
+    write: (CaptureRecord) throws -> Void
+  ) throws -> Summary {
     var summary = Summary(sources: paths.map { Source(path: $0) })
     var heads = MinHeap<Head>()
     var lines = Array(repeating: 0, count: readers.count)
+    // Each input's next record; nil for a message line passed on as it stands (`CaptureReader.Line`).
+    var held = [CaptureRecord?](repeating: nil, count: readers.count)
     func advance(_ i: Int) throws {
-      while let record = try readers[i].next() {
+      while let next = try readers[i].nextLineRecord() {
         lines[i] += 1
-        let time: Timestamp
-        switch record {
-        case .message(let m): time = m.timestamp
-        case .event(let e): time = e.timestamp
-        case .header: continue  // a later session of the same file: one header for the merged file
-        }
-        heads.insert(Head(record: record, time: time, input: i, line: lines[i]))
+        // A later session's header (nil time): one header for the merged file.
+        guard let time = next.time else { continue }
+        held[i] = next.record
+        heads.insert(Head(time: time, input: i, line: lines[i]))
         return
       }
       if let truncation = readers[i].truncation { summary.truncations.append(truncation) }
+    }
+    /// The record of a line the reader vouched for without decoding it.
+    func decoded(_ i: Int) throws -> CaptureRecord {
+      let reader = readers[i]
+      return try reader.withLine { bytes in
+        do {
+          return try RecordDecoder.decode(bytes)
+        } catch {
+          throw CaptureError.corrupt(path: reader.path, line: reader.lineNumber, reason: "\(error)")
+        }
+      }
     }
     for i in readers.indices { try advance(i) }
     var window = DuplicateWindow(span: dedupWindow ?? 0)
     var offsets: [Int: [Int64]] = [:]
     while let head = heads.popMin() {
-      try advance(head.input)
       var source = summary.sources[head.input]
       if source.first == nil { source.first = head.time }
       source.last = head.time
-      if case .message(let m) = head.record {
+      var record = held[head.input]
+      held[head.input] = nil
+      let copyLine = record == nil
+      let isMessage: Bool
+      if case .message? = record { isMessage = true } else { isMessage = copyLine }
+      if isMessage {
         source.messages += 1
-        if dedupWindow != nil, let original = window.copy(of: m, from: head.input) {
-          summary.duplicates += 1
-          summary.sources[head.input] = source
-          if original.input == 0 {
-            offsets[head.input, default: []].append(m.timestamp.microseconds - original.time.microseconds)
+        if dedupWindow != nil {
+          if record == nil { record = try decoded(head.input) }
+          guard case .message(let m) = record else { preconditionFailure("a message line decoded as another record") }
+          if let original = window.copy(of: m, from: head.input) {
+            summary.duplicates += 1
+            summary.sources[head.input] = source
+            if original.input == 0 {
+              offsets[head.input, default: []].append(m.timestamp.microseconds - original.time.microseconds)
+            }
+            try advance(head.input)
+            continue
           }
-          continue
+          window.add(m, from: head.input)
         }
-        if dedupWindow != nil { window.add(m, from: head.input) }
       }
       summary.sources[head.input] = source
-      try write(head.record)
+      if copyLine, let passLine {
+        try readers[head.input].withLine(passLine)
+      } else {
+        try write(try record ?? decoded(head.input))
+      }
       summary.written += 1
+      // Only now: the line just written lives in the reader's buffer until its next read.
+      try advance(head.input)
     }
     for (input, list) in offsets.sorted(by: { $0.key < $1.key }) {
       let sorted = list.sorted()

@@ -8,7 +8,7 @@ struct Diff: ParsableCommand {
     discussion: """
       Messages on different topics may interleave; order within a topic matters. JSON payloads are \
       compared as values — key order and number spelling (9.0 and 9) do not matter — unless --exact \
-      (or larger than 8 MiB). \
+      (or larger than 8 MiB: those are compared by their SHA-256 and not kept in memory). \
       Exit status: 0 when they match, 1 when they differ, 2 on a usage error or a file that cannot be \
       read or is cut off.
 
@@ -33,22 +33,28 @@ struct Diff: ParsableCommand {
 
   func run() throws {
     let filter = try selection.filter()
+    let options = comparison.options(compareFlags: !ignoreFlags)
     let e: [CapturedMessage]
     let a: [CapturedMessage]
     var cutOff = false
     do {
-      // Both captures are kept; equal large payloads (a capture compared with itself) share one copy.
+      // Both captures are kept: payloads compared byte for byte anyway (above largestValue) as digests, and
+      // equal payloads of some size (a capture compared with itself) as one copy.
+      let digester = PayloadDigester(above: options.largestValue)
       var interner = PayloadInterner()
-      let expectedCapture = try readCapture(expected, filter: filter) { interner.intern(&$0) }
-      let actualCapture = try readCapture(actual, filter: filter) { interner.intern(&$0) }
+      func keep(_ m: inout CapturedMessage) {
+        digester.shrink(&m)
+        interner.intern(&m)
+      }
+      let expectedCapture = try readCapture(expected, filter: filter) { keep(&$0) }
+      let actualCapture = try readCapture(actual, filter: filter) { keep(&$0) }
       (e, a) = (expectedCapture.messages, actualCapture.messages)
       cutOff = expectedCapture.cutOff || actualCapture.cutOff
     } catch {
       printError(error)
       throw ExitCode.error
     }
-    let differences = CaptureComparison.compare(
-      expected: e, actual: a, options: comparison.options(compareFlags: !ignoreFlags))
+    let differences = CaptureComparison.compare(expected: e, actual: a, options: options)
     try writeOutput(ComparisonReport(differences, expected: e.count, actual: a.count).description)
     // A cut-off capture was compared as far as it goes; the comparison is then no verdict.
     if cutOff { throw ExitCode.error }

@@ -9,7 +9,9 @@ struct Merge: ParsableCommand {
       A k-way merge by the records' times that holds one record per file, so captures of any size merge in \
       constant memory. Ties keep the files' order, then each file's line order. Messages and connection \
       events are kept; the merged capture has one header (the earliest start, every broker and \
-      subscription) listing its sources.
+      subscription) listing its sources. Message lines are checked as every command checks them and \
+      copied unchanged; a gzip output is compressed on every core (--level 1 compresses about 2.5 \
+      times faster than the default 6, for a file about 1.3 times larger).
 
       --dedup WINDOW drops a message identical in topic, payload, QoS, retain flag and properties to one \
       another file recorded at most WINDOW earlier (recorders running side by side on one broker) and says \
@@ -36,6 +38,9 @@ struct Merge: ParsableCommand {
   @Option(name: .long, help: "Drop copies another file recorded this close, e.g. 2s or 500ms.")
   var dedup: String?
 
+  @Option(name: .long, help: "Compression level of a .gz output, 1 (fastest) to 9 (smallest).")
+  var level: Int32 = 6
+
   @Flag(name: .long, help: "Replace the output file if it exists.")
   var force = false
 
@@ -45,6 +50,7 @@ struct Merge: ParsableCommand {
   func validate() throws {
     guard validating else { return }
     guard files.count >= 1 else { throw ValidationError("give the captures to merge.") }
+    guard (1...9).contains(level) else { throw ValidationError("--level must be from 1 to 9.") }
     if let dedup {
       guard let d = parseDuration(dedup), d > .zero else {
         throw ValidationError("--dedup '\(dedup)' must be a duration, like 2s or 500ms.")
@@ -67,8 +73,10 @@ struct Merge: ParsableCommand {
       let writer =
         output == "-"
         ? try CaptureWriter(standardOutputWithHeader: header)
-        : try CaptureWriter(path: output, mode: force ? .replace : .createNew, header: header)
-      summary = try merge.run(readers) { try writer.write($0) }
+        : try CaptureWriter(
+          path: output, mode: force ? .replace : .createNew, header: header, level: level,
+          threads: ProcessInfo.processInfo.activeProcessorCount)
+      summary = try merge.run(readers, into: writer)
       try writer.close()
     } catch let error as CaptureError where error.isClosedPipe {
       return
