@@ -1,0 +1,174 @@
+import MQTTCapture
+
+/// One TCP connection's MQTT conversation: both directions reassembled and cut into packets, which side is
+/// the broker, the protocol version, topic aliases, and the PUBLISHes it carried.
+final class MQTTConnection {
+  /// What a connection turned out to carry.
+  enum Kind {
+    case undetermined, mqtt, tls, webSocket, other
+  }
+
+  /// One direction: its TCP stream, the bytes of the packet not yet complete, its topic aliases.
+  struct Half {
+    var source: Endpoint
+    var stream = TCPStream()
+    var buffer: [UInt8] = []
+    var start = 0
+    /// False while the front of `buffer` is not known to be a packet's start (the stream began before the
+    /// capture, or bytes were lost).
+    var synced = true
+    var aliases: [UInt16: String] = [:]
+    var lostBytes = 0
+    var skippedBytes = 0
+  }
+
+  let key: ConnectionKey
+  var halves: [Half]
+  private(set) var kind = Kind.undetermined
+  /// The index of the half the client sends; nil until a packet or the ports tell.
+  var clientHalf: Int?
+  var roleGuessed = false
+  var version: UInt8?
+  var versionGuessed = false
+  var beganBeforeCapture = false
+  var session = MQTTSession()
+  let context: DecodingContext
+
+  init(key: ConnectionKey, context: DecodingContext) {
+    self.key = key
+    self.context = context
+    halves = [Half(source: key.low), Half(source: key.high)]
+  }
+
+  /// Whether both directions ended (FIN or RST).
+  var isFinished: Bool { halves.allSatisfy { $0.stream.finished } }
+
+  /// Takes in one TCP segment of this connection; decoded PUBLISHes go into `out`.
+  func receive(_ segment: TCPSegment, at time: Timestamp, into out: inout [CapturedMessage]) {
+    let i = segment.source == key.low ? 0 : 1
+    if let acknowledgement = segment.acknowledgement {
+      handle(1 - i, halves[1 - i].stream.acknowledged(acknowledgement), time, &out)
+    }
+    let events = halves[i].stream.receive(segment)
+    if halves[i].stream.beganBeforeCapture, !beganBeforeCapture {
+      beganBeforeCapture = true
+    }
+    if halves[i].stream.beganBeforeCapture, halves[i].buffer.isEmpty, halves[i].start == 0,
+      halves[i].lostBytes == 0, halves[i].skippedBytes == 0
+    {
+      halves[i].synced = false
+    }
+    handle(i, events, time, &out)
+  }
+
+  /// At the end of the capture (or of the connection): what is still held is given up.
+  func finish(into out: inout [CapturedMessage], at time: Timestamp) {
+    for i in 0..<2 { handle(i, halves[i].stream.flush(), time, &out) }
+    for i in 0..<2 where halves[i].buffer.count > halves[i].start && kind == .mqtt {
+      halves[i].lostBytes += halves[i].buffer.count - halves[i].start
+      halves[i].buffer = []
+      halves[i].start = 0
+    }
+    report()
+  }
+
+  // MARK: - Bytes
+
+  private func handle(_ i: Int, _ events: [TCPStream.Event], _ time: Timestamp, _ out: inout [CapturedMessage]) {
+    for event in events {
+      switch event {
+      case .data(let bytes):
+        consume(i, bytes, time, &out)
+      case .gap(let count):
+        halves[i].lostBytes += count + halves[i].buffer.count - halves[i].start
+        halves[i].buffer.removeAll(keepingCapacity: true)
+        halves[i].start = 0
+        halves[i].synced = false
+      }
+    }
+  }
+
+  private func consume(_ i: Int, _ bytes: ArraySlice<UInt8>, _ time: Timestamp, _ out: inout [CapturedMessage]) {
+    if kind == .undetermined { classify(i, bytes) }
+    guard kind == .mqtt else { return }
+    halves[i].buffer.append(contentsOf: bytes)
+    while true {
+      if !halves[i].synced, !resync(i) { break }
+      let rest = halves[i].buffer[halves[i].start...]
+      guard case .header(let header) = FixedHeader.parse(rest) else {
+        if case .invalid = FixedHeader.parse(rest) { halves[i].synced = false }
+        if halves[i].synced { break } else { continue }
+      }
+      guard rest.count >= header.totalLength else { break }
+      let body = rest.dropFirst(header.headerLength).prefix(header.remainingLength)
+      halves[i].start += header.totalLength
+      handlePacket(i, header, body, time, &out)
+    }
+    if halves[i].start == halves[i].buffer.count {
+      halves[i].buffer.removeAll(keepingCapacity: halves[i].buffer.count < 1 << 16)
+      halves[i].start = 0
+    } else if halves[i].start > 1 << 16, halves[i].start * 2 > halves[i].buffer.count {
+      halves[i].buffer.removeSubrange(0..<halves[i].start)
+      halves[i].start = 0
+    }
+  }
+
+  /// Decides from the first bytes whether the connection speaks MQTT, TLS or HTTP.
+  private func classify(_ i: Int, _ bytes: ArraySlice<UInt8>) {
+    let head = Array(bytes.prefix(4))
+    guard head.count >= 2 else { return }
+    // A TLS record: content type 20…23, then version 3.x. (As MQTT: a CONNECT with forbidden flags.)
+    if (0x14...0x17).contains(head[0]), head[1] == 0x03 {
+      kind = .tls
+      context.ledger.add(.tls(server: guessBroker().description))
+    } else if head == Array("GET ".utf8) || head == Array("HTTP".utf8) {
+      kind = .webSocket
+      context.ledger.add(.webSocket(server: guessBroker().description))
+    } else if !halves[i].stream.beganBeforeCapture, head[0] != 0x10 {
+      kind = .other
+      context.ledger.add(.notMQTT(server: guessBroker().description))
+    } else {
+      kind = .mqtt
+    }
+  }
+
+  /// The broker's end: known from a packet, or else a guess from the ports.
+  func guessBroker() -> Endpoint {
+    if let client = clientHalf { return halves[1 - client].source }
+    return Self.likelyBroker(key.low, key.high)
+  }
+
+  /// The MQTT ports, else the lower port (clients connect from a high, ephemeral one).
+  static func likelyBroker(_ a: Endpoint, _ b: Endpoint) -> Endpoint {
+    let known: Set<UInt16> = [1883, 8883, 1884, 8884, 8080, 8081, 8083, 8084, 9001, 443, 80]
+    if known.contains(a.port) != known.contains(b.port) { return known.contains(a.port) ? a : b }
+    return a.port <= b.port ? a : b
+  }
+
+  // MARK: - Finding packets again
+
+  /// Looks for the start of a packet in a half whose bytes began mid-packet.
+  /// - Returns: true when `start` is now at a packet's start; false when more bytes are needed.
+  private func resync(_ i: Int) -> Bool {
+    var index = halves[i].start
+    let buffer = halves[i].buffer
+    while index < buffer.count {
+      switch plausiblePacket(buffer[index...]) {
+      case .yes:
+        halves[i].skippedBytes += index - halves[i].start
+        halves[i].start = index
+        halves[i].synced = true
+        return true
+      case .needMore:
+        halves[i].skippedBytes += index - halves[i].start
+        halves[i].start = index
+        return false
+      case .no:
+        index += 1
+      }
+    }
+    halves[i].skippedBytes += buffer.count - halves[i].start
+    halves[i].start = buffer.count
+    return false
+  }
+}
