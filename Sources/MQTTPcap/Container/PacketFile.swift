@@ -12,7 +12,8 @@ final class PacketFile {
   private var atEnd = false
   /// The file offset of `buffer[0]`.
   private var bufferOffset = 0
-  private static let chunk = 1 << 20
+  /// How much one `read(2)` asks for: 1 MiB, or the whole file when it is smaller.
+  private let chunk: Int
 
   /// Opens `path` for reading.
   /// - Throws: `CaptureError.cannotOpen` with the `errno`.
@@ -27,6 +28,8 @@ final class PacketFile {
       throw CaptureError.cannotOpen(path: path, errno: EISDIR)
     }
     self.fd = fd
+    let size = info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : 1 << 20
+    chunk = min(1 << 20, max(4096, size + 1))
   }
 
   deinit { close(fd) }
@@ -48,7 +51,7 @@ final class PacketFile {
   func skip(_ count: Int) throws -> Int {
     var left = count
     while left > 0 {
-      let run = try read(min(left, Self.chunk))
+      let run = try read(min(left, chunk))
       if run.isEmpty { break }
       left -= run.count
     }
@@ -61,7 +64,7 @@ final class PacketFile {
       bufferOffset += position
       position = 0
     }
-    let count = max(Self.chunk, wanted - buffer.count)
+    let count = max(chunk, wanted - buffer.count)
     let old = buffer.count
     buffer.append(contentsOf: repeatElement(0, count: count))
     var n = 0

@@ -1,0 +1,110 @@
+import Foundation
+import MQTTCapture
+import Testing
+
+@testable import MQTTPcap
+
+/// Real traffic: mosquitto, paho-mqtt clients publishing a known set, tcpdump (pcap) and dumpcap (pcapng)
+/// recording the loopback at once; tshark, Wireshark's decoder, reads the same files independently.
+@Suite("Packet captures of real traffic")
+struct PcapLiveTrafficTests {
+  @Test("tcpdump's pcap and dumpcap's pcapng decode as paho sent and received, and as tshark reads them")
+  func recordedTraffic() throws {
+    let tools = ["mosquitto", "tcpdump", "dumpcap", "tshark", "python3"].map { ($0, findProgram($0)) }
+    if let missing = tools.first(where: { $0.1 == nil }) {
+      throw TestFailure("\(missing.0) is not installed (make test installs it: Makefile DEBS)")
+    }
+    let path = Dictionary(uniqueKeysWithValues: tools.map { ($0.0, $0.1!) })
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-pcap-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = try freeLoopbackPort()
+    let config = directory.appendingPathComponent("mosquitto.conf")
+    try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(to: config, atomically: true, encoding: .utf8)
+    let broker = try Background(path["mosquitto"]!, ["-c", config.path], in: directory, name: "mosquitto")
+    defer { broker.stop(SIGTERM) }
+
+    let pcap = directory.appendingPathComponent("lo.pcap").path
+    let pcapng = directory.appendingPathComponent("lo.pcapng").path
+    let tcpdump = try Background(
+      path["tcpdump"]!, ["-i", "lo", "-w", pcap, "--immediate-mode", "-U", "port", "\(port)"], in: directory,
+      name: "tcpdump")
+    defer { tcpdump.stop() }
+    let dumpcap = try Background(
+      path["dumpcap"]!, ["-i", "lo", "-f", "port \(port)", "-w", pcapng], in: directory, name: "dumpcap")
+    defer { dumpcap.stop() }
+    try tcpdump.waitForStderr("listening on")
+    try dumpcap.waitForStderr("Capturing on")
+
+    let report = try runToEnd(
+      path["python3"]!, [scriptPath("pcap_publish.py"), "--port", "\(port)"], in: directory, name: "publish")
+    usleep(200_000)
+    tcpdump.stop()
+    dumpcap.stop()
+    let json = try JSONSerialization.jsonObject(with: Data(report.utf8)) as! [String: Any]
+    let sent = (json["sent"] as! [[String: Any]]).map(Self.describe)
+    let received = (json["received"] as! [[String: Any]]).map(Self.describe)
+    #expect(sent.count == 11)
+    #expect(received.count == 11)
+
+    for file in [pcap, pcapng] {
+      let (published, publishedLosses) = try Self.read(file, .fromPublishers)
+      let (delivered, deliveredLosses) = try Self.read(file, .toSubscribers)
+      #expect(published.map(Self.describe) == sent, "\(file)")
+      #expect(delivered.map(Self.describe) == received, "\(file)")
+      #expect(publishedLosses == [])
+      #expect(deliveredLosses == [])
+
+      // tshark's reading: the same packets, times, topics (its aliases resolved too), QoS, retain, payloads.
+      let tshark = try runToEnd(
+        path["python3"]!, [scriptPath("tshark_publishes.py"), file, "\(port)"], in: directory, name: "tshark")
+      let packets = try JSONSerialization.jsonObject(with: Data(tshark.utf8)) as! [[String: Any]]
+      let tsharkLines = { (fromBroker: Bool) in
+        packets.filter { $0["fromBroker"] as! Bool == fromBroker }.map {
+          "\($0["ts"]!) \($0["topic"]!) q\($0["qos"]!) r\($0["retain"] as! Bool) \($0["payload"]!)"
+        }
+      }
+      #expect(published.map(Self.summary) == tsharkLines(false), "\(file)")
+      #expect(delivered.map(Self.summary) == tsharkLines(true), "\(file)")
+    }
+  }
+
+  static func read(_ path: String, _ direction: PcapDirection) throws -> ([CapturedMessage], [String]) {
+    let recording = try PcapRecording(path: path, direction: direction)
+    var messages: [CapturedMessage] = []
+    while let message = try recording.next() { messages.append(message) }
+    return (messages, recording.losses)
+  }
+
+  static func hex(_ bytes: [UInt8]) -> String {
+    bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+  }
+
+  /// A message as tshark's fields say it.
+  static func summary(_ m: CapturedMessage) -> String {
+    "\(m.timestamp) \(m.topic) q\(m.qos.rawValue) r\(m.retain) \(hex(m.payload))"
+  }
+
+  /// A message with its properties, as the publishing script describes it.
+  static func describe(_ m: CapturedMessage) -> String {
+    let p = m.properties
+    var parts = ["\(m.topic) q\(m.qos.rawValue) r\(m.retain) \(hex(m.payload))"]
+    if let v = p.contentType { parts.append("contentType=\(v)") }
+    if let v = p.payloadFormatIndicator { parts.append("payloadFormatIndicator=\(v)") }
+    if let v = p.messageExpiryInterval { parts.append("messageExpiryInterval=\(v)") }
+    if let v = p.responseTopic { parts.append("responseTopic=\(v)") }
+    if let v = p.correlationData { parts.append("correlationData=\(hex(v))") }
+    for u in p.userProperties { parts.append("user \(u.name)=\(u.value)") }
+    return parts.joined(separator: " ")
+  }
+
+  static func describe(_ m: [String: Any]) -> String {
+    let p = m["properties"] as! [String: Any]
+    var parts = ["\(m["topic"]!) q\(m["qos"]!) r\(m["retain"] as! Bool) \(m["payload"]!)"]
+    for key in ["contentType", "payloadFormatIndicator", "messageExpiryInterval", "responseTopic", "correlationData"] {
+      if let v = p[key] { parts.append("\(key)=\(v)") }
+    }
+    for pair in p["userProperties"] as? [[String]] ?? [] { parts.append("user \(pair[0])=\(pair[1])") }
+    return parts.joined(separator: " ")
+  }
+}
