@@ -90,7 +90,9 @@ struct PcapEndToEndTests {
     // A file that is not a packet capture: one sentence, the input-file status.
     let text = dir.appendingPathComponent("notes.pcap").path
     try "just some notes\n".write(toFile: text, atomically: true, encoding: .utf8)
-    let foreign = try mqttDumper(["convert", text, "--from", "pcap", "-o", dir.appendingPathComponent("x.jsonl.gz").path])
+    let foreign = try mqttDumper([
+      "convert", text, "--from", "pcap", "-o", dir.appendingPathComponent("x.jsonl.gz").path,
+    ])
     #expect(foreign.status == 2)
     #expect(
       foreign.stderr

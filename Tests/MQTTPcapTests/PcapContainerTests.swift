@@ -38,8 +38,8 @@ struct PcapContainerTests {
       ])
     #expect(
       losses == [
-        "127.0.0.1:50000 ↔ 127.0.0.1:1883 began before the capture: the broker is taken to be 127.0.0.1:1883 "
-          + "(its port); MQTT 3.1.1 is guessed from its packets"
+        "127.0.0.1:50000 ↔ 127.0.0.1:1883 began before the capture: the broker is taken to be 127.0.0.1:1883; "
+          + "MQTT 3.1.1 is guessed from its packets"
       ])
   }
 
@@ -135,7 +135,10 @@ struct PcapContainerTests {
           + "`tcpdump -i any -w FILE port 1883`."
       ),
       ([], "X is empty, not a packet capture; record one with `tcpdump -i any -w FILE port 1883`."),
-      ([0xD4, 0xC3, 0xB2, 0xA1, 0x02, 0x00], "X is damaged at byte 6 (the file header is cut off); the packets before it were read."),
+      (
+        [0xD4, 0xC3, 0xB2, 0xA1, 0x02, 0x00],
+        "X is damaged at byte 6 (the file header is cut off); the packets before it were read."
+      ),
     ] as [([UInt8], String)])
   func foreignFile(bytes: [UInt8], sentence: String) throws {
     let file = try TemporaryFile(bytes)

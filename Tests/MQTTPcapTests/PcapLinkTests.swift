@@ -26,16 +26,19 @@ struct PcapLinkTests {
   func ipv6Text() {
     #expect(Endpoint.ipv6([UInt8](repeating: 0, count: 15) + [1]) == "::1")
     #expect(Endpoint.ipv6([0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [1]) == "2001:db8::1")
-    #expect(Endpoint.ipv6([0xFE, 0x80] + [UInt8](repeating: 0, count: 6) + [0, 1, 0, 0, 0, 0, 0, 2]) == "fe80::1:0:0:2")
+    #expect(
+      Endpoint.ipv6([0xFE, 0x80] + [UInt8](repeating: 0, count: 6) + [0, 1, 0, 0, 0, 0, 0, 2]) == "fe80::1:0:0:2")
   }
 
   @Test("frames of an unknown link type, IP fragments and other protocols are counted, not decoded")
   func otherFrames() throws {
     var frames = simpleConversation().packets.map(LinkKind.raw.frame)
     // A UDP packet: not TCP, nothing to say.
-    frames.append([0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1] + [UInt8](repeating: 0, count: 8))
+    frames.append(
+      [0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1] + [UInt8](repeating: 0, count: 8))
     // A first fragment (more fragments set) of a TCP packet.
-    frames.append([0x45, 0, 0, 40, 0, 0, 0x20, 0, 64, 6, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1] + [UInt8](repeating: 0, count: 20))
+    frames.append(
+      [0x45, 0, 0, 40, 0, 0, 0x20, 0, 64, 6, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1] + [UInt8](repeating: 0, count: 20))
     // An IPv4 header claiming 24 header words.
     frames.append([0x4F, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1])
     let (messages, losses) = try decode(CaptureFileBytes.pcap(frames, linkType: 101))

@@ -69,6 +69,65 @@ struct PcapLiveTrafficTests {
     }
   }
 
+  @Test("a connection that began before the capture: decoded from its next packet, its alias said lost")
+  func connectionBeforeCapture() throws {
+    guard let mosquitto = findProgram("mosquitto"), let tcpdump = findProgram("tcpdump"),
+      let mosquittoPub = findProgram("mosquitto_pub"), let python = findProgram("python3")
+    else {
+      throw TestFailure("mosquitto, mosquitto_pub, tcpdump or python3 is not installed (make test installs them)")
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-pcap-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = try freeLoopbackPort()
+    let config = directory.appendingPathComponent("mosquitto.conf")
+    try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(to: config, atomically: true, encoding: .utf8)
+    let broker = try Background(mosquitto, ["-c", config.path], in: directory, name: "mosquitto")
+    defer { broker.stop(SIGTERM) }
+    usleep(200_000)
+
+    let ready = directory.appendingPathComponent("ready").path
+    let go = directory.appendingPathComponent("go").path
+    let publisher = try Background(
+      python, [scriptPath("pcap_midstream.py"), "--port", "\(port)", "--ready", ready, "--go", go], in: directory,
+      name: "publisher")
+    defer { publisher.stop(SIGKILL) }
+    let deadline = Date().addingTimeInterval(10)
+    while !FileManager.default.fileExists(atPath: ready) {
+      guard Date() < deadline, publisher.process.isRunning else {
+        throw TestFailure("the publisher did not connect: \(publisher.stderr)")
+      }
+      usleep(20_000)
+    }
+    let pcap = directory.appendingPathComponent("late.pcap").path
+    let recorder = try Background(
+      tcpdump, ["-i", "lo", "-w", pcap, "--immediate-mode", "-U", "port", "\(port)"], in: directory, name: "tcpdump")
+    defer { recorder.stop() }
+    try recorder.waitForStderr("listening on")
+    // A connection that starts inside the capture: its SYN shows which end is the broker.
+    _ = try runToEnd(
+      mosquittoPub, ["-p", "\(port)", "-h", "127.0.0.1", "-t", "mid/new", "-m", "fresh"], in: directory, name: "pub")
+    _ = FileManager.default.createFile(atPath: go, contents: nil)
+    publisher.process.waitUntilExit()
+    #expect(publisher.process.terminationStatus == 0, "\(publisher.stderr)")
+    usleep(200_000)
+    recorder.stop()
+
+    let (messages, losses) = try Self.read(pcap, .fromPublishers)
+    #expect(
+      messages.map(Self.describe) == [
+        "mid/new q0 rfalse 6672657368", "mid/after/1 q1 rfalse 6f6e65 user k=v", "mid/after/2 q0 rfalse 74776f",
+      ])
+    #expect(losses.count == 2)
+    #expect(losses.first == "1 PUBLISH named their topic by an alias set before the capture began: skipped")
+    let line = losses.last ?? ""
+    #expect(line.hasPrefix("127.0.0.1:"))
+    #expect(
+      line.hasSuffix(
+        " ↔ 127.0.0.1:\(port) began before the capture: the broker is taken to be 127.0.0.1:\(port); MQTT 5 is "
+          + "guessed from its packets"), "\(line)")
+  }
+
   static func read(_ path: String, _ direction: PcapDirection) throws -> ([CapturedMessage], [String]) {
     let recording = try PcapRecording(path: path, direction: direction)
     var messages: [CapturedMessage] = []

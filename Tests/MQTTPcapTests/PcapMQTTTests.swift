@@ -52,7 +52,10 @@ struct PcapMQTTTests {
     c.client(MQTTBytes.publish("", Array("7".utf8), properties: [0x23, 0, 2]))  // never set
     let frames = c.packets.map(LinkKind.ethernet.frame)
     let (messages, losses) = try decode(CaptureFileBytes.pcap(frames, linkType: 1))
-    #expect(messages.map { "\($0.topic)=\($0.text)" } == ["long/topic/name=1", "long/topic/name=2", "other=3", "other=4", "other=6"])
+    #expect(
+      messages.map { "\($0.topic)=\($0.text)" } == [
+        "long/topic/name=1", "long/topic/name=2", "other=3", "other=4", "other=6",
+      ])
     #expect(losses == ["1 PUBLISH named their topic by an alias set before the capture began: skipped"])
     let (toClient, _) = try decode(CaptureFileBytes.pcap(frames, linkType: 1), direction: .toSubscribers)
     #expect(toClient.map { "\($0.topic)=\($0.text)" } == ["to/client=5"])

@@ -79,8 +79,8 @@ struct PcapReassemblyTests {
     #expect(messages.map(\.topic) == ["s/1", "s/2"])
     #expect(
       losses == [
-        "127.0.0.1:50000 ↔ 127.0.0.1:1883 began before the capture: the broker is taken to be 127.0.0.1:1883 "
-          + "(its port); MQTT 3.1.1 is guessed from its packets",
+        "127.0.0.1:50000 ↔ 127.0.0.1:1883 began before the capture: the broker is taken to be 127.0.0.1:1883; "
+          + "MQTT 3.1.1 is guessed from its packets",
         "127.0.0.1:50000 → 127.0.0.1:1883: 4 bytes skipped to find the next packet",
       ])
   }

@@ -99,7 +99,8 @@ final class PacketReader {
   static let largestPacket = 16 << 20
 
   func cutOff(at offset: Int, _ what: String) -> LinkPacket? {
-    truncation = "the file is cut off in \(what) at byte \(offset) (the recorder stopped before writing it all): "
+    truncation =
+      "the file is cut off in \(what) at byte \(offset) (the recorder stopped before writing it all): "
       + "read up to there"
     return nil
   }

@@ -91,7 +91,11 @@ extension MQTTConnection {
   private func publish(
     _ i: Int, _ header: FixedHeader, _ body: ArraySlice<UInt8>, _ time: Timestamp, _ out: inout [CapturedMessage]
   ) {
-    if version == nil { guessVersion(header, body) }
+    if version == nil {
+      guessVersion(header, body)
+    } else if versionGuessed, version == 5, PublishPacket(flags: header.flags, body: body, version: 5) == nil {
+      version = 4  // a PUBLISH that cannot be MQTT 5: the guess was wrong
+    }
     guard var packet = PublishPacket(flags: header.flags, body: body, version: version ?? 4) else {
       context.ledger.add(.malformedPackets)
       return
@@ -127,31 +131,27 @@ extension MQTTConnection {
 
   /// 0 when half `i` is the client's, 1 when it is the broker's (guessed from the ports if nothing said).
   private func role(of i: Int) -> Int {
-    if clientHalf == nil {
-      clientHalf = halves[0].source == Self.likelyBroker(key.low, key.high) ? 1 : 0
+    // Guessed again each time until a packet tells: an end that later accepts a connection is a server.
+    if clientHalf == nil || roleGuessed {
+      clientHalf = halves[0].source == context.likelyBroker(key.low, key.high) ? 1 : 0
       roleGuessed = true
     }
     return i == clientHalf ? 0 : 1
   }
 
   private func learnRole(clientHalf i: Int) {
-    if clientHalf != i || roleGuessed {
-      clientHalf = i
-      roleGuessed = false
-    }
+    clientHalf = i
+    roleGuessed = false
+    context.noteServer(halves[1 - i].source)
   }
 
   /// A connection that began before the capture never showed its CONNECT: take MQTT 5 when the first
-  /// PUBLISH reads as one with properties, else 3.1.1.
+  /// PUBLISH reads as one (its properties parse, to the byte), else 3.1.1. A 3.1.1 payload rarely does: its
+  /// first byte would have to be a property length that the following bytes fill exactly with properties —
+  /// only a payload beginning with a zero byte does, and loses that byte.
   private func guessVersion(_ header: FixedHeader, _ body: ArraySlice<UInt8>) {
     versionGuessed = true
-    if let packet = PublishPacket(flags: header.flags, body: body, version: 5),
-      !packet.properties.isEmpty || packet.topicAlias != nil
-    {
-      version = 5
-    } else {
-      version = 4
-    }
+    version = PublishPacket(flags: header.flags, body: body, version: 5) == nil ? 4 : 5
   }
 
   // MARK: - Report
@@ -164,7 +164,7 @@ extension MQTTConnection {
     if beganBeforeCapture {
       var line = "\(client) ↔ \(broker) began before the capture"
       var guesses: [String] = []
-      if roleGuessed { guesses.append("the broker is taken to be \(broker) (its port)") }
+      if roleGuessed { guesses.append("the broker is taken to be \(broker)") }
       if versionGuessed { guesses.append("MQTT \(version == 5 ? "5" : "3.1.1") is guessed from its packets") }
       if !guesses.isEmpty { line += ": " + guesses.joined(separator: "; ") }
       context.ledger.add(.line(line))

@@ -46,6 +46,7 @@ final class MQTTConnection {
   /// Takes in one TCP segment of this connection; decoded PUBLISHes go into `out`.
   func receive(_ segment: TCPSegment, at time: Timestamp, into out: inout [CapturedMessage]) {
     let i = segment.source == key.low ? 0 : 1
+    if segment.syn, segment.acknowledgement == nil { context.noteServer(segment.destination) }
     if let acknowledgement = segment.acknowledgement {
       handle(1 - i, halves[1 - i].stream.acknowledged(acknowledgement), time, &out)
     }
@@ -134,15 +135,8 @@ final class MQTTConnection {
 
   /// The broker's end: known from a packet, or else a guess from the ports.
   func guessBroker() -> Endpoint {
-    if let client = clientHalf { return halves[1 - client].source }
-    return Self.likelyBroker(key.low, key.high)
-  }
-
-  /// The MQTT ports, else the lower port (clients connect from a high, ephemeral one).
-  static func likelyBroker(_ a: Endpoint, _ b: Endpoint) -> Endpoint {
-    let known: Set<UInt16> = [1883, 8883, 1884, 8884, 8080, 8081, 8083, 8084, 9001, 443, 80]
-    if known.contains(a.port) != known.contains(b.port) { return known.contains(a.port) ? a : b }
-    return a.port <= b.port ? a : b
+    if let client = clientHalf, !roleGuessed { return halves[1 - client].source }
+    return context.likelyBroker(key.low, key.high)
   }
 
   // MARK: - Finding packets again

@@ -127,7 +127,8 @@ enum CaptureFileBytes {
   {
     let w32 = littleEndian ? le32 : be32
     let w16 = littleEndian ? le16 : be16
-    var out = w32(nanoseconds ? 0xA1B2_3C4D : 0xA1B2_C3D4) + w16(2) + w16(4) + w32(0) + w32(0) + w32(262_144)
+    var out =
+      w32(nanoseconds ? 0xA1B2_3C4D : 0xA1B2_C3D4) + w16(2) + w16(4) + w32(0) + w32(0) + w32(262_144)
       + w32(linkType)
     for (i, frame) in frames.enumerated() {
       let t = time(i)
