@@ -11,7 +11,7 @@ final class LossLedger {
     case fragments
     case malformedFrames
     case tls(server: String)
-    case webSocket(server: String)
+    case webSocket(server: String, reason: String)
     case notMQTT(server: String)
     case duplicates
     case unknownAlias
@@ -42,8 +42,8 @@ final class LossLedger {
       return "\(formatCount(n, "packet")) with damaged IP or TCP headers: skipped"
     case .tls(let server):
       return "\(formatCount(n, "TLS connection")) to \(server): encrypted, skipped"
-    case .webSocket(let server):
-      return "\(formatCount(n, "HTTP connection")) to \(server) (MQTT over WebSocket?): not decoded, skipped"
+    case .webSocket(let server, let reason):
+      return "\(formatCount(n, "HTTP connection")) to \(server), \(reason): skipped from there"
     case .notMQTT(let server):
       return "\(formatCount(n, "connection")) to \(server) not speaking MQTT: skipped"
     case .duplicates:

@@ -104,6 +104,51 @@ struct PcapMQTTTests {
     #expect(losses == [])
   }
 
+  /// A WebSocket frame (RFC 6455 §5.2): FIN and opcode, the mask bit and length (7 bits, or 126 and 16 bits),
+  /// the masking key, the payload XORed with it.
+  static func frame(_ payload: [UInt8], opcode: UInt8 = 2, fin: Bool = true, mask: [UInt8]? = nil) -> [UInt8] {
+    var out: [UInt8] = [(fin ? 0x80 : 0) | opcode]
+    let maskBit: UInt8 = mask == nil ? 0 : 0x80
+    if payload.count < 126 {
+      out.append(maskBit | UInt8(payload.count))
+    } else {
+      out += [maskBit | 126] + MQTTBytes.u16(payload.count)
+    }
+    guard let mask else { return out + payload }
+    return out + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+  }
+
+  @Test("MQTT over WebSocket: the upgrade skipped, masked frames unmasked, packets across frames and frames across packets")
+  func webSocket() throws {
+    var c = Conversation(brokerPort: 9001)
+    let key: [UInt8] = [0x37, 0xFA, 0x21, 0x3D]
+    c.client(Array("GET /mqtt HTTP/1.1\r\nHost: b\r\nUpgrade: websocket\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n".utf8))
+    c.broker(Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n".utf8))
+    c.client(Self.frame(MQTTBytes.connect("ws", version: 5), mask: key))
+    c.broker(Self.frame(MQTTBytes.connack(version: 5)))
+    let big = MQTTBytes.publish("ws/big", [UInt8](repeating: 0x42, count: 300), qos: 1, id: 1, properties: [])
+    // One PUBLISH in a fragmented message (binary, then a ping, then the continuation), sent in two segments.
+    let fragmented =
+      Self.frame(Array(big.prefix(100)), fin: false, mask: key) + Self.frame([1, 2], opcode: 9, mask: key)
+      + Self.frame(Array(big.dropFirst(100)), opcode: 0, mask: key)
+    c.client(Array(fragmented.prefix(150)))
+    c.client(Array(fragmented.dropFirst(150)))
+    // Two PUBLISHes in one frame.
+    c.client(
+      Self.frame(
+        MQTTBytes.publish("ws/a", Array("1".utf8), properties: []) + MQTTBytes.publish("ws/b", Array("2".utf8), properties: []),
+        mask: key))
+    c.broker(Self.frame(MQTTBytes.publish("ws/down", Array("3".utf8), properties: [])))
+    let frames = c.packets.map(LinkKind.ethernet.frame)
+    let (messages, losses) = try decode(CaptureFileBytes.pcap(frames, linkType: 1))
+    #expect(messages.map(\.topic) == ["ws/big", "ws/a", "ws/b"])
+    #expect(messages.first?.payload == [UInt8](repeating: 0x42, count: 300))
+    #expect(messages.first?.timestamp == frameTime(8))
+    #expect(losses == [])
+    let (down, _) = try decode(CaptureFileBytes.pcap(frames, linkType: 1), direction: .toSubscribers)
+    #expect(down.map(\.text) == ["3"])
+  }
+
   @Test("TLS connections are said once per broker and skipped; other protocols too")
   func encrypted() throws {
     var tls1 = Conversation(clientPort: 50_010, brokerPort: 8883)
@@ -113,6 +158,7 @@ struct PcapMQTTTests {
     tls2.client([0x16, 0x03, 0x01, 0x00, 0x01, 9])
     var http = Conversation(clientPort: 50_012, brokerPort: 9001)
     http.client(Array("GET /mqtt HTTP/1.1\r\nUpgrade: websocket\r\n\r\n".utf8))
+    http.broker(Array("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".utf8))
     var other = Conversation(clientPort: 50_013, brokerPort: 5432)
     other.client([0, 0, 0, 8, 4, 0xD2, 0x16, 0x2F])
     let frames = (tls1.packets + tls2.packets + http.packets + other.packets + simpleConversation().packets)
@@ -122,7 +168,7 @@ struct PcapMQTTTests {
     #expect(
       losses == [
         "2 TLS connections to 127.0.0.1:8883: encrypted, skipped",
-        "1 HTTP connection to 127.0.0.1:9001 (MQTT over WebSocket?): not decoded, skipped",
+        "1 HTTP connection to 127.0.0.1:9001, not upgraded to WebSocket: HTTP/1.1 404 Not Found: skipped from there",
         "1 connection to 127.0.0.1:5432 not speaking MQTT: skipped",
       ])
   }

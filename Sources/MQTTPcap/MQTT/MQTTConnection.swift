@@ -18,6 +18,8 @@ final class MQTTConnection {
     /// capture, or bytes were lost).
     var synced = true
     var aliases: [UInt16: String] = [:]
+    /// Set on a connection that began with an HTTP upgrade: MQTT over WebSocket.
+    var webSocket: WebSocketStream?
     var lostBytes = 0
     var skippedBytes = 0
   }
@@ -92,7 +94,22 @@ final class MQTTConnection {
   private func consume(_ i: Int, _ bytes: ArraySlice<UInt8>, _ time: Timestamp, _ out: inout [CapturedMessage]) {
     if kind == .undetermined { classify(i, bytes) }
     guard kind == .mqtt else { return }
-    halves[i].buffer.append(contentsOf: bytes)
+    if halves[i].webSocket != nil {
+      let unwrapped = halves[i].webSocket!.unwrap(bytes)
+      if let failure = halves[i].webSocket!.failure {
+        kind = .webSocket
+        let reason: String
+        switch failure {
+        case .notUpgraded(let line): reason = "not upgraded to WebSocket: \(line)"
+        case .badFrame: reason = "a WebSocket frame this reader does not know"
+        }
+        context.ledger.add(.webSocket(server: guessBroker().description, reason: reason))
+        return
+      }
+      halves[i].buffer.append(contentsOf: unwrapped)
+    } else {
+      halves[i].buffer.append(contentsOf: bytes)
+    }
     while true {
       if !halves[i].synced, !resync(i) { break }
       let rest = halves[i].buffer[halves[i].start...]
@@ -122,9 +139,10 @@ final class MQTTConnection {
     if (0x14...0x17).contains(head[0]), head[1] == 0x03 {
       kind = .tls
       context.ledger.add(.tls(server: guessBroker().description))
-    } else if head == Array("GET ".utf8) || head == Array("HTTP".utf8) {
-      kind = .webSocket
-      context.ledger.add(.webSocket(server: guessBroker().description))
+    } else if head == Array("GET ".utf8) {
+      // MQTT over WebSocket: an HTTP upgrade each way, then frames.
+      kind = .mqtt
+      for j in 0..<2 { halves[j].webSocket = WebSocketStream() }
     } else if !halves[i].stream.beganBeforeCapture, head[0] != 0x10 {
       kind = .other
       context.ledger.add(.notMQTT(server: guessBroker().description))
