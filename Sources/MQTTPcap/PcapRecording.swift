@@ -14,7 +14,8 @@ public enum PcapDirection: String, CaseIterable, Sendable {
 /// MQTT 3.1.1 and 5 packets and hands on the PUBLISHes of one direction, timed by the packet that completed
 /// them, topic aliases resolved. Memory holds per connection only the packet still arriving (and segments
 /// that came early). What cannot be decoded is skipped and said in `losses`: TLS, bytes the recorder did not
-/// capture, connections that began before the capture (found again at a plausible packet start).
+/// capture, connections that began before the capture (found again at a plausible packet start). Times never
+/// run backwards: a message whose packet time is earlier than the one before it gets that one's time.
 public final class PcapRecording: ForeignRecording {
   private let reader: PacketReader
   private let context: DecodingContext
@@ -22,11 +23,19 @@ public final class PcapRecording: ForeignRecording {
   private var ready: [CapturedMessage] = []
   private var readyIndex = 0
   private var lastTime = Timestamp(microseconds: 0)
+  /// The time of the last message handed on: none is earlier (the capture format's rule).
+  private var lastMessageTime = Timestamp(microseconds: Int64.min)
+  private var earlierTimes = 0
   private var ended = false
 
   /// What could not be decoded or was skipped, one line each; complete once `next()` returned nil.
   public var losses: [String] {
     var lines = context.ledger.lines
+    if earlierTimes > 0 {
+      lines.append(
+        "\(formatCount(earlierTimes, "message")) had a packet time before the message ahead of it (the recorder's "
+          + "clock, or packets of several CPUs): given that message's time")
+    }
     if let truncation = reader.truncation { lines.insert(truncation, at: 0) }
     return lines
   }
@@ -53,8 +62,14 @@ public final class PcapRecording: ForeignRecording {
       }
       take(packet)
     }
+    var message = ready[readyIndex]
     readyIndex += 1
-    return ready[readyIndex - 1]
+    if message.timestamp < lastMessageTime {
+      message.timestamp = lastMessageTime
+      earlierTimes += 1
+    }
+    lastMessageTime = message.timestamp
+    return message
   }
 
   private func take(_ packet: LinkPacket) {
@@ -62,6 +77,8 @@ public final class PcapRecording: ForeignRecording {
     switch FrameDecoder.decode(packet) {
     case .segment(let segment):
       let key = ConnectionKey(segment.source, segment.destination)
+      // A bare ACK of a connection not seen (or already ended: the last ACK after the FINs) opens nothing.
+      if connections[key] == nil, !segment.syn, segment.payload.isEmpty, segment.missing == 0 { return }
       if segment.syn, segment.acknowledgement == nil, let old = connections[key],
         old.halves.contains(where: { $0.stream.next != nil && $0.source == segment.source })
       {

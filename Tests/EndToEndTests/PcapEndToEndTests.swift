@@ -21,7 +21,10 @@ struct PcapEndToEndTests {
     // Through sh, so that tcpdump's "listening on" goes to a file this test can watch.
     let tcpdump = try Running(
       try which("sh"),
-      ["-c", "exec \(try which("tcpdump")) -i lo -w \(pcap) --immediate-mode -U port \(broker.port) 2>\(tcpdumpLog)"])
+      [
+        "-c",
+        "exec \(try which("tcpdump")) -i lo -w \(pcap) --immediate-mode -U -B 65536 port \(broker.port) 2>\(tcpdumpLog)",
+      ])
     let deadline = Date().addingTimeInterval(10)
     while !((try? String(contentsOfFile: tcpdumpLog, encoding: .utf8)) ?? "").contains("listening on") {
       guard Date() < deadline else { throw TestFailure("tcpdump did not start listening") }

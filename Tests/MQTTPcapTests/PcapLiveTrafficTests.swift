@@ -27,8 +27,8 @@ struct PcapLiveTrafficTests {
     let pcap = directory.appendingPathComponent("lo.pcap").path
     let pcapng = directory.appendingPathComponent("lo.pcapng").path
     let tcpdump = try Background(
-      path["tcpdump"]!, ["-i", "lo", "-w", pcap, "--immediate-mode", "-U", "port", "\(port)"], in: directory,
-      name: "tcpdump")
+      path["tcpdump"]!, ["-i", "lo", "-w", pcap, "--immediate-mode", "-U", "-B", "65536", "port", "\(port)"],
+      in: directory, name: "tcpdump")
     defer { tcpdump.stop() }
     let dumpcap = try Background(
       path["dumpcap"]!, ["-i", "lo", "-f", "port \(port)", "-w", pcapng], in: directory, name: "dumpcap")
@@ -41,6 +41,9 @@ struct PcapLiveTrafficTests {
     usleep(200_000)
     tcpdump.stop()
     dumpcap.stop()
+    // Immediate mode gives every packet a slot of the snap length: without -B a loaded machine overruns
+    // the 2 MiB ring and the capture itself is incomplete. Say so rather than blame the decoder.
+    #expect(tcpdump.stderr.split(separator: "\n").contains("0 packets dropped by kernel"), "\(tcpdump.stderr)")
     let json = try JSONSerialization.jsonObject(with: Data(report.utf8)) as! [String: Any]
     let sent = (json["sent"] as! [[String: Any]]).map(Self.describe)
     let received = (json["received"] as! [[String: Any]]).map(Self.describe)
@@ -51,7 +54,8 @@ struct PcapLiveTrafficTests {
       let (published, publishedLosses) = try Self.read(file, .fromPublishers)
       let (delivered, deliveredLosses) = try Self.read(file, .toSubscribers)
       #expect(published.map(Self.describe) == sent, "\(file)")
-      #expect(delivered.map(Self.describe) == received, "\(file)")
+      // paho hands on a QoS 2 message at PUBREL, so its order may differ from the wire's (tshark checks that).
+      #expect(delivered.map(Self.describe).sorted() == received.sorted(), "\(file)")
       #expect(publishedLosses == [])
       #expect(deliveredLosses == [])
 
@@ -101,7 +105,8 @@ struct PcapLiveTrafficTests {
     }
     let pcap = directory.appendingPathComponent("late.pcap").path
     let recorder = try Background(
-      tcpdump, ["-i", "lo", "-w", pcap, "--immediate-mode", "-U", "port", "\(port)"], in: directory, name: "tcpdump")
+      tcpdump, ["-i", "lo", "-w", pcap, "--immediate-mode", "-U", "-B", "65536", "port", "\(port)"], in: directory,
+      name: "tcpdump")
     defer { recorder.stop() }
     try recorder.waitForStderr("listening on")
     // A connection that starts inside the capture: its SYN shows which end is the broker.
@@ -112,6 +117,7 @@ struct PcapLiveTrafficTests {
     #expect(publisher.process.terminationStatus == 0, "\(publisher.stderr)")
     usleep(200_000)
     recorder.stop()
+    #expect(recorder.stderr.split(separator: "\n").contains("0 packets dropped by kernel"), "\(recorder.stderr)")
 
     let (messages, losses) = try Self.read(pcap, .fromPublishers)
     #expect(

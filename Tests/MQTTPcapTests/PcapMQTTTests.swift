@@ -118,7 +118,8 @@ struct PcapMQTTTests {
     return out + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
   }
 
-  @Test("MQTT over WebSocket: the upgrade skipped, masked frames unmasked, packets across frames and frames across packets")
+  @Test(
+    "MQTT over WebSocket: the upgrade skipped, masked frames unmasked, packets across frames and frames across packets")
   func webSocket() throws {
     var c = Conversation(brokerPort: 9001)
     let key: [UInt8] = [0x37, 0xFA, 0x21, 0x3D]
@@ -136,7 +137,8 @@ struct PcapMQTTTests {
     // Two PUBLISHes in one frame.
     c.client(
       Self.frame(
-        MQTTBytes.publish("ws/a", Array("1".utf8), properties: []) + MQTTBytes.publish("ws/b", Array("2".utf8), properties: []),
+        MQTTBytes.publish("ws/a", Array("1".utf8), properties: [])
+          + MQTTBytes.publish("ws/b", Array("2".utf8), properties: []),
         mask: key))
     c.broker(Self.frame(MQTTBytes.publish("ws/down", Array("3".utf8), properties: [])))
     let frames = c.packets.map(LinkKind.ethernet.frame)

@@ -62,6 +62,7 @@ final class MQTTConnection {
       halves[i].synced = false
     }
     handle(i, events, time, &out)
+    if segment.reset { halves[1 - i].stream.end() }
   }
 
   /// At the end of the capture (or of the connection): what is still held is given up.

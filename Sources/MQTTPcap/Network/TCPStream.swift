@@ -40,6 +40,9 @@ struct TCPStream {
     return events
   }
 
+  /// The connection was reset: nothing more comes this way.
+  mutating func end() { finished = true }
+
   /// The other side acknowledged everything before `acknowledgement`: bytes before it that were never
   /// seen were lost by the recorder (on the wire they arrived), so stop waiting for them.
   mutating func acknowledged(_ acknowledgement: UInt32) -> [Event] {
