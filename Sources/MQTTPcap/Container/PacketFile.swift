@@ -14,6 +14,9 @@ final class PacketFile {
   private var bufferOffset = 0
   /// How much one `read(2)` asks for: 1 MiB, or the whole file when it is smaller.
   private let chunk: Int
+  /// The size of a regular file when opened: no read asks for more than is left (a damaged length field
+  /// claiming megabytes then costs nothing).
+  private let size: Int?
 
   /// Opens `path` for reading.
   /// - Throws: `CaptureError.cannotOpen` with the `errno`.
@@ -28,8 +31,8 @@ final class PacketFile {
       throw CaptureError.cannotOpen(path: path, errno: EISDIR)
     }
     self.fd = fd
-    let size = info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : 1 << 20
-    chunk = min(1 << 20, max(4096, size + 1))
+    size = info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : nil
+    chunk = min(1 << 20, max(4096, (size ?? 1 << 20) + 1))
   }
 
   deinit { close(fd) }
@@ -64,7 +67,8 @@ final class PacketFile {
       bufferOffset += position
       position = 0
     }
-    let count = max(chunk, wanted - buffer.count)
+    var count = max(chunk, wanted - buffer.count)
+    if let size { count = min(count, max(4096, size - bufferOffset - buffer.count + 1)) }
     let old = buffer.count
     buffer.append(contentsOf: repeatElement(0, count: count))
     var n = 0

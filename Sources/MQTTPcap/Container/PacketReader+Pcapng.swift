@@ -145,7 +145,10 @@ extension PacketReader {
     }
     let interface = section.interfaces[index]
     let units = UInt64(high) << 32 | UInt64(low)
-    lastTime = Self.timestamp(units, interface)
+    guard let time = Self.timestamp(units, interface) else {
+      throw damaged(offset, "a packet's time is \(units) units, past any date")
+    }
+    lastTime = time
     return LinkPacket(timestamp: lastTime, linkType: interface.linkType, data: data, originalLength: Int(original))
   }
 
@@ -163,9 +166,10 @@ extension PacketReader {
 
   // MARK: - Helpers
 
-  static func timestamp(_ units: UInt64, _ interface: Interface) -> Timestamp {
+  /// The time `units` of `interface` stand for; nil when it is past what a `Timestamp` holds.
+  static func timestamp(_ units: UInt64, _ interface: Interface) -> Timestamp? {
     let perSecond = interface.unitsPerSecond
-    let seconds = Int64(units / perSecond)
+    guard let seconds = Int64(exactly: units / perSecond) else { return nil }
     let rest = units % perSecond
     let micros: Int64
     if perSecond <= 1_000_000_000_000 {
@@ -173,7 +177,10 @@ extension PacketReader {
     } else {
       micros = Int64(Double(rest) * 1_000_000 / Double(perSecond))
     }
-    return Timestamp(microseconds: (seconds + interface.offsetSeconds) * 1_000_000 + micros)
+    let (shifted, o1) = seconds.addingReportingOverflow(interface.offsetSeconds)
+    let (scaled, o2) = shifted.multipliedReportingOverflow(by: 1_000_000)
+    let (total, o3) = scaled.addingReportingOverflow(micros)
+    return o1 || o2 || o3 ? nil : Timestamp(microseconds: total)
   }
 
   private func checkLength(_ length: Int, at offset: Int, least: Int) throws {
