@@ -8,7 +8,7 @@ import Testing
 /// recording the loopback at once; tshark, Wireshark's decoder, reads the same files independently.
 @Suite("Packet captures of real traffic")
 struct PcapLiveTrafficTests {
-  @Test("tcpdump's pcap and dumpcap's pcapng decode as paho sent and received, and as tshark reads them")
+  @Test("tcpdump's pcap (-i any) and dumpcap's pcapng (lo) decode as paho sent and received, and as tshark reads them")
   func recordedTraffic() throws {
     let tools = ["mosquitto", "tcpdump", "dumpcap", "tshark", "python3"].map { ($0, findProgram($0)) }
     if let missing = tools.first(where: { $0.1 == nil }) {
@@ -24,10 +24,11 @@ struct PcapLiveTrafficTests {
     let broker = try Background(path["mosquitto"]!, ["-c", config.path], in: directory, name: "mosquitto")
     defer { broker.stop(SIGTERM) }
 
-    let pcap = directory.appendingPathComponent("lo.pcap").path
+    // tcpdump on every interface (Linux cooked v2 frames, as the docs advise), dumpcap on lo (Ethernet).
+    let pcap = directory.appendingPathComponent("any.pcap").path
     let pcapng = directory.appendingPathComponent("lo.pcapng").path
     let tcpdump = try Background(
-      path["tcpdump"]!, ["-i", "lo", "-w", pcap, "--immediate-mode", "-U", "-B", "65536", "port", "\(port)"],
+      path["tcpdump"]!, ["-i", "any", "-w", pcap, "--immediate-mode", "-U", "-B", "65536", "port", "\(port)"],
       in: directory, name: "tcpdump")
     defer { tcpdump.stop() }
     let dumpcap = try Background(
