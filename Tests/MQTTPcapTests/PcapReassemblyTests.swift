@@ -22,6 +22,20 @@ struct PcapReassemblyTests {
     #expect(losses == [])
   }
 
+  @Test("a connection whose first bytes come one a segment: CONNECT, and a TLS hello")
+  func openingByteByByte() throws {
+    var c = Conversation()
+    for byte in MQTTBytes.connect("slow") { c.client([byte]) }
+    c.broker(MQTTBytes.connack())
+    c.client(MQTTBytes.publish("slow", Array("ok".utf8)))
+    var tls = Conversation(clientPort: 50_001, brokerPort: 8883)
+    for byte in [0x16, 0x03, 0x01, 0x00, 0x01, 0x01] as [UInt8] { tls.client([byte]) }
+    let frames = (c.packets + tls.packets).map(LinkKind.raw.frame)
+    let (messages, losses) = try decode(CaptureFileBytes.pcap(frames, linkType: 101))
+    #expect(messages.map(\.topic) == ["slow"])
+    #expect(losses == ["1 TLS connection to 127.0.0.1:8883: encrypted, skipped"])
+  }
+
   @Test("segments out of order are put back in order; retransmissions and overlaps are dropped")
   func reordering() throws {
     var c = Conversation()

@@ -20,6 +20,8 @@ final class MQTTConnection {
     var aliases: [UInt16: String] = [:]
     /// Set on a connection that began with an HTTP upgrade: MQTT over WebSocket.
     var webSocket: WebSocketStream?
+    /// The first bytes, held until they tell what the connection carries.
+    var opening: [UInt8] = []
     var lostBytes = 0
     var skippedBytes = 0
   }
@@ -52,13 +54,11 @@ final class MQTTConnection {
     if let acknowledgement = segment.acknowledgement {
       handle(1 - i, halves[1 - i].stream.acknowledged(acknowledgement), time, &out)
     }
+    let first = halves[i].stream.next == nil
     let events = halves[i].stream.receive(segment)
-    if halves[i].stream.beganBeforeCapture, !beganBeforeCapture {
+    if first, halves[i].stream.beganBeforeCapture {
+      // Its first bytes may be the middle of a packet.
       beganBeforeCapture = true
-    }
-    if halves[i].stream.beganBeforeCapture, halves[i].buffer.isEmpty, halves[i].start == 0,
-      halves[i].lostBytes == 0, halves[i].skippedBytes == 0
-    {
       halves[i].synced = false
     }
     handle(i, events, time, &out)
@@ -84,7 +84,14 @@ final class MQTTConnection {
       case .data(let bytes):
         consume(i, bytes, time, &out)
       case .gap(let count):
-        halves[i].lostBytes += count + halves[i].buffer.count - halves[i].start
+        if halves[i].webSocket != nil, kind == .mqtt {
+          // The frame boundaries are gone with the bytes: nothing after them can be trusted.
+          kind = .webSocket
+          context.ledger.add(
+            .webSocket(server: guessBroker().description, reason: "bytes lost inside its WebSocket frames"))
+        }
+        halves[i].lostBytes += count + halves[i].buffer.count - halves[i].start + halves[i].opening.count
+        halves[i].opening = []
         halves[i].buffer.removeAll(keepingCapacity: true)
         halves[i].start = 0
         halves[i].synced = false
@@ -92,8 +99,20 @@ final class MQTTConnection {
     }
   }
 
-  private func consume(_ i: Int, _ bytes: ArraySlice<UInt8>, _ time: Timestamp, _ out: inout [CapturedMessage]) {
-    if kind == .undetermined { classify(i, bytes) }
+  private func consume(_ i: Int, _ data: ArraySlice<UInt8>, _ time: Timestamp, _ out: inout [CapturedMessage]) {
+    var bytes = data
+    if kind == .undetermined {
+      halves[i].opening.append(contentsOf: data)
+      guard classify(i, halves[i].opening) else { return }
+      bytes = halves[i].opening[...]
+      halves[i].opening = []
+      if !halves[1 - i].opening.isEmpty {
+        // The other way's first bytes came earlier, too few to tell by themselves.
+        let held = halves[1 - i].opening
+        halves[1 - i].opening = []
+        consume(1 - i, held[...], time, &out)
+      }
+    }
     guard kind == .mqtt else { return }
     if halves[i].webSocket != nil {
       let unwrapped = halves[i].webSocket!.unwrap(bytes)
@@ -132,24 +151,35 @@ final class MQTTConnection {
     }
   }
 
-  /// Decides from the first bytes whether the connection speaks MQTT, TLS or HTTP.
-  private func classify(_ i: Int, _ bytes: ArraySlice<UInt8>) {
-    let head = Array(bytes.prefix(4))
-    guard head.count >= 2 else { return }
-    // A TLS record: content type 20…23, then version 3.x. (As MQTT: a CONNECT with forbidden flags.)
-    if (0x14...0x17).contains(head[0]), head[1] == 0x03 {
-      kind = .tls
-      context.ledger.add(.tls(server: guessBroker().description))
-    } else if head == Array("GET ".utf8) {
-      // MQTT over WebSocket: an HTTP upgrade each way, then frames.
-      kind = .mqtt
-      for j in 0..<2 { halves[j].webSocket = WebSocketStream() }
-    } else if !halves[i].stream.beganBeforeCapture, head[0] != 0x10 {
+  /// Decides from the first bytes whether the connection speaks MQTT, TLS or HTTP (MQTT over WebSocket).
+  /// - Returns: false while too few bytes have come to tell.
+  private func classify(_ i: Int, _ head: [UInt8]) -> Bool {
+    // A connection seen from its SYN opens with CONNECT; one that began before may be anywhere.
+    let fromStart = !halves[i].stream.beganBeforeCapture
+    if (0x14...0x17).contains(head[0]) {
+      // A TLS record: content type 20…23, then version 3.x. (As MQTT: a CONNECT with forbidden flags.)
+      guard head.count >= 2 else { return false }
+      if head[1] == 0x03 {
+        kind = .tls
+        context.ledger.add(.tls(server: guessBroker().description))
+        return true
+      }
+    } else if head[0] == UInt8(ascii: "G") {
+      guard head.count >= 4 else { return false }
+      if head.prefix(4).elementsEqual("GET ".utf8) {
+        // MQTT over WebSocket: an HTTP upgrade each way, then frames.
+        kind = .mqtt
+        for j in 0..<2 { halves[j].webSocket = WebSocketStream() }
+        return true
+      }
+    }
+    if fromStart, head[0] != 0x10 {
       kind = .other
       context.ledger.add(.notMQTT(server: guessBroker().description))
     } else {
       kind = .mqtt
     }
+    return true
   }
 
   /// The broker's end: known from a packet, or else a guess from the ports.
