@@ -54,6 +54,21 @@ struct PcapContainerTests {
     #expect(losses == [])
   }
 
+  @Test("the modified pcap format (magic 0xa1b2cd34): 8 more bytes in every record header")
+  func modifiedPcap() throws {
+    let frames = simpleConversation().packets.map(LinkKind.ethernet.frame)
+    var file = le32(0xA1B2_CD34) + le16(2) + le16(4) + le32(0) + le32(0) + le32(65535) + le32(1)
+    for (i, frame) in frames.enumerated() {
+      let t = CaptureFileBytes.time(i)
+      // time, captured and original lengths, then interface index (4), protocol (2), packet type, padding
+      file += le32(UInt32(t / 1_000_000)) + le32(UInt32(t % 1_000_000)) + le32(UInt32(frame.count))
+      file += le32(UInt32(frame.count)) + le32(1) + be16(0x0800) + [4, 0] + frame
+    }
+    let (messages, losses) = try decode(file)
+    #expect(messages == simpleMessages)
+    #expect(losses == [])
+  }
+
   @Test(
     "pcapng in both byte orders, with the default, nanosecond and millisecond time resolutions",
     arguments: [true, false], [nil, 9, 3] as [UInt8?])
