@@ -40,6 +40,9 @@ public struct CaptureSummary: Sendable {
   public var sessions = 1
   /// How often the recorder lost the broker (`disconnected` events).
   public var disconnections = 0
+  /// Messages of retained snapshots (`capture --retained-snapshot`: between `retained_snapshot` and
+  /// `retained_snapshot_end` events); nil when the file has no snapshot.
+  public var retainedSnapshotMessages: Int?
   /// Per topic, in order of first appearance.
   public var topics: [TopicStats] = []
   /// The reader's sentence when the file was cut off.
@@ -52,13 +55,22 @@ public struct CaptureSummary: Sendable {
     self.path = path
     self.header = reader.header
     var topicIndex: [String: Int] = [:]
+    var inSnapshot = false
     while let record = try reader.next() {
       switch record {
       case .header: sessions += 1
       case .event(let event):
-        if event.kind == .disconnected { disconnections += 1 }
+        switch event.kind {
+        case .disconnected: disconnections += 1
+        case .retainedSnapshot:
+          inSnapshot = true
+          retainedSnapshotMessages = retainedSnapshotMessages ?? 0
+        case .retainedSnapshotEnd: inSnapshot = false
+        default: break
+        }
       case .message(let m):
         messages += 1
+        if inSnapshot { retainedSnapshotMessages? += 1 }
         payloadBytes += UInt64(m.payload.count)
         if m.retain { retainedMessages += 1 }
         messagesByQoS[Int(m.qos.rawValue)] += 1

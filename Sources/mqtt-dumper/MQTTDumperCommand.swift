@@ -18,7 +18,7 @@ struct MQTTDumperCommand: ParsableCommand {
     version: "mqtt-dumper \(MQTTDumperVersion.string)",
     subcommands: [
       Capture.self, Print.self, Samples.self, Report.self, Replay.self, Simulate.self, Verify.self, Diff.self,
-      Info.self, Stats.self, Schema.self, Check.self, Merge.self, JSONCommand.self,
+      Info.self, Stats.self, Schema.self, Check.self, Merge.self, Convert.self, JSONCommand.self,
     ],
     // -h is --host, as in mosquitto_sub; help is --help only.
     helpNames: [.long]

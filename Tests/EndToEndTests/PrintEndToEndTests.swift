@@ -142,6 +142,24 @@ struct PrintEndToEndTests {
     #expect(shell.status == 0)
   }
 
+  @Test("filters that leave no message say so on stderr; the output stays what it was (exit 0)")
+  func nothingMatched() throws {
+    let capture = try makeCapture([message(0, "octoPrint/temperature/bed", #"{"actual": 60}"#)])
+    let warning =
+      "mqtt-dumper: warning: no message in \(capture) matched the filters; `mqtt-dumper info FILE` lists its topics and time span.\n"
+    for command in [["print"], ["samples"], ["schema"]] {
+      let result = try mqttDumper(command + [capture, "-t", "octoprint/#"])
+      #expect(result.status == 0, "\(command): \(result.stderr)")
+      #expect(result.stderr == warning, "\(command)")
+    }
+    // A filter that keeps a message, and no filter at all, are quiet.
+    for arguments in [["print", capture, "-t", "octoPrint/#"], ["print", capture]] {
+      let result = try mqttDumper(arguments)
+      #expect(result.status == 0)
+      #expect(result.stderr.isEmpty, "\(arguments): \(result.stderr)")
+    }
+  }
+
   @Test("bad payloads: 100,000-deep JSON, invalid UTF-8, NUL bytes, 50 MB")
   func badPayloads() throws {
     let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)

@@ -205,6 +205,28 @@ private func capturedMessages(_ path: String) throws -> Int {
     #expect(missing.stderr.hasPrefix("mqtt-dumper: error: cannot read the schema "))
   }
 
+  @Test("a fleet of 500 devices is two channels whose schema Python jsonschema accepts every payload against")
+  func fleetChannels() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var messages: [CapturedMessage] = []
+    for i in 0..<2_000 {
+      let t = Timestamp(microseconds: Int64(i) * 100_000)
+      messages.append(
+        CapturedMessage(timestamp: t, topic: "fleet/dev\(i % 500)/temp", payload: Array(#"{"c": \#(i % 7)}"#.utf8)))
+      messages.append(CapturedMessage(timestamp: t, topic: "fleet/dev\(i % 500)/online", payload: Array("true".utf8)))
+    }
+    let capture = try writeCapture(messages, in: dir)
+    let schema = dir.appendingPathComponent("s.json").path
+    let result = try mqttDumper(["schema", capture, "-o", schema])
+    #expect(result.status == 0, "\(result.stderr)")
+    let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: schema)))
+    let channels = (document as? [String: Any])?["x-mqtt-channels"] as? [String: Any]
+    #expect(Set(channels?.keys ?? [:].keys) == ["fleet/+/temp", "fleet/+/online"])
+    let validated = try Running(try python(), [script("validate_schema.py"), schema, capture]).wait(timeout: 60)
+    #expect(validated.stdoutText == "4000 payloads, 0 invalid\n", "\(validated.stderr)")
+  }
+
   @Test("schema: bad input (deep nesting, binary, mixed shapes) is described with a warning, never a crash")
   func schemaBadInput() throws {
     let dir = try temporaryDirectory()

@@ -75,7 +75,7 @@ func infer(_ messages: [CapturedMessage], options: SchemaInference.Options = .in
     let temperature = result.channels[0]
     #expect(temperature.kind == .wildcard)
     #expect(temperature.address == "octo/temperature/{temperature}")
-    #expect(temperature.parameter == "temperature")
+    #expect(temperature.parameters == ["temperature"])
     #expect(temperature.topics == ["octo/temperature/tool0", "octo/temperature/bed"])
     #expect(
       compact(temperature.schema)
@@ -163,18 +163,44 @@ func infer(_ messages: [CapturedMessage], options: SchemaInference.Options = .in
         == .string("More than 256 distinct member names: only the first 256 are described."))
   }
 
-  @Test("100,000 topics: one channel each under distinct parents, the family listed up to 100 topics")
+  @Test("100,000 devices' topics become one fleet channel; a family of 1,000 siblings is listed up to 100 topics")
   func manyTopics() {
     var inference = SchemaInference()
     for i in 0..<100_000 { inference.add(message("dev/\(i)/state", #"{"on": true}"#)) }
     for i in 0..<1_000 { inference.add(message("many/\(i)", "\(i)")) }
     let result = inference.result()
-    #expect(result.channels.count == 100_001)
-    let many = result.channels.last!
-    #expect(many.filter == "many/+")
+    #expect(result.channels.map(\.filter) == ["dev/+/state", "many/+"])
+    let fleet = result.channels[0]
+    #expect(fleet.address == "dev/{dev}/state")
+    #expect(fleet.topicCount == 100_000)
+    #expect(fleet.messageCount == 100_000)
+    let many = result.channels[1]
     #expect(many.topicCount == 1_000)
     #expect(many.topics.count == 100)
     #expect(many.notes == ["many/+: 1000 topics, the first 100 listed."])
+  }
+
+  @Test("a fleet: each metric of its own shape becomes one channel over the devices; two lone topics do not")
+  func fleetChannels() {
+    var messages: [CapturedMessage] = []
+    for device in ["a1", "b2", "c3"] {
+      messages.append(message("fleet/\(device)/temperature", #"{"celsius": 21.5}"#))
+      messages.append(message("fleet/\(device)/online", "true"))
+    }
+    messages.append(message("site/north/mode", #"{"auto": true}"#))
+    messages.append(message("site/south/mode", #"{"auto": false}"#))
+    let result = infer(messages)
+    #expect(
+      result.channels.map(\.filter) == ["fleet/+/temperature", "fleet/+/online", "site/north/mode", "site/south/mode"])
+    #expect(result.channels[0].address == "fleet/{fleet}/temperature")
+    #expect(result.channels[0].topics == ["fleet/a1/temperature", "fleet/b2/temperature", "fleet/c3/temperature"])
+    #expect(result.channel(forTopic: "fleet/d4/online")?.filter == "fleet/+/online")
+    // Every device publishing metrics of one shape: its siblings first, then the devices.
+    let same = infer(
+      ["x", "y", "z"].flatMap { d in ["t1", "t2"].map { message("dev/\(d)/\($0)", #"{"v": 1}"#) } })
+    #expect(same.channels.map(\.filter) == ["dev/+/+"])
+    #expect(same.channels[0].address == "dev/{dev}/{level}")
+    #expect(same.channels[0].topicCount == 6)
   }
 
   @Test("invalid UTF-8 inside what looks like JSON is binary, never a crash")

@@ -80,6 +80,25 @@ struct ExpectationTests {
         by: came, windowStart: start))
   }
 
+  @Test("a message that came after its window decides the check; one not come yet, or no window, does not")
+  func decided() throws {
+    let start = ts(100)
+    let late = [message(power, "off", at: 102)]
+    let off = try #require(MessageExpectation("\(power)=off"))
+    let light = try #require(MessageExpectation("home/light=on"))
+    let second = ExpectationWindow(length: .seconds(1))
+    #expect(Expectation(messages: [off], window: second).isDecided(by: late, windowStart: start, now: ts(103)))
+    // The window is still open: the message may yet come in it.
+    #expect(!Expectation(messages: [off], window: second).isDecided(by: [], windowStart: start, now: ts(100.5)))
+    // Closed, but one expected message never came: it may still come late, and the report says when.
+    #expect(!Expectation(messages: [off, light], window: second).isDecided(by: late, windowStart: start, now: ts(103)))
+    // Without a window length, or with a recorded run to compare, only the expectation met or the timeout ends it.
+    #expect(!Expectation(messages: [off]).isDecided(by: late, windowStart: start, now: ts(103)))
+    #expect(
+      !Expectation(recorded: RecordedRun(messages: [message(power, "off")]), messages: [off], window: second)
+        .isDecided(by: late, windowStart: start, now: ts(103)))
+  }
+
   @Test("the verdict says of each expected message whether it came in time, late (and when), or never")
   func messageResults() throws {
     let after = ExpectationWindow.Event(name: "PrintDone") { _ in true }

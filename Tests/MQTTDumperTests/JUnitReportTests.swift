@@ -128,22 +128,4 @@ struct JUnitReportTests {
 
         """)
   }
-
-  @Test("writing replaces the file; a path that cannot be written is an error naming it")
-  func writing() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("junit-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let path = dir.appendingPathComponent("report.xml").path
-    try "something longer than the report, to be replaced entirely".padding(toLength: 4000, withPad: "x", startingAt: 0)
-      .write(toFile: path, atomically: false, encoding: .utf8)
-    let report = JUnitReport(recorded.verdict(received: [], stimulusStart: nil, windowStart: ts(0)))
-    try report.write(to: path)
-    #expect(try String(contentsOfFile: path, encoding: .utf8) == report.xml)
-    let nowhere = dir.appendingPathComponent("missing/report.xml").path
-    #expect(throws: VerifyError.cannotWriteReport(path: nowhere, errno: ENOENT)) { try report.write(to: nowhere) }
-    #expect(
-      VerifyError.cannotWriteReport(path: nowhere, errno: ENOENT).description
-        == "cannot write the report \(nowhere): No such file or directory; check the path and its permissions.")
-  }
 }

@@ -23,19 +23,8 @@ extension InferredSchemas {
         .init("title", .string(channel.filter)),
         .init("description", .string(Self.summary(channel))),
       ]
-      if let parameter = channel.parameter {
-        let names = channel.topics.map { JSONValue.string(String($0[$0.index(after: $0.lastIndex(of: "/")!)...])) }
-        members.append(
-          .init(
-            "parameters",
-            .object([
-              .init(
-                parameter,
-                .object([
-                  .init("description", .string("The last topic level.")),
-                  .init("examples", .array(names)),
-                ]))
-            ])))
+      if !channel.parameters.isEmpty {
+        members.append(.init("parameters", .object(Self.parameters(of: channel))))
       }
       members.append(.init("messages", .object(messages)))
       channelMembers.append(.init(channel.id, .object(members)))
@@ -93,5 +82,22 @@ extension InferredSchemas {
       members.append(.init("examples", .array([.object([.init("payload", value)])])))
     }
     return .object(members)
+  }
+
+  /// One AsyncAPI parameter per `+` level of the channel's filter, with the values seen there as examples.
+  static func parameters(of channel: InferredChannel) -> [JSONValue.Member] {
+    let levels = channel.filter.split(separator: "/", omittingEmptySubsequences: false)
+    let places = levels.indices.filter { levels[$0] == "+" }
+    return zip(channel.parameters, places).map { name, place in
+      var seen = Set<Substring>()
+      var examples: [JSONValue] = []
+      for topic in channel.topics {
+        let parts = topic.split(separator: "/", omittingEmptySubsequences: false)
+        guard place < parts.count, seen.insert(parts[place]).inserted else { continue }
+        examples.append(.string(String(parts[place])))
+      }
+      let description = place == levels.count - 1 ? "The last topic level." : "Topic level \(place + 1)."
+      return .init(name, .object([.init("description", .string(description)), .init("examples", .array(examples))]))
+    }
   }
 }

@@ -21,7 +21,8 @@ public struct InferredChannel: Sendable {
   public enum Kind: Sendable, Equatable {
     /// One topic.
     case topic
-    /// Sibling topics of one shape under a parent level: `parent/+`, one message.
+    /// Topics of one shape that differ in some levels: `parent/+` for siblings, `dev/+/state` for a fleet;
+    /// one message.
     case wildcard
     /// The topics under a level named `event` or `events`: `parent/+`, one message per event.
     case events
@@ -31,12 +32,13 @@ public struct InferredChannel: Sendable {
   public var kind: Kind
   /// A name usable as a key in `$defs` and AsyncAPI (`octoPrint.temperature`): letters, digits, `.`, `_`, `-`.
   public var id: String
-  /// The MQTT topic filter it covers: the topic itself or `parent/+`.
+  /// The MQTT topic filter it covers: the topic itself, or with `+` for the levels that vary.
   public var filter: String
-  /// The AsyncAPI address: the topic itself or `parent/{parameter}`.
+  /// The AsyncAPI address: the filter with each `+` as its `{parameter}`.
   public var address: String
-  /// The name of the address parameter (`event`, `temperature`), nil for a single topic.
-  public var parameter: String?
+  /// The names of the address parameters, one per `+` level of `filter` in order (`event`, `temperature`;
+  /// `dev` for `dev/{dev}/state`); empty for a single topic.
+  public var parameters: [String]
   /// The concrete topics seen, first seen first (at most `Options.maxTopicsListed`).
   public var topics: [String]
   /// How many concrete topics there were (may exceed `topics.count`).

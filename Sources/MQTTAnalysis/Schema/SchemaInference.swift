@@ -82,24 +82,29 @@ public struct SchemaInference {
 
   private enum GroupKind {
     case single
-    case wildcard(parent: String)
+    /// The topics matching `filter`, whose `+` levels vary.
+    case wildcard
     case events(parent: String)
   }
 
   private struct Group {
     var kind: GroupKind
-    var topics: [String]
-    var first: Int
+    /// The topic, or the filter covering the group's topics.
+    var filter: String
+    /// The topics' places in `order`, first seen first.
+    var positions: [Int]
+    var first: Int { positions[0] }
   }
 
-  /// Topics grouped: per parent level, an event family, or the largest set of siblings of one shape.
+  /// Topics grouped: per parent level, an event family, or the largest set of siblings of one shape; then
+  /// groups of one shape that differ in one level higher up (`dev/+/state` for a fleet of devices).
   private func groups() -> [Group] {
     var byParent: [String: [Int]] = [:]
     var parents: [String] = []
     var groups: [Group] = []
     for (position, topic) in order.enumerated() {
       guard let slash = topic.utf8.lastIndex(of: UInt8(ascii: "/")) else {
-        groups.append(Group(kind: .single, topics: [topic], first: position))
+        groups.append(Group(kind: .single, filter: topic, positions: [position]))
         continue
       }
       let parent = String(topic[..<slash])
@@ -109,12 +114,12 @@ public struct SchemaInference {
     for parent in parents {
       let positions = byParent[parent]!
       if positions.count < 2 {
-        groups.append(Group(kind: .single, topics: [order[positions[0]]], first: positions[0]))
+        groups.append(Group(kind: .single, filter: order[positions[0]], positions: positions))
         continue
       }
       let lastLevel = parent.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
       if ["event", "events"].contains(lastLevel.lowercased()) {
-        groups.append(Group(kind: .events(parent: parent), topics: positions.map { order[$0] }, first: positions[0]))
+        groups.append(Group(kind: .events(parent: parent), filter: parent + "/+", positions: positions))
         continue
       }
       var bySignature: [String: [Int]] = [:]
@@ -122,43 +127,83 @@ public struct SchemaInference {
       let largest = bySignature.values.max { $0.count < $1.count || ($0.count == $1.count && $0[0] > $1[0]) }!
       let grouped = largest.count >= 2 ? Set(largest) : []
       for position in positions where !grouped.contains(position) {
-        groups.append(Group(kind: .single, topics: [order[position]], first: position))
+        groups.append(Group(kind: .single, filter: order[position], positions: [position]))
       }
       if largest.count >= 2 {
-        groups.append(Group(kind: .wildcard(parent: parent), topics: largest.map { order[$0] }, first: largest[0]))
+        groups.append(Group(kind: .wildcard, filter: parent + "/+", positions: largest))
       }
+    }
+    return Self.generalized(groups, signature: { shapes[$0].signature })
+  }
+
+  /// The least groups of one shape that make a level higher up a wildcard: for each level from the
+  /// second-to-last up, groups that differ only there (at least `minimumUpperGroup` of them, so that two
+  /// unrelated topics are not taken for a family) become one.
+  private static func generalized(_ groups: [Group], signature: (Int) -> String) -> [Group] {
+    var groups = groups
+    let deepest = groups.map { $0.filter.utf8.count(where: { $0 == UInt8(ascii: "/") }) + 1 }.max() ?? 0
+    guard deepest >= 2 else { return groups }
+    for fromEnd in 2...deepest {
+      var byKey: [String: [Int]] = [:]
+      var keys: [String] = []
+      for (i, group) in groups.enumerated() {
+        if case .events = group.kind { continue }
+        var levels = group.filter.split(separator: "/", omittingEmptySubsequences: false)
+        guard levels.count >= fromEnd, levels[levels.count - fromEnd] != "+" else { continue }
+        levels[levels.count - fromEnd] = "+"
+        let key = levels.joined(separator: "/") + "\u{0}" + signature(group.first)
+        if byKey[key] == nil { keys.append(key) }
+        byKey[key, default: []].append(i)
+      }
+      var merged: [Group] = []
+      var absorbed = Set<Int>()
+      for key in keys {
+        let members = byKey[key]!
+        guard members.count >= minimumUpperGroup else { continue }
+        absorbed.formUnion(members)
+        let filter = String(key[..<key.firstIndex(of: "\u{0}")!])
+        merged.append(
+          Group(kind: .wildcard, filter: filter, positions: members.flatMap { groups[$0].positions }.sorted()))
+      }
+      if merged.isEmpty { continue }
+      groups = groups.enumerated().filter { !absorbed.contains($0.offset) }.map(\.element) + merged
     }
     return groups
   }
+
+  /// The fewest groups that differ in one level higher up and become one channel.
+  static let minimumUpperGroup = 3
 
   // MARK: - Channels
 
   private func makeChannel(_ group: Group, ids: inout ChannelIDs) -> InferredChannel {
     let limits = self.limits
+    let topics = group.positions.map { order[$0] }
     var merged = PayloadShape()
-    for topic in group.topics { merged.merge(shapes[index[topic]!], limits: limits) }
-    let listed = Array(group.topics.prefix(options.maxTopicsListed))
+    for position in group.positions { merged.merge(shapes[position], limits: limits) }
+    let listed = Array(topics.prefix(options.maxTopicsListed))
     var channel = InferredChannel(
-      kind: .topic, id: "", filter: group.topics[0], address: group.topics[0], parameter: nil, topics: listed,
-      topicCount: group.topics.count, messages: [], messageCount: merged.count, qos: merged.qosLevels,
+      kind: .topic, id: "", filter: group.filter, address: group.filter, parameters: [], topics: listed,
+      topicCount: topics.count, messages: [], messageCount: merged.count, qos: merged.qosLevels,
       retainedCount: merged.retained, schema: .object([]), notes: [])
     switch group.kind {
     case .single:
-      channel.id = ids.make(group.topics[0])
-      channel.messages = [message(channel.id, filter: group.topics[0], merged)]
+      channel.id = ids.make(group.filter)
+      channel.messages = [message(channel.id, filter: group.filter, merged)]
       channel.schema = channel.messages[0].schema
-    case .wildcard(let parent):
-      setWildcard(&channel, parent: parent, ids: &ids)
+    case .wildcard:
+      setWildcard(&channel, ids: &ids)
       channel.kind = .wildcard
       channel.messages = [message(channel.id, filter: channel.filter, merged)]
       channel.schema = channel.messages[0].schema
     case .events(let parent):
-      setWildcard(&channel, parent: parent, ids: &ids)
+      channel.id = ids.make(parent)
       channel.kind = .events
-      channel.parameter = "event"
+      channel.parameters = ["event"]
       channel.address = parent + "/{event}"
-      channel.messages = group.topics.map { topic in
-        message(String(topic[topic.index(after: topic.lastIndex(of: "/")!)...]), filter: topic, shapes[index[topic]!])
+      channel.messages = group.positions.map { position in
+        let topic = order[position]
+        return message(String(topic[topic.index(after: topic.lastIndex(of: "/")!)...]), filter: topic, shapes[position])
       }
       channel.schema = .object([.init("anyOf", .array(channel.messages.map(\.schema)))])
     }
@@ -166,15 +211,28 @@ public struct SchemaInference {
     return channel
   }
 
-  private func setWildcard(_ channel: inout InferredChannel, parent: String, ids: inout ChannelIDs) {
-    let lastLevel = parent.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
-    let parameter =
-      !lastLevel.isEmpty && lastLevel.utf8.allSatisfy { ChannelIDs.isPlain($0) && $0 != UInt8(ascii: ".") }
-      ? lastLevel : "level"
-    channel.id = ids.make(parent)
-    channel.filter = parent + "/+"
-    channel.address = parent + "/{\(parameter)}"
-    channel.parameter = parameter
+  /// The id, address and parameters of a wildcard channel: each `+` level is named after the level before it
+  /// (`octoPrint/temperature/{temperature}`, `dev/{dev}/state`), or `level` where that is no plain name.
+  private func setWildcard(_ channel: inout InferredChannel, ids: inout ChannelIDs) {
+    let levels = channel.filter.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    var names: [String] = []
+    var address: [String] = []
+    for (i, level) in levels.enumerated() {
+      guard level == "+" else {
+        address.append(level)
+        continue
+      }
+      let before = i > 0 ? levels[i - 1] : ""
+      var name =
+        !before.isEmpty && before != "+" && before.utf8.allSatisfy { ChannelIDs.isPlain($0) && $0 != UInt8(ascii: ".") }
+        ? before : "level"
+      if names.contains(name) { name += String(names.count + 1) }
+      names.append(name)
+      address.append("{\(name)}")
+    }
+    channel.id = ids.make(levels.filter { $0 != "+" }.joined(separator: "/"))
+    channel.address = address.joined(separator: "/")
+    channel.parameters = names
   }
 
   private func message(_ name: String, filter: String, _ shape: PayloadShape) -> InferredMessage {

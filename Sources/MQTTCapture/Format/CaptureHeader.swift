@@ -17,11 +17,17 @@ public struct CaptureHeader: Equatable, Sendable {
   public var subscriptions: [CaptureSubscription]
   /// The captures a merged capture was made from (`mqtt-dumper merge`), as given; empty for a recording.
   public var sources: [String]
+  /// The shared-subscription group the recorder belonged to (`capture --share`): it subscribed to
+  /// `$share/<group>/<filter>` for each of `subscriptions`; nil for a recorder of its own.
+  public var group: String?
+  /// The recorder's name within its group (`capture --instance`, by default host name and process id).
+  public var instance: String?
 
   /// A header; the version is the one this build writes unless given.
   public init(
     version: Int = CaptureHeader.currentVersion, created: String, tool: String, broker: String,
-    protocolName: String, subscriptions: [CaptureSubscription], sources: [String] = []
+    protocolName: String, subscriptions: [CaptureSubscription], sources: [String] = [], group: String? = nil,
+    instance: String? = nil
   ) {
     self.version = version
     self.created = created
@@ -30,6 +36,8 @@ public struct CaptureHeader: Equatable, Sendable {
     self.protocolName = protocolName
     self.subscriptions = subscriptions
     self.sources = sources
+    self.group = group
+    self.instance = instance
   }
 }
 

@@ -9,6 +9,11 @@ public struct ConnectionEvent: Equatable, Sendable {
     case disconnected
     /// A run saved by `verify` starts here: the time its stimulus started, the origin of its timing.
     case stimulus
+    /// The broker's retained messages follow, as a shared subscription's recorder read them at start
+    /// (`capture --retained-snapshot`): every message up to `retainedSnapshotEnd` carries this event's time.
+    case retainedSnapshot
+    /// The end of the retained snapshot: the messages after this one are live again.
+    case retainedSnapshotEnd
     /// A kind this version does not know (a newer version wrote it), kept as written.
     case other(String)
 
@@ -18,6 +23,8 @@ public struct ConnectionEvent: Equatable, Sendable {
       case "connected": self = .connected
       case "disconnected": self = .disconnected
       case "stimulus": self = .stimulus
+      case "retained_snapshot": self = .retainedSnapshot
+      case "retained_snapshot_end": self = .retainedSnapshotEnd
       default: self = .other(text)
       }
     }
@@ -28,6 +35,8 @@ public struct ConnectionEvent: Equatable, Sendable {
       case .connected: return "connected"
       case .disconnected: return "disconnected"
       case .stimulus: return "stimulus"
+      case .retainedSnapshot: return "retained_snapshot"
+      case .retainedSnapshotEnd: return "retained_snapshot_end"
       case .other(let text): return text
       }
     }
@@ -36,6 +45,8 @@ public struct ConnectionEvent: Equatable, Sendable {
     public var summary: String {
       switch self {
       case .stimulus: return "stimulus started (verify)"
+      case .retainedSnapshot: return "retained snapshot: the broker's retained messages at the start"
+      case .retainedSnapshotEnd: return "end of the retained snapshot"
       default: return "recorder \(rawValue)"
       }
     }

@@ -147,6 +147,7 @@ public enum RecordDecoder {
     return CaptureHeader(
       version: version, created: value["created"]?.stringValue ?? "", tool: value["tool"]?.stringValue ?? "",
       broker: value["broker"]?.stringValue ?? "", protocolName: value["protocol"]?.stringValue ?? "",
-      subscriptions: subscriptions, sources: sources)
+      subscriptions: subscriptions, sources: sources, group: value["group"]?.stringValue,
+      instance: value["instance"]?.stringValue)
   }
 }

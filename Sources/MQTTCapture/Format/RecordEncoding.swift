@@ -128,6 +128,14 @@ public enum RecordEncoder {
       out.append(UInt8(ascii: "}"))
     }
     out.append(UInt8(ascii: "]"))
+    if let group = header.group {
+      out.append(contentsOf: #","group":"#.utf8)
+      JSONWriter.appendString(group, to: &out)
+    }
+    if let instance = header.instance {
+      out.append(contentsOf: #","instance":"#.utf8)
+      JSONWriter.appendString(instance, to: &out)
+    }
     if !header.sources.isEmpty {
       out.append(contentsOf: #","sources":["#.utf8)
       for (i, source) in header.sources.enumerated() {

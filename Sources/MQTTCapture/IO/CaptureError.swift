@@ -26,6 +26,10 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
   case corrupt(path: String, line: Int, reason: String)
   /// An append to a file that was cut off: its gzip stream cannot be continued.
   case cannotAppendToTruncated(path: String)
+  /// Another tool's recording with a line (or record) that is not in its format: `reason` says what.
+  case foreignInput(path: String, line: Int, reason: String)
+  /// A file whose format `convert` cannot tell from its start: `reason` says what it looks like.
+  case unknownFormat(path: String, reason: String)
 
   /// What is wrong, where: the sentence without its advice.
   public var problem: String {
@@ -49,6 +53,10 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(path) is corrupt at line \(line): \(reason)"
     case .cannotAppendToTruncated(let path):
       return "cannot append to \(path): it was cut off (the recorder did not finish it)"
+    case .foreignInput(let path, let line, let reason):
+      return "\(path), line \(line), \(reason)"
+    case .unknownFormat(let path, let reason):
+      return "cannot tell which tool wrote \(path) (\(reason))"
     }
   }
 
@@ -71,6 +79,10 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
       return "the records before it are intact"
     case .cannotAppendToTruncated:
       return "capture into a new file instead, the old one still reads up to its last complete record"
+    case .foreignInput:
+      return "the messages before it were read"
+    case .unknownFormat:
+      return "name its format (`ConvertFormat`)"
     }
   }
 

@@ -29,6 +29,11 @@ public struct MessageFilter {
   /// A filter that keeps every message.
   public init() {}
 
+  /// Whether the filter can leave messages out for what they are (topic, time, payload), not only by `limit`.
+  public var narrows: Bool {
+    !topics.isEmpty || !excludes.isEmpty || since != nil || until != nil || grep != nil
+  }
+
   /// True once `limit` messages were accepted, or a message came after `until` (captures are in time
   /// order, so reading can stop).
   public private(set) var isExhausted = false

@@ -41,6 +41,8 @@ public struct MessagePrinter {
     var text = ""
   }
   private var timeCache = TimeCache()
+  /// Between a `retained_snapshot` event and its end: messages are marked as the snapshot's.
+  private var inRetainedSnapshot = false
 
   /// A printer of `layout` showing payloads with `renderer`; local times, no colours.
   public init(layout: Layout = .pretty, renderer: PayloadRenderer = PayloadRenderer()) {
@@ -69,6 +71,7 @@ public struct MessagePrinter {
       out.append(contentsOf: "  (qos ".utf8)
       out.append(0x30 + m.qos.rawValue)
       if m.retain { out.append(contentsOf: ", retained".utf8) }
+      if inRetainedSnapshot { out.append(contentsOf: ", from the retained snapshot".utf8) }
       out.append(contentsOf: ", ".utf8)
       out.append(contentsOf: formatCount(m.payload.count, "byte").utf8)
       out.append(UInt8(ascii: ")"))
@@ -85,6 +88,9 @@ public struct MessagePrinter {
 
   /// Appends what the pretty layout shows for a connection event (nothing in the others).
   public mutating func append(_ event: ConnectionEvent, to out: inout [UInt8]) {
+    if event.kind == .retainedSnapshot || event.kind == .retainedSnapshotEnd {
+      inRetainedSnapshot = event.kind == .retainedSnapshot
+    }
     guard layout == .pretty else { return }
     let reason = event.reason.map { ": \(VisibleText.escape($0))" } ?? ""
     let what = event.kind.summary
@@ -101,7 +107,9 @@ public struct MessagePrinter {
       VisibleText.escapeControlsInJSON(&out, from: start, hidden: true)
     case .compact: break
     case .pretty:
-      let text = "== \(path): recorded from \(header.broker) (\(header.protocolName)) starting \(header.created) =="
+      let group = header.group.map { ", group \($0)" + (header.instance.map { " as \($0)" } ?? "") } ?? ""
+      let text =
+        "== \(path): recorded from \(header.broker) (\(header.protocolName))\(group) starting \(header.created) =="
       colored(VisibleText.escape(text), dimColor, &out)
       out.append(contentsOf: "\n\n".utf8)
     }

@@ -299,10 +299,13 @@ public final class MQTTClient {
   /// - Parameters:
   ///   - retainAsPublished: MQTT v5: deliver the retain flag the publisher set (else only retained-on-subscribe).
   ///   - identifier: MQTT v5 subscription identifier (1…268,435,455), echoed on matching messages.
+  ///   - sendRetained: MQTT v5: false asks the broker not to send its retained messages on subscribing
+  ///     (retain handling 2; mosquitto before 2.0.13 sends them to shared subscriptions otherwise).
   /// - Throws: `MQTTError.invalidTopicFilter`, or `MQTTError.connectionLost` when the SUBSCRIBE cannot be sent.
-  public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = true, identifier: UInt32? = nil)
-    throws
-  {
+  public func subscribe(
+    _ filter: String, qos: MQTTQoS, retainAsPublished: Bool = true, identifier: UInt32? = nil,
+    sendRetained: Bool = true
+  ) throws {
     requireCallerLoop()
     guard mosquitto_sub_topic_check(filter) == MOSQ_ERR_SUCCESS.rawValue else {
       throw MQTTError.invalidTopicFilter(filter)
@@ -314,7 +317,8 @@ public final class MQTTClient {
       if let identifier {
         mosquitto_property_add_varint(&props, Int32(MQTT_PROP_SUBSCRIPTION_IDENTIFIER.rawValue), identifier)
       }
-      let flags = retainAsPublished ? Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue) : 0
+      var flags = retainAsPublished ? Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue) : 0
+      if !sendRetained { flags |= Int32(MQTT_SUB_OPT_SEND_RETAIN_NEVER.rawValue) }
       rc = mosquitto_subscribe_v5(handle, &mid, filter, Int32(qos.rawValue), flags, props)
       mosquitto_property_free_all(&props)
     } else {

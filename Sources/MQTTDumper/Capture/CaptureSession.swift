@@ -26,6 +26,16 @@ public struct CaptureConfiguration: Sendable {
   public var sessionName: String?
   /// zlib level, 1–9.
   public var compressionLevel: Int32 = 6
+  /// Record as a member of this group (shared subscriptions to every filter); nil records alone.
+  public var group: CaptureGroup?
+  /// Written to the header without a group (`--instance` alone); the group's instance otherwise.
+  public var instance: String?
+  /// Read the broker's retained messages once at the start, over a connection of their own, and record
+  /// them between `retained_snapshot` events (for a group, whose shared subscriptions get none).
+  public var retainedSnapshot = false
+  /// How long no retained message must come, after the broker acknowledged the snapshot's
+  /// subscriptions, for the snapshot to be complete.
+  public var snapshotQuiet: Duration = .milliseconds(300)
 
   /// Every topic (`#`) at QoS 2 to standard output, until stopped.
   public init() {}
@@ -56,13 +66,20 @@ public struct CaptureProgress: Sendable {
 public final class CaptureSession {
   /// What the session records, from where, to where.
   public let configuration: CaptureConfiguration
-  private var writer: (any CaptureSink)?
-  private var failure: Error?
-  private var early: [CapturedMessage] = []
+  /// Where records go, once the broker accepted the subscriptions.
+  var writer: (any CaptureSink)?
+  /// Why the session must stop, set from a callback.
+  var failure: Error?
+  /// What arrived before the file was open.
+  var early: [CapturedMessage] = []
   private var progress = CaptureProgress()
-  private var filters: [TopicFilter]
+  /// The distinct filters subscribed to, in the order given.
+  var filters: [TopicFilter]
   /// `configuration.excludes`; with none, a message costs nothing more.
-  private let excludes: [TopicFilter]
+  let excludes: [TopicFilter]
+  /// A group's recorder over MQTT 3.1.1 cannot ask for no retained messages on subscribing, and
+  /// mosquitto before 2.0.13 sends them to shared subscriptions: the retain flag marks them there.
+  private let dropsStoredMessages: Bool
   /// The last time written: records never go back in time, even where the wall clock or the order of
   /// callbacks would have them.
   private var lastTimestamp = Timestamp(microseconds: 0)
@@ -83,6 +100,7 @@ public final class CaptureSession {
     }
     filters = unique
     excludes = configuration.excludes
+    dropsStoredMessages = configuration.group != nil && configuration.connection.protocolVersion == .v311
     if configuration.output != "-", configuration.mode == .createNew {
       if access(configuration.output, F_OK) == 0 { throw CaptureError.fileExists(path: configuration.output) }
       // A rotating capture would continue into the set's numbered files: one left from an older run would
@@ -125,7 +143,8 @@ public final class CaptureSession {
     let header = CaptureHeader(
       created: Timestamp.now().rfc3339, tool: "mqtt-dumper \(MQTTDumperVersion.string)",
       broker: connection.brokerDescription, protocolName: connection.protocolVersion.rawValue,
-      subscriptions: filters.map { CaptureSubscription(filter: $0.text, qos: configuration.qos) })
+      subscriptions: filters.map { CaptureSubscription(filter: $0.text, qos: configuration.qos) },
+      group: configuration.group?.name, instance: configuration.group?.instance ?? configuration.instance)
     // The file is opened only once the broker accepted us and our subscriptions, so a failed start leaves
     // nothing behind; the first `connected`, and what a persistent session delivers meanwhile, wait for it.
     var pendingConnect: Timestamp?
@@ -144,13 +163,19 @@ public final class CaptureSession {
       if ContinuousClock.now > deadline { throw MQTTError.timedOut(broker: connection.brokerDescription) }
     }
     if let failure { throw failure }
+    let retained =
+      configuration.retainedSnapshot && !shouldStop() ? try takeRetainedSnapshot(client, shouldStop: shouldStop) : nil
     writer =
       try openSink?(header)
       ?? RotatingCaptureWriter(
         path: configuration.output, mode: configuration.mode, header: header, rotation: configuration.rotation,
         level: configuration.compressionLevel)
     if let pendingConnect { try writer?.write(.connected(at: pendingConnect)) }
-    for message in early { try writer?.write(message) }
+    for (i, message) in early.enumerated() {
+      if let retained, retained.position == i { try write(retained) }
+      try writer?.write(message)
+    }
+    if let retained, retained.position == early.count { try write(retained) }
     early = []
     progress.connected = true
 
@@ -200,7 +225,7 @@ public final class CaptureSession {
   }
 
   /// `time`, or the last time written if that is later.
-  private func stamp(_ time: Timestamp) -> Timestamp {
+  func stamp(_ time: Timestamp) -> Timestamp {
     if time.microseconds > lastTimestamp.microseconds { lastTimestamp = time }
     return lastTimestamp
   }
@@ -210,8 +235,11 @@ public final class CaptureSession {
   private func connected(_ client: MQTTClient) {
     do {
       let useIdentifiers = client.options.protocolVersion == .v5 && filters.count > 1
+      let group = configuration.group
       for (i, filter) in filters.enumerated() {
-        try client.subscribe(filter.text, qos: configuration.qos, identifier: useIdentifiers ? UInt32(i + 1) : nil)
+        try client.subscribe(
+          group?.sharedFilter(filter.text) ?? filter.text, qos: configuration.qos,
+          identifier: useIdentifiers ? UInt32(i + 1) : nil, sendRetained: group == nil)
       }
       progress.connected = true
       progress.lastProblem = nil
@@ -223,6 +251,7 @@ public final class CaptureSession {
 
   private func received(_ message: borrowing ReceivedMessage) {
     guard failure == nil else { return }
+    if dropsStoredMessages && message.retain { return }  // sent from the store on subscribing
     if !excludes.isEmpty && isExcluded(message.topic) { return }
     if let id = message.subscriptionID, filters.count > 1, id != firstMatchingFilter(message.topic) {
       return  // a second copy for an overlapping filter: the first one was recorded

@@ -3,7 +3,8 @@ import MQTTCapture
 
 /// Regression-tests an MQTT consumer, as `verify` does: listens on the topics the consumer publishes on,
 /// plays the stimulus to the broker on the replay schedule, then waits for the consumer until the
-/// expectation is met (and `settleTime` more) or `timeout` has passed, and hands back what came.
+/// expectation is met (and `settleTime` more) or came too late to meet it, or `timeout` has passed, and hands
+/// back what came.
 public struct ConsumerCheck: Sendable {
   /// How long to go on listening once the expectation is met, before the verdict: long enough that a
   /// consumer sending a message twice is caught with an extra message instead of passing because the
@@ -99,6 +100,8 @@ public struct ConsumerCheck: Sendable {
         Self.pause(Self.settleTime)
         break
       }
+      // The window closed and what was expected came late: no more waiting changes the verdict.
+      if expectation.isDecided(by: watcher.messages, windowStart: windowStart, now: .now()) { break }
       Self.pause(Self.pollInterval)
     }
     return Run(recording: RecordedRun(messages: watcher.stop(), stimulusStart: stimulusStart), windowStart: windowStart)

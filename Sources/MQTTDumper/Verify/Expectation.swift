@@ -43,6 +43,16 @@ public struct Expectation: Sendable {
     return messages.allSatisfy { $0.isSatisfied(by: received, window: window, openedAt: windowStart) }
   }
 
+  /// Whether waiting longer cannot change the verdict or its report: only `--expect-message`s in a window of
+  /// some length are asked, the window closed at `now`, and each came (late: the report says when).
+  /// - Parameter windowStart: when `window` opened.
+  public func isDecided(by received: [CapturedMessage], windowStart: Timestamp, now: Timestamp) -> Bool {
+    guard recorded == nil, !messages.isEmpty, let length = window.length,
+      now.since(windowStart) > length
+    else { return false }
+    return messages.allSatisfy { expected in received.contains { expected.matches($0) } }
+  }
+
   /// Judges what came.
   /// - Parameters:
   ///   - received: what the consumer published.

@@ -58,26 +58,6 @@ public struct JUnitReport: Sendable {
     return xml
   }
 
-  /// Writes the report to `path`, replacing what is there.
-  /// - Throws: `VerifyError.cannotWriteReport` with the system's reason.
-  public func write(to path: String) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw VerifyError.cannotWriteReport(path: path, errno: errno) }
-    let bytes = Array(xml.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else {
-        let code = errno
-        _ = close(fd)
-        throw VerifyError.cannotWriteReport(path: path, errno: code)
-      }
-      offset += n
-    }
-    guard close(fd) == 0 else { throw VerifyError.cannotWriteReport(path: path, errno: errno) }
-  }
-
   /// `s` with XML's special characters as entities, for text and attribute values, and controls made
   /// visible (`VisibleText`, a name by default): XML cannot hold most of them.
   static func escape(_ s: String, mode: VisibleText.Mode = .name) -> String {

@@ -31,3 +31,17 @@ struct FilterOptions: ParsableArguments {
     return f
   }
 }
+
+/// The files a summary speaks of: their names when three or fewer, else how many.
+func fileNames(_ files: [String]) -> String {
+  guard files.count <= 3 else { return formatCount(files.count, "file") }
+  return files.map { $0 == "-" ? "standard input" : VisibleText.name($0, limit: Info.nameLimit) }
+    .joined(separator: ", ")
+}
+
+/// Says so when filters were given and left no message: a mistyped topic must not look like a quiet capture.
+func warnIfNothingMatched(_ filter: MessageFilter, messages: Int, in files: [String]) {
+  guard filter.narrows, messages == 0 else { return }
+  printWarning(
+    "no message in \(fileNames(files)) matched the filters; `mqtt-dumper info FILE` lists its topics and time span.")
+}

@@ -15,6 +15,12 @@ struct Capture: ParsableCommand {
           -T 'octoPrint/camera/#' -o print.jsonl.gz
         mqtt-dumper capture --session rec1 -q 1 \\
           -o day.jsonl.gz --rotate-interval 1h
+        mqtt-dumper capture --share fleet --retained-snapshot \\
+          -t 'plant/#' -o rec-a.jsonl.gz
+
+      --share GROUP makes this recorder one of a group that splits the traffic (MQTT shared \
+      subscriptions, $share/GROUP/FILTER): run it on several machines with the same GROUP, then \
+      `mqtt-dumper merge` their files. See docs/scaling.md.
 
       Ctrl-C (SIGINT) or SIGTERM finishes the file properly. Even after a crash or kill -9 \
       the file reads up to the last ~50 ms before it. Names ending in .gz are compressed.
@@ -71,6 +77,28 @@ struct Capture: ParsableCommand {
       """)
   var session: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      """
+      Record as one of a group of recorders that split the traffic: subscribe to $share/GROUP/FILTER for \
+      each -t. The broker gives each message to one recorder of the group.
+      """, valueName: "group"))
+  var share: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("This recorder's name in the header (default: host name and process id).", valueName: "name"))
+  var instance: String?
+
+  @Flag(
+    name: .long,
+    help: """
+      With --share: read the broker's retained messages once at the start, over a short connection of \
+      their own (shared subscriptions get none), and record them marked as the retained snapshot.
+      """)
+  var retainedSnapshot = false
+
   @Option(name: .long, help: "Compression level, 1 (fastest) to 9 (smallest).")
   var level: Int32 = 6
 
@@ -100,6 +128,25 @@ struct Capture: ParsableCommand {
       throw ValidationError("--rotate-size and --rotate-interval need a file; standard output cannot rotate.")
     }
     guard (1...9).contains(level) else { throw ValidationError("--level must be from 1 to 9.") }
+    try validateGroup()
+  }
+
+  private func validateGroup() throws {
+    if let share {
+      if let problem = CaptureGroup.nameProblem(share) {
+        throw ValidationError(
+          "--share '\(share)' cannot name a group: it \(problem), and a share name may not hold '/', '+' or '#'.")
+      }
+      if let shared = topics.first(where: { $0.hasPrefix("$share/") }) {
+        throw ValidationError(
+          "-t '\(shared)' is already a shared subscription; with --share give the plain filter, as -t 'a/#'.")
+      }
+    } else if retainedSnapshot {
+      throw ValidationError(
+        "--retained-snapshot is for a group (--share GROUP); without it the subscription receives the retained "
+          + "messages by itself.")
+    }
+    if let instance, instance.isEmpty { throw ValidationError("--instance needs a name.") }
   }
 
   func run() throws {
@@ -115,6 +162,14 @@ struct Capture: ParsableCommand {
     stop.apply(to: &config)
     config.sessionName = session
     config.compressionLevel = level
+    config.group = share.map { CaptureGroup(name: $0, instance: instance ?? CaptureGroup.defaultInstance) }
+    config.instance = instance
+    config.retainedSnapshot = retainedSnapshot
+    if share != nil, !quiet, let (a, b) = CaptureGroup.overlappingFilters(config.filters) {
+      printWarning(
+        "-t '\(a)' and -t '\(b)' overlap: a group shares each filter on its own, so a message matching both can be "
+          + "recorded twice, by two recorders of the group; give the group filters that do not overlap.")
+    }
 
     installStopHandlers()
     let showStatus = !quiet && stderrIsTerminal

@@ -98,6 +98,9 @@ struct Info: ParsableCommand {
       out.append(contentsOf: ",\"qos\":\(sub.qos.rawValue)}".utf8)
     }
     out.append(UInt8(ascii: "]"))
+    if let group = h.group { string("group", group) }
+    if let instance = h.instance { string("instance", instance) }
+    if let snapshot = s.retainedSnapshotMessages { number("retained_snapshot", snapshot) }
     number("sessions", s.sessions)
     number("messages", s.messages)
     number("topic_count", s.topics.count)
@@ -141,6 +144,13 @@ struct Info: ParsableCommand {
     let subs = h.subscriptions.map { "\(name($0.filter)) (QoS \($0.qos.rawValue))" }.joined(separator: ", ")
     lines.append(
       "  broker       \(name(h.broker)), \(name(h.protocolName)), subscribed to \(subs.isEmpty ? "nothing" : subs)")
+    if let group = h.group {
+      lines.append(
+        "  group        \(name(group)) (shared subscriptions)"
+          + (h.instance.map { ", recorded by instance \(name($0))" } ?? ""))
+    } else if let instance = h.instance {
+      lines.append("  instance     \(name(instance))")
+    }
     if s.sessions > 1 { lines.append("  sessions     \(s.sessions) (appended)") }
     lines.append("  messages     \(formatCount(s.messages)) on \(formatCount(s.topics.count, "topic"))")
     if let first = s.first, let last = s.last {
@@ -154,6 +164,11 @@ struct Info: ParsableCommand {
     lines.append(
       "  flags        QoS 0/1/2: \(s.messagesByQoS.map { formatCount($0) }.joined(separator: "/")), "
         + "retained \(formatCount(s.retainedMessages)), with v5 properties \(formatCount(s.withProperties))")
+    if let snapshot = s.retainedSnapshotMessages {
+      lines.append(
+        "  snapshot     \(formatCount(snapshot, "retained message")) read from the broker's store at the start "
+          + "(between the retained_snapshot events)")
+    }
     if s.disconnections > 0 {
       lines.append(
         "  connection   lost \(formatCount(s.disconnections, "time")) during the capture (see the disconnected events)")

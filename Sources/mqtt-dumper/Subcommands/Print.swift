@@ -75,6 +75,7 @@ struct Print: ParsableCommand {
           if filter.isExhausted { break }
         }
         try output.flush()
+        warnIfNothingMatched(filter, messages: filter.accepted, in: files)
         if failed { throw ExitCode.error }
       }
     } catch let error as CaptureError where error.isClosedPipe {

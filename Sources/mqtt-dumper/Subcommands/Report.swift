@@ -69,6 +69,7 @@ struct Report: ParsableCommand {
     let size = formatBytes(UInt64(html.utf8.count))
     let messages = formatCount(report.builder.messages, "message")
     printNote("wrote \(output): \(messages), \(formatCount(rendered.count, "chart")), \(size)")
+    warnIfNothingMatched(filter, messages: report.builder.messages, in: files)
     for truncation in report.outcome.truncations { printWarning(truncation) }
     if !report.outcome.truncations.isEmpty { throw ExitCode.error }
   }

@@ -99,6 +99,7 @@ struct Samples: ParsableCommand {
         throw ExitCode.error
       }
     }
+    warnIfNothingMatched(filter, messages: filter.accepted, in: files)
     let text: String
     switch format {
     case .json:

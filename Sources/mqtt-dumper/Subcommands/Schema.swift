@@ -9,7 +9,7 @@ struct Schema: ParsableCommand {
     discussion: """
       The JSON Schema (draft 2020-12) has one $defs entry per channel and x-mqtt-channels, a map from topic \
       filter to $ref that `check` reads. Sibling topics of one shape become a wildcard channel \
-      (octoPrint/temperature/+); the topics under a level named event become one channel with a message per \
+      (octoPrint/temperature/+), and so do a fleet's (dev/+/state); the topics under a level named event become one channel with a message per \
       event. --format asyncapi writes AsyncAPI 3.0 as YAML (JSON with --json). A payload that is not JSON is \
       described as a string: its text, or the base64 of bytes that are not UTF-8.
 
@@ -67,6 +67,7 @@ struct Schema: ParsableCommand {
     var inference = SchemaInference(options: options)
     let outcome = try scan.run { inference.add($0) }
     for truncation in outcome.truncations { printWarning(truncation) }
+    warnIfNothingMatched(scan.filter, messages: outcome.messages, in: files)
     let schemas = inference.result()
     for channel in schemas.channels {
       for note in channel.notes { printWarning(note) }

@@ -72,16 +72,9 @@ struct Stats: ParsableCommand {
   }
 
   private func text(_ statistics: TrafficStatistics, filter: MessageFilter, tree: TopicTree?) -> String {
-    let names =
-      files.count <= 3
-      ? files.map { $0 == "-" ? "standard input" : VisibleText.name($0, limit: Info.nameLimit) }
-        .joined(separator: ", ")
-      : formatCount(files.count, "file")
+    let names = fileNames(files)
     guard statistics.messages > 0 else {
-      let filtered =
-        !filter.topics.isEmpty || !filter.excludes.isEmpty || filter.since != nil || filter.until != nil
-        || filter.grep != nil
-      return filtered ? "No message in \(names) matched the filters." : "No messages in \(names)."
+      return filter.narrows ? "No message in \(names) matched the filters." : "No messages in \(names)."
     }
     let renderer = StatisticsText(statistics, nameLimit: Info.nameLimit)
     let body = tree.map { renderer.tree($0) } ?? renderer.table(statistics.topics)

@@ -123,7 +123,14 @@ struct Verify: ParsableCommand {
       schemaFailed = schemaCheck.failed
     }
     try writeOutput(text)
-    if let junit { try JUnitReport(verdict).write(to: junit) }
+    if let junit {
+      do {
+        try TextFile.write(JUnitReport(verdict).xml, to: junit, replace: true)
+      } catch {
+        printError(error)
+        throw ExitCode.error
+      }
+    }
     // A cut-off stimulus or expectation was used as far as it goes; the verdict is then no verdict.
     if cutOff { throw ExitCode.error }
     if !verdict.passed || schemaFailed { throw ExitCode.difference }

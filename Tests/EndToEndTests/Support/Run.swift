@@ -72,6 +72,13 @@ final class Running: @unchecked Sendable {
 
   var pid: Int32 { process.processIdentifier }
 
+  /// What the process wrote to stdout so far.
+  var stdoutSoFar: Data {
+    lock.lock()
+    defer { lock.unlock() }
+    return outData
+  }
+
   /// Sends `sig` to the process and everything in its process group.
   func signal(_ sig: Int32) { kill(-process.processIdentifier, sig) }
 

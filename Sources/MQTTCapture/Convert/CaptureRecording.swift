@@ -1,0 +1,43 @@
+/// A capture read as a recording for `convert`: its messages, in order, through `CaptureReader`.
+///
+/// Connection events and the headers of later sessions have no place in other tools' formats; `losses` counts
+/// the events left out.
+public final class CaptureRecording: ForeignRecording, CutOffReporting {
+  private let reader: CaptureReader
+  private var events = 0
+
+  /// Opens `path` and reads its header.
+  /// - Throws: `CaptureError` when it cannot be read or is not a capture.
+  public init(path: String) throws {
+    reader = try CaptureReader(path: path)
+  }
+
+  /// The capture's first header.
+  public var header: CaptureHeader { reader.header }
+
+  /// Events left out, and a cut-off end.
+  public var losses: [String] {
+    var out: [String] = []
+    if events > 0 {
+      out.append("\(formatCount(events, "connection event")) of the capture left out (only messages are converted)")
+    }
+    if let truncation = reader.truncation { out.append(truncation) }
+    return out
+  }
+
+  /// Set when the input was cut off.
+  public var truncation: String? { reader.truncation }
+
+  /// The next message.
+  /// - Throws: `CaptureError.corrupt`.
+  public func next() throws -> CapturedMessage? {
+    while let record = try reader.next() {
+      switch record {
+      case .message(let message): return message
+      case .event: events += 1
+      case .header: continue
+      }
+    }
+    return nil
+  }
+}
