@@ -14,31 +14,27 @@ public enum PcapDirection: String, CaseIterable, Sendable {
 /// MQTT 3.1.1 and 5 packets and hands on the PUBLISHes of one direction, timed by the packet that completed
 /// them, topic aliases resolved. Memory holds per connection only the packet still arriving (and segments
 /// that came early). What cannot be decoded is skipped and said in `losses`: TLS, bytes the recorder did not
-/// capture, connections that began before the capture (found again at a plausible packet start). Times never
-/// run backwards: a message whose packet time is earlier than the one before it gets that one's time.
-public final class PcapRecording: ForeignRecording {
+/// capture, connections that began before the capture (found again at a plausible packet start). A packet time
+/// may run backwards (`tcpdump -i any` interleaves CPUs): `Conversion` raises it, as for every recording.
+public final class PcapRecording: ForeignRecording, CutOffReporting {
   private let reader: PacketReader
   private let context: DecodingContext
   private var connections: [ConnectionKey: MQTTConnection] = [:]
   private var ready: [CapturedMessage] = []
   private var readyIndex = 0
   private var lastTime = Timestamp(microseconds: 0)
-  /// The time of the last message handed on: none is earlier (the capture format's rule).
-  private var lastMessageTime = Timestamp(microseconds: Int64.min)
-  private var earlierTimes = 0
   private var ended = false
 
   /// What could not be decoded or was skipped, one line each; complete once `next()` returned nil.
   public var losses: [String] {
     var lines = context.ledger.lines
-    if earlierTimes > 0 {
-      lines.append(
-        "\(formatCount(earlierTimes, "message")) had a packet time before the message ahead of it (the recorder's "
-          + "clock, or packets of several CPUs): given that message's time")
-    }
     if let truncation = reader.truncation { lines.insert(truncation, at: 0) }
     return lines
   }
+
+  /// The sentence saying where the file is cut off (a recorder stopped before writing its last packet), or
+  /// nil; complete once `next()` returned nil. It is also the first of `losses`.
+  public var truncation: String? { reader.truncation }
 
   /// Opens `path`, a pcap or pcapng file, and reads its file header.
   /// - Parameter direction: whose PUBLISHes to take: the publishers' (each message once) or the broker's.
@@ -62,14 +58,8 @@ public final class PcapRecording: ForeignRecording {
       }
       take(packet)
     }
-    var message = ready[readyIndex]
     readyIndex += 1
-    if message.timestamp < lastMessageTime {
-      message.timestamp = lastMessageTime
-      earlierTimes += 1
-    }
-    lastMessageTime = message.timestamp
-    return message
+    return ready[readyIndex - 1]
   }
 
   private func take(_ packet: LinkPacket) {

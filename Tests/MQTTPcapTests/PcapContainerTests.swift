@@ -106,8 +106,13 @@ struct PcapContainerTests {
     c.client(MQTTBytes.publish("a/d", Array("three".utf8)))
     let file = CaptureFileBytes.pcap(c.packets.map(LinkKind.ethernet.frame), linkType: 1)
     let cut = Array(file.dropLast(10))
-    let (messages, losses) = try decode(cut)
+    let file2 = try TemporaryFile(cut)
+    let recording = try PcapRecording(path: file2.path)
+    var messages: [CapturedMessage] = []
+    while let message = try recording.next() { messages.append(message) }
+    let losses = recording.losses
     #expect(messages == simpleMessages)
+    #expect(recording.truncation == losses.first)
     // The last record starts after the 24-byte file header and 8 records of 16 header bytes plus the frame.
     let lastRecord = 24 + c.packets.dropLast().reduce(0) { $0 + 16 + 14 + $1.count }
     #expect(

@@ -99,21 +99,19 @@ struct PcapReassemblyTests {
       ])
   }
 
-  @Test("a packet time that runs backwards (several CPUs recording) never makes a message earlier than the one before")
+  @Test("a packet time that runs backwards (several CPUs recording) is kept as it is: Conversion raises it")
   func timesRunningBackwards() throws {
     let frames = simpleConversation().packets.map(LinkKind.raw.frame)
     var file = CaptureFileBytes.pcap(frames, linkType: 101)
     // The second PUBLISH's record (frame 6): its seconds set to 1 s before the first PUBLISH's (frame 5).
     let recordStart = 24 + frames.prefix(6).reduce(0) { $0 + 16 + $1.count }
-    file.replaceSubrange(recordStart..<(recordStart + 4), with: le32(UInt32(CaptureFileBytes.time(5) / 1_000_000 - 1)))
+    let earlier = CaptureFileBytes.time(5) / 1_000_000 - 1
+    file.replaceSubrange(recordStart..<(recordStart + 4), with: le32(UInt32(earlier)))
     let (messages, losses) = try decode(file)
     #expect(messages.map(\.topic) == ["a/b", "a/c"])
-    #expect(messages.map(\.timestamp) == [frameTime(5), frameTime(5)])
-    #expect(
-      losses == [
-        "1 message had a packet time before the message ahead of it (the recorder's clock, or packets of several "
-          + "CPUs): given that message's time"
-      ])
+    let time6 = Timestamp(microseconds: earlier * 1_000_000 + CaptureFileBytes.time(6) % 1_000_000)
+    #expect(messages.map(\.timestamp) == [frameTime(5), time6])
+    #expect(losses == [])
   }
 
   @Test("a new connection on the same ports after an unseen end starts afresh")
