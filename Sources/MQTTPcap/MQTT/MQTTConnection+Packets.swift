@@ -1,0 +1,182 @@
+import MQTTCapture
+
+extension MQTTConnection {
+  enum Plausibility {
+    case yes, no, needMore
+  }
+
+  /// The largest packet taken for a packet's start while looking for one (real ones may be larger, but a
+  /// stray byte claiming 200 MB would hold up the stream).
+  static let largestResyncPacket = 16 << 20
+
+  /// Whether `bytes` plausibly begin with an MQTT packet: a valid fixed header, a body that fits its type,
+  /// and after it the end of the bytes or another valid fixed header.
+  func plausiblePacket(_ bytes: ArraySlice<UInt8>) -> Plausibility {
+    let header: FixedHeader
+    switch FixedHeader.parse(bytes) {
+    case .invalid: return .no
+    case .incomplete: return .needMore
+    case .header(let h): header = h
+    }
+    guard header.remainingLength <= Self.largestResyncPacket else { return .no }
+    let body = bytes.dropFirst(header.headerLength)
+    let v5 = version.map { $0 >= 5 } ?? true
+    switch header.type {
+    case .publish:
+      guard body.count >= 2 else { return .needMore }
+      let topicLength = Int(body[body.startIndex]) << 8 | Int(body[body.startIndex + 1])
+      let idLength = header.flags & 0x06 == 0 ? 0 : 2
+      guard 2 + topicLength + idLength <= header.remainingLength, topicLength > 0 || v5 else { return .no }
+      guard body.count >= 2 + topicLength else { return .needMore }
+      let topic = body.dropFirst(2).prefix(topicLength)
+      guard String(validating: topic, as: UTF8.self) != nil,
+        !topic.contains(where: { $0 == 0 || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") })
+      else { return .no }
+    case .connect:
+      guard body.count >= 6 else { return .needMore }
+      guard body.prefix(6).elementsEqual([0, 4] + Array("MQTT".utf8)) || body.prefix(2).elementsEqual([0, 6])
+      else { return .no }
+    case .puback, .pubrec, .pubrel, .pubcomp, .unsuback:
+      guard header.remainingLength == 2 || (v5 && header.remainingLength >= 3) else { return .no }
+    case .pingreq, .pingresp:
+      guard header.remainingLength == 0 else { return .no }
+    case .connack:
+      guard header.remainingLength == 2 || (v5 && header.remainingLength >= 3) else { return .no }
+    case .subscribe, .unsubscribe:
+      guard header.remainingLength >= 5 else { return .no }
+    case .suback:
+      guard header.remainingLength >= 3 else { return .no }
+    case .disconnect, .auth:
+      guard header.remainingLength == 0 || v5 else { return .no }
+    }
+    guard bytes.count >= header.totalLength else { return .needMore }
+    if bytes.count == header.totalLength { return .yes }
+    switch FixedHeader.parse(bytes.dropFirst(header.totalLength)) {
+    case .invalid: return .no
+    case .incomplete, .header: return .yes
+    }
+  }
+
+  // MARK: - Packets
+
+  func handlePacket(
+    _ i: Int, _ header: FixedHeader, _ body: ArraySlice<UInt8>, _ time: Timestamp, _ out: inout [CapturedMessage]
+  ) {
+    switch header.type {
+    case .connect:
+      learnRole(clientHalf: i)
+      guard let connect = ConnectPacket(body: body) else {
+        context.ledger.add(.malformedPackets)
+        return
+      }
+      version = connect.version
+      versionGuessed = false
+      session = context.session(for: connect.clientID, cleanStart: connect.cleanStart)
+    case .subscribe, .unsubscribe, .pingreq:
+      learnRole(clientHalf: i)
+    case .connack, .suback, .unsuback, .pingresp:
+      learnRole(clientHalf: 1 - i)
+    case .puback, .pubcomp:
+      guard body.count >= 2 else { return }
+      let id = UInt16(body[body.startIndex]) << 8 | UInt16(body[body.startIndex + 1])
+      // The acknowledged PUBLISH went the other way.
+      session.inFlight[role(of: 1 - i)].remove(id)
+    case .publish:
+      publish(i, header, body, time, &out)
+    default:
+      break
+    }
+  }
+
+  private func publish(
+    _ i: Int, _ header: FixedHeader, _ body: ArraySlice<UInt8>, _ time: Timestamp, _ out: inout [CapturedMessage]
+  ) {
+    if version == nil {
+      guessVersion(header, body)
+    } else if versionGuessed, version == 5, PublishPacket(flags: header.flags, body: body, version: 5) == nil {
+      version = 4  // a PUBLISH that cannot be MQTT 5: the guess was wrong
+    }
+    guard var packet = PublishPacket(flags: header.flags, body: body, version: version ?? 4) else {
+      context.ledger.add(.malformedPackets)
+      return
+    }
+    if let alias = packet.topicAlias {
+      if packet.topic.isEmpty {
+        guard let topic = halves[i].aliases[alias] else {
+          context.ledger.add(.unknownAlias)
+          return
+        }
+        packet.topic = topic
+      } else {
+        halves[i].aliases[alias] = packet.topic
+      }
+    } else if packet.topic.isEmpty {
+      context.ledger.add(.malformedPackets)
+      return
+    }
+    let sender = role(of: i)
+    if let id = packet.packetID {
+      if packet.duplicate, session.inFlight[sender].contains(id) {
+        context.ledger.add(.duplicates)
+        return
+      }
+      session.inFlight[sender].insert(id)
+    }
+    guard (sender == 0) == (context.direction == .fromPublishers) else { return }
+    out.append(
+      CapturedMessage(
+        timestamp: time, topic: packet.topic, payload: packet.payload, qos: packet.qos, retain: packet.retain,
+        properties: packet.properties))
+  }
+
+  /// 0 when half `i` is the client's, 1 when it is the broker's (guessed from the ports if nothing said).
+  private func role(of i: Int) -> Int {
+    // Guessed again each time until a packet tells: an end that later accepts a connection is a server.
+    if clientHalf == nil || roleGuessed {
+      clientHalf = halves[0].source == context.likelyBroker(key.low, key.high) ? 1 : 0
+      roleGuessed = true
+    }
+    return i == clientHalf ? 0 : 1
+  }
+
+  private func learnRole(clientHalf i: Int) {
+    clientHalf = i
+    roleGuessed = false
+    context.noteServer(halves[1 - i].source)
+  }
+
+  /// A connection that began before the capture never showed its CONNECT: take MQTT 5 when the first
+  /// PUBLISH reads as one (its properties parse, to the byte), else 3.1.1. A 3.1.1 payload rarely does: its
+  /// first byte would have to be a property length that the following bytes fill exactly with properties —
+  /// only a payload beginning with a zero byte does, and loses that byte.
+  private func guessVersion(_ header: FixedHeader, _ body: ArraySlice<UInt8>) {
+    versionGuessed = true
+    version = PublishPacket(flags: header.flags, body: body, version: 5) == nil ? 4 : 5
+  }
+
+  // MARK: - Report
+
+  /// Adds this connection's lines to the ledger: bytes lost, what was guessed.
+  func report() {
+    guard kind == .mqtt else { return }
+    let broker = guessBroker()
+    let client = broker == key.low ? key.high : key.low
+    if beganBeforeCapture {
+      var line = "\(client) ↔ \(broker) began before the capture"
+      var guesses: [String] = []
+      if roleGuessed { guesses.append("the broker is taken to be \(broker)") }
+      if versionGuessed { guesses.append("MQTT \(version == 5 ? "5" : "3.1.1") is guessed from its packets") }
+      if !guesses.isEmpty { line += ": " + guesses.joined(separator: "; ") }
+      context.ledger.add(.line(line))
+    }
+    for half in halves where half.lostBytes > 0 || half.skippedBytes > 0 {
+      let to = half.source == broker ? client : broker
+      var parts: [String] = []
+      if half.lostBytes > 0 { parts.append("\(formatCount(half.lostBytes, "byte")) not in the capture") }
+      if half.skippedBytes > 0 {
+        parts.append("\(formatCount(half.skippedBytes, "byte")) skipped to find the next packet")
+      }
+      context.ledger.add(.line("\(half.source) → \(to): " + parts.joined(separator: ", ")))
+    }
+  }
+}
