@@ -365,6 +365,7 @@ struct ConvertFormatTests {
       ([0xA1, 0xB2, 0xC3, 0xD4, 0, 2, 0, 4], .pcap),
       ([0x4D, 0x3C, 0xB2, 0xA1, 2, 0, 4, 0], .pcap),
       ([0x0A, 0x0D, 0x0D, 0x0A, 0x1C, 0, 0, 0], .pcap),
+      ([0x34, 0xCD, 0xB2, 0xA1, 2, 0, 4, 0], .pcap),
     ]
     for (i, (bytes, format)) in cases.enumerated() {
       #expect(try ConvertFormat.detect(path: dir.file("f\(i)", bytes)) == format)
