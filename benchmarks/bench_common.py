@@ -54,9 +54,30 @@ def peak_rss_kib(pid):
     return 0
 
 
+def descendants(pid):
+    """The processes below `pid` (a shell pipeline's commands), from /proc's children lists."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children") as f:
+                    children = [int(c) for c in f.read().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
 def watch_rss(proc):
     """Samples a just-started child's peak RSS every 10 ms until it exits, in a thread: a child that finishes
-    before `wait_usage` is called has no /proc entry left to read."""
+    before `wait_usage` is called has no /proc entry left to read. For a shell command line, the largest of
+    the shell and the programs it started (`mqtt-dumper … | wc -l` is mqtt-dumper's, not the shell's)."""
     proc.peak_rss_kib = 0
 
     def sample():
@@ -64,6 +85,8 @@ def watch_rss(proc):
             kib = peak_rss_kib(proc.pid)
             if kib == 0:  # exited (a zombie has no memory) or reaped
                 return
+            for child in descendants(proc.pid):
+                kib = max(kib, peak_rss_kib(child))
             proc.peak_rss_kib = max(proc.peak_rss_kib, kib)
             time.sleep(0.01)
 
