@@ -17,10 +17,8 @@ struct PcapLiveTrafficEndToEndTests {
     // tcpdump on every interface (Linux cooked v2 frames, as the docs advise), dumpcap on lo (Ethernet).
     let pcap = live.path("any.pcap")
     let pcapng = live.path("lo.pcapng")
-    let tcpdump = try live.processes.start(
-      try which("tcpdump"), ["-i", "any", "-w", pcap, "--immediate-mode", "-U", "-B", "65536", "port", "\(port)"])
+    let tcpdump = try Self.startTcpdump(live, on: "any", into: pcap)
     let dumpcap = try live.processes.start(try which("dumpcap"), ["-i", "lo", "-f", "port \(port)", "-w", pcapng])
-    try tcpdump.waitForStderr("listening on")
     try dumpcap.waitForStderr("Capturing on")
 
     _ = try which("tshark")  // tshark_publishes.py runs it
@@ -79,9 +77,7 @@ struct PcapLiveTrafficEndToEndTests {
       usleep(20_000)
     }
     let pcap = live.path("late.pcap")
-    let tcpdump = try live.processes.start(
-      try which("tcpdump"), ["-i", "lo", "-w", pcap, "--immediate-mode", "-U", "-B", "65536", "port", "\(port)"])
-    try tcpdump.waitForStderr("listening on")
+    let tcpdump = try Self.startTcpdump(live, on: "lo", into: pcap)
     // A connection that starts inside the capture: its SYN shows which end is the broker.
     try mosquittoPub(live.broker, ["-t", "mid/new", "-m", "fresh"])
     _ = FileManager.default.createFile(atPath: go, contents: nil)
@@ -107,12 +103,23 @@ struct PcapLiveTrafficEndToEndTests {
           + "guessed from its packets"), "\(line)")
   }
 
+  /// tcpdump recording the broker's port on `interface` into `file` (immediate mode, each packet written at
+  /// once, a 64 MiB ring), once it says it is listening.
+  static func startTcpdump(_ live: LiveBroker, on interface: String, into file: String) throws -> Running {
+    let tcpdump = try live.processes.start(
+      try which("tcpdump"),
+      ["-i", interface, "-w", file, "--immediate-mode", "-U", "-B", "65536", "port", "\(live.broker.port)"])
+    try tcpdump.waitForStderr("listening on")
+    return tcpdump
+  }
+
   /// Runs a program among the test's processes to its end; its standard output.
   func outputOf(_ live: LiveBroker, _ executable: String, _ arguments: [String]) throws -> String {
     let result = try live.processes.run(executable, arguments, timeout: 60)
     guard result.status == 0 else {
-      throw TestFailure("\(URL(fileURLWithPath: arguments.first ?? executable).lastPathComponent) exited with "
-        + "\(result.status): \(result.stderr)")
+      throw TestFailure(
+        "\(URL(fileURLWithPath: arguments.first ?? executable).lastPathComponent) exited with "
+          + "\(result.status): \(result.stderr)")
     }
     return result.stdoutText
   }
