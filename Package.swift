@@ -42,7 +42,7 @@ let package = Package(
     .testTarget(name: "MQTTDumperTests", dependencies: ["MQTTDumper", "MQTTCapture"]),
     .testTarget(name: "MQTTAnalysisTests", dependencies: ["MQTTAnalysis", "MQTTCapture"]),
     .testTarget(name: "MQTTPcapTests", dependencies: ["MQTTPcap", "MQTTCapture"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["MQTTCapture"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["MQTTCapture", "MQTTPcap"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -11,31 +11,20 @@ struct CaptureGroupEndToEndTests {
 
   @Test("three recorders of a group record each of 30,000 QoS 1 messages exactly once, the retained store once each")
   func splitExactlyOnce() throws {
-    let processes = Processes()
-    defer { processes.expectAllGone() }
-    let broker = try TestBroker(defaults: true)
-    defer { broker.stop() }
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let (processes, broker, dir) = (live.processes, live.broker, live.directory)
     try mosquittoPub(broker, ["-r", "-q", "1", "-t", "group/state", "-m", "ready"])
     try mosquittoPub(broker, ["-r", "-t", "group/config", "-m", #"{"interval": 5}"#])
     try mosquittoPub(broker, ["-r", "-t", "elsewhere/state", "-m", "not subscribed"])
 
     let files = ["a", "b", "c"].map { dir.appendingPathComponent("\($0).jsonl.gz").path }
     let extra = [["--retained-snapshot", "--instance", "rec-a"], ["--retained-snapshot"], []]
-    var recorders: [Running] = []
-    for (file, options) in zip(files, extra) {
-      recorders.append(try processes.start(try toolPath(), recorderArguments(broker, file) + options))
-    }
-    for file in files { try waitUntilRecording(file) }
+    let recorders = try zip(files, extra).map { file, options in try live.record(groupArguments + options, into: file) }
     let published = try publish(processes, broker, count: 30_000, rate: 0)
     #expect(published.acked == 30_000, "\(published)")
     try waitForMessages(files, count: 30_000 + 4)
-    for recorder in recorders { recorder.signal(SIGINT) }
-    for recorder in recorders {
-      let result = recorder.wait(timeout: 20)
-      #expect(result.status == 0, "\(result.stderr)")
-    }
+    for result in Recorder.stop(recorders) { #expect(result.status == 0, "\(result.stderr)") }
 
     let union = try captureFacts(files, expect: 30_000)
     #expect(union.numbers.duplicates == 0 && union.numbers.missing == 0 && union.numbers.outside == 0, "\(union)")
@@ -71,26 +60,20 @@ struct CaptureGroupEndToEndTests {
   @Test(
     "a recorder killed with kill -9 (clean session): the others get its share at once; only its unwritten lot is lost")
   func killedCleanRecorder() throws {
-    let processes = Processes()
-    defer { processes.expectAllGone() }
-    let broker = try TestBroker(defaults: true)
-    defer { broker.stop() }
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let (processes, broker, dir) = (live.processes, live.broker, live.directory)
     let files = ["a", "b", "c"].map { dir.appendingPathComponent("\($0).jsonl.gz").path }
-    let recorders = try files.map { try processes.start(try toolPath(), recorderArguments(broker, $0)) }
-    for file in files { try waitUntilRecording(file) }
+    let recorders = try files.map { try live.record(groupArguments, into: $0) }
 
     let publisher = try startPublisher(processes, broker, count: 12_000, rate: 4_000)
     usleep(1_200_000)
-    recorders[2].signal(SIGKILL)
-    _ = recorders[2].wait(timeout: 10)
+    recorders[2].kill()
     let published = try finish(publisher)
     #expect(published.acked == 12_000, "\(published)")
     try waitForMessages(Array(files[0...1]), count: 9_500)
     usleep(300_000)
-    for recorder in recorders[0...1] { recorder.signal(SIGINT) }
-    for recorder in recorders[0...1] { #expect(recorder.wait(timeout: 20).status == 0) }
+    for result in Recorder.stop(Array(recorders[0...1])) { #expect(result.status == 0) }
 
     let facts = try groupFacts(files)
     let killedLast = try #require(facts[2].numbers.last, "the killed recorder wrote some messages first")
@@ -107,22 +90,17 @@ struct CaptureGroupEndToEndTests {
 
   @Test("a recorder with a persistent session keeps its share while killed: 1,000 are queued for it, the rest dropped")
   func killedPersistentRecorder() throws {
-    let processes = Processes()
-    defer { processes.expectAllGone() }
-    let broker = try TestBroker(defaults: true)
-    defer { broker.stop() }
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let (processes, broker, dir) = (live.processes, live.broker, live.directory)
     let files = ["a", "b", "c"].map { dir.appendingPathComponent("\($0).jsonl.gz").path }
     let recorders = try zip(files, ["fleet-a", "fleet-b", "fleet-c"]).map { file, session in
-      try processes.start(try toolPath(), recorderArguments(broker, file) + ["--session", session])
+      try live.record(groupArguments + ["--session", session], into: file)
     }
-    for file in files { try waitUntilRecording(file) }
 
     let publisher = try startPublisher(processes, broker, count: 12_000, rate: 4_000)
     usleep(1_200_000)
-    recorders[2].signal(SIGKILL)
-    _ = recorders[2].wait(timeout: 10)
+    recorders[2].kill()
     let published = try finish(publisher)
     #expect(published.acked == 12_000, "\(published)")
     usleep(500_000)
@@ -137,11 +115,10 @@ struct CaptureGroupEndToEndTests {
 
     // Back with the same session: the queue (max_queued_messages 1000) arrives, all from after the kill.
     let returned = dir.appendingPathComponent("c-again.jsonl.gz").path
-    let again = try processes.start(try toolPath(), recorderArguments(broker, returned) + ["--session", "fleet-c"])
+    let again = try live.record(groupArguments + ["--session", "fleet-c"], into: returned)
     try waitForMessages([returned], count: 1_000)
     usleep(500_000)
-    for recorder in [recorders[0], recorders[1], again] { recorder.signal(SIGINT) }
-    for recorder in [recorders[0], recorders[1], again] { #expect(recorder.wait(timeout: 20).status == 0) }
+    for result in Recorder.stop([recorders[0], recorders[1], again]) { #expect(result.status == 0) }
     let queued = try #require(try groupFacts([returned]).first?.numbers)
     #expect((1_000...1_020).contains(queued.count), "\(queued.count) queued")
     #expect(queued.allSatisfy { $0 > killedLast - 100 }, "\(queued.prefix(5))")
@@ -151,20 +128,15 @@ struct CaptureGroupEndToEndTests {
 
   @Test("over MQTT 3.1.1 a group's recorder records the retained store only in its snapshot")
   func mqtt311() throws {
-    let processes = Processes()
-    defer { processes.expectAllGone() }
-    let broker = try TestBroker(defaults: true)
-    defer { broker.stop() }
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let (broker, dir) = (live.broker, live.directory)
     try mosquittoPub(broker, ["-r", "-t", "group/state", "-m", "ready"])
     let file = dir.appendingPathComponent("v311.jsonl.gz").path
     // mosquitto 2.0.11 sends retained messages to a new shared subscription; 3.1.1 cannot ask it not to.
-    let recorder = try processes.start(
-      try toolPath(), recorderArguments(broker, file) + ["-V", "mqttv311", "--retained-snapshot", "-C", "1"])
-    try waitUntilRecording(file)
+    let recorder = try live.record(groupArguments + ["-V", "mqttv311", "--retained-snapshot", "-C", "1"], into: file)
     try mosquittoPub(broker, ["-q", "1", "-t", "group/n", "-m", "1"])
-    let result = recorder.wait(timeout: 20)
+    let result = recorder.running.wait(timeout: 20)
     #expect(result.status == 0, "\(result.stderr)")
     let facts = try #require(try groupFacts([file]).first)
     #expect(facts.numbers == [1])
@@ -202,36 +174,14 @@ struct CaptureGroupEndToEndTests {
 
 // MARK: - Helpers
 
-private func recorderArguments(_ broker: TestBroker, _ file: String) -> [String] {
-  [
-    "capture", "-h", "127.0.0.1", "-p", "\(broker.port)", "--share", "fleet", "-t", "group/#", "-q", "1", "-o", file,
-    "--quiet",
-  ]
-}
-
-/// `Tests/Scripts/<name>`.
-private func groupScript(_ name: String) -> String {
-  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Scripts/\(name)").path
-}
-
-/// python3 with paho-mqtt, for publish.py ($PYTHON, else python3 on PATH; `make test` installs paho).
-private func pahoPython() throws -> String {
-  let environment = ProcessInfo.processInfo.environment
-  if let explicit = environment["PYTHON"] { return explicit }
-  let candidates = (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" } + ["/usr/bin/python3"]
-  for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
-    let result = try Running(candidate, ["-c", "import paho.mqtt"]).wait(timeout: 30)
-    if result.status == 0 { return candidate }
-  }
-  throw TestFailure("python3 with paho-mqtt is not installed; `make test` installs it (pip install paho-mqtt)")
-}
+/// A recorder of the group `fleet`.
+private let groupArguments = ["--share", "fleet", "-t", "group/#", "-q", "1"]
 
 private func startPublisher(_ processes: Processes, _ broker: TestBroker, count: Int, rate: Int) throws -> Running {
   try processes.start(
     try pahoPython(),
     [
-      groupScript("publish.py"), "--port", "\(broker.port)", "--topic", "group/n", "--qos", "1", "--count",
+      scriptPath("publish.py"), "--port", "\(broker.port)", "--topic", "group/n", "--qos", "1", "--count",
       "\(count)", "--rate", "\(rate)",
     ])
 }
@@ -282,7 +232,7 @@ private struct GroupFacts: Decodable {
 }
 
 private func groupFacts(_ files: [String]) throws -> [GroupFacts] {
-  let result = try Running(try pahoPython(), [groupScript("group_facts.py")] + files).wait(timeout: 60)
+  let result = try Running(try pahoPython(), [scriptPath("group_facts.py")] + files).wait(timeout: 60)
   guard result.status == 0 else { throw TestFailure("group_facts.py failed: \(result.stderr)") }
   let decoder = JSONDecoder()
   decoder.keyDecodingStrategy = .convertFromSnakeCase

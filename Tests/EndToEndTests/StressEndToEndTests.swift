@@ -25,27 +25,20 @@ struct StressEndToEndTests {
 
   @Test("a burst of 5,000 messages back to back is recorded exactly once each", arguments: bursts)
   func burst(_ burst: Burst) throws {
-    let processes = Processes()
-    defer { processes.expectAllGone() }
-    let broker = try TestBroker(defaults: true)
-    defer { broker.stop() }
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let (processes, broker, dir) = (live.processes, live.broker, live.directory)
     let capture = dir.appendingPathComponent("burst.jsonl.gz").path
 
-    let recorder = try processes.start(
-      try toolPath(),
-      ["capture", "-h", "127.0.0.1", "-p", "\(broker.port)"] + burst.filters.flatMap { ["-t", $0] }
-        + ["-V", burst.protocolVersion, "-o", capture, "--quiet"])
-    try waitUntilRecording(capture)
+    let recorder = try live.record(
+      burst.filters.flatMap { ["-t", $0] } + ["-V", burst.protocolVersion], into: capture)
     // One message per line, payloads "1" … "5000" (mosquitto_pub -l keeps up to 20 in flight at QoS 1/2).
     let published = try publishLines(processes, port: broker.port, topic: "a/b/c", qos: burst.qos, 1...5000, in: dir)
       .wait(timeout: 30)
     try #require(published.status == 0, "mosquitto_pub failed: \(published.stderr)")
     waitForMessages(capture, atLeast: 5000, timeout: 10)
     usleep(300_000)  // a late duplicate would arrive now
-    recorder.signal(SIGINT)
-    let finished = recorder.wait(timeout: 10)
+    let finished = recorder.stop(timeout: 10)
     let facts = try captureFacts([capture], expect: 5000)
 
     #expect(finished.status == 0, "capture exit status after SIGINT; stderr: \(finished.stderr)")
@@ -60,17 +53,12 @@ struct StressEndToEndTests {
 
   @Test("100,000 messages at QoS 1 are all recorded, none twice")
   func hundredThousand() throws {
-    let processes = Processes()
-    defer { processes.expectAllGone() }
-    let broker = try TestBroker(defaults: true)
-    defer { broker.stop() }
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let (processes, broker, dir) = (live.processes, live.broker, live.directory)
     let capture = dir.appendingPathComponent("volume.jsonl.gz").path
 
-    let recorder = try processes.start(
-      try toolPath(), ["capture", "-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "v/#", "-o", capture, "--quiet"])
-    try waitUntilRecording(capture)
+    let recorder = try live.record(["-t", "v/#"], into: capture)
     // Four publishers of 25,000 each: mosquitto_pub 2.0.11 -l stops early past 65,535 messages (its packet ids
     // wrap and it takes an early acknowledgement for the last one), and one alone takes ~14 s for 100,000.
     let publishers = try (0..<4).map { part in
@@ -83,8 +71,7 @@ struct StressEndToEndTests {
     }
     waitForMessages(capture, atLeast: 100_000, timeout: 20)
     usleep(300_000)
-    recorder.signal(SIGINT)
-    let finished = recorder.wait(timeout: 20)
+    let finished = recorder.stop(timeout: 20)
     let facts = try captureFacts([capture], expect: 100_000)
 
     #expect(finished.status == 0, "capture exit status after SIGINT; stderr: \(finished.stderr)")
@@ -124,12 +111,9 @@ struct StressEndToEndTests {
     "two recorders with the same client id: one gives up with a sentence, the other keeps recording",
     arguments: [["-i", "same"], ["--session", "same"]])
   func sameClientID(identity: [String]) throws {
-    let processes = Processes()
-    defer { processes.expectAllGone() }
-    let broker = try TestBroker(defaults: true)
-    defer { broker.stop() }
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let (processes, broker, dir) = (live.processes, live.broker, live.directory)
     let files = ["first", "second"].map { dir.appendingPathComponent("\($0).jsonl.gz").path }
     func recorder(_ file: String) throws -> Running {
       try processes.start(
@@ -261,31 +245,24 @@ struct StressEndToEndTests {
     "kill -9 during 2,000 messages/s: the file reads up to its last line and holds all but the last ~100 ms",
     arguments: [0, 1])
   func killNineUnderLoad(qos: Int) throws {
-    let processes = Processes()
-    defer { processes.expectAllGone() }
-    let broker = try TestBroker(defaults: true)
-    defer { broker.stop() }
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let (processes, broker, dir) = (live.processes, live.broker, live.directory)
     let capture = dir.appendingPathComponent("killed.jsonl.gz").path
     let log = dir.appendingPathComponent("sent.log").path
     let ready = dir.appendingPathComponent("ready").path
 
-    let recorder = try processes.start(
-      try toolPath(),
-      ["capture", "-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "stress/#", "-o", capture, "--quiet"])
-    try waitUntilRecording(capture)
+    let recorder = try live.record(["-t", "stress/#"], into: capture)
     let publisher = try processes.start(
-      try python(),
+      try pahoPython(),
       [
-        script("publish.py"), "--port", "\(broker.port)", "--qos", "\(qos)", "--count", "6000", "--rate", "2000",
+        scriptPath("publish.py"), "--port", "\(broker.port)", "--qos", "\(qos)", "--count", "6000", "--rate", "2000",
         "--log", log, "--ready", ready,
       ])
     try waitForFile(ready, timeout: 20)
     usleep(2_000_000)
     let killedAt = Date().timeIntervalSince1970
-    recorder.signal(SIGKILL)
-    _ = recorder.wait(timeout: 10)
+    recorder.kill()
     let published = publisher.wait(timeout: 30)
     try #require(published.status == 0, "publisher: \(published.stdoutText) \(published.stderr)")
 
@@ -314,12 +291,9 @@ struct StressEndToEndTests {
 
   @Test("after a burst, the file is synced to disk while nothing else arrives")
   func syncAfterBurst() throws {
-    let processes = Processes()
-    defer { processes.expectAllGone() }
-    let broker = try TestBroker(defaults: true)
-    defer { broker.stop() }
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let (processes, broker, dir) = (live.processes, live.broker, live.directory)
     let capture = dir.appendingPathComponent("quiet.jsonl.gz").path
     let trace = dir.appendingPathComponent("strace.log").path
 
@@ -359,26 +333,16 @@ struct StressEndToEndTests {
 
   @Test("--rotate-interval 1s continues into a second file while nothing arrives")
   func rotateWhileIdle() throws {
-    let processes = Processes()
-    defer { processes.expectAllGone() }
-    let broker = try TestBroker(defaults: true)
-    defer { broker.stop() }
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let dir = live.directory
     let capture = dir.appendingPathComponent("idle.jsonl.gz").path
     let second = dir.appendingPathComponent("idle.1.jsonl.gz").path
 
-    let recorder = try processes.start(
-      try toolPath(),
-      [
-        "capture", "-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "idle/#", "--rotate-interval", "1s", "-o", capture,
-        "--quiet",
-      ])
-    try waitUntilRecording(capture)
+    let recorder = try live.record(["-t", "idle/#", "--rotate-interval", "1s"], into: capture)
     usleep(2_500_000)
     let rotated = FileManager.default.fileExists(atPath: second)
-    recorder.signal(SIGINT)
-    let finished = recorder.wait(timeout: 10)
+    let finished = recorder.stop(timeout: 10)
     let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".jsonl.gz") }
       .sorted().map { dir.appendingPathComponent($0).path }
     let facts = try captureFacts(files)
@@ -425,17 +389,11 @@ private func restartMidBurst(qos: Int, restarts: Int = 1, processes: Processes) 
   let acked = dir.appendingPathComponent("acked").path
   let ready = dir.appendingPathComponent("ready").path
 
-  let recorder = try processes.start(
-    try toolPath(),
-    [
-      "capture", "-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "stress/#", "--session", "rec1", "-q", "2", "-o",
-      capture, "--quiet",
-    ])
-  try waitUntilRecording(capture)
+  let recorder = try Recorder(processes, broker, ["-t", "stress/#", "--session", "rec1", "-q", "2"], into: capture)
   let publisher = try processes.start(
-    try python(),
+    try pahoPython(),
     [
-      script("publish.py"), "--port", "\(broker.port)", "--qos", "\(qos)", "--count", "3000", "--rate", "2000",
+      scriptPath("publish.py"), "--port", "\(broker.port)", "--qos", "\(qos)", "--count", "3000", "--rate", "2000",
       "--client-id", "pub1", "--persistent", "--acked", acked, "--ready", ready, "--wait", "15",
     ])
   try waitForFile(ready, timeout: 20)
@@ -453,8 +411,7 @@ private func restartMidBurst(qos: Int, restarts: Int = 1, processes: Processes) 
   }
   waitForMessages(capture, atLeast: summary.acked, timeout: 10)
   usleep(500_000)
-  recorder.signal(SIGINT)
-  let finished = recorder.wait(timeout: 10)
+  let finished = recorder.stop(timeout: 10)
   return RestartRun(recorder: finished, publisher: summary, facts: try captureFacts([capture], acked: acked))
 }
 
@@ -546,78 +503,12 @@ struct PublisherSummary: Decodable, CustomStringConvertible {
   }
 }
 
-/// Every process a test starts. Each runs in a process group of its own (Foundation's Process puts it there);
-/// `expectAllGone` kills every group still there, waits, and checks that none is left.
-final class Processes: @unchecked Sendable {
-  private var started: [Running] = []
-  private let lock = NSLock()
-
-  /// Starts a process in the background.
-  func start(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> Running {
-    let running = try Running(executable, arguments, stdin: stdin)
-    lock.withLock { started.append(running) }
-    return running
-  }
-
-  /// Runs a process to its end (killed after `timeout` seconds).
-  func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, timeout: TimeInterval) throws -> Finished {
-    let running = try start(executable, arguments, stdin: stdin)
-    let deadline = Date().addingTimeInterval(timeout)
-    while running.process.isRunning && Date() < deadline { usleep(10_000) }
-    if running.process.isRunning { kill(-running.pid, SIGKILL) }
-    return running.wait(timeout: 10)
-  }
-
-  func expectAllGone(sourceLocation: SourceLocation = #_sourceLocation) {
-    let all = lock.withLock { started }
-    for r in all { kill(-r.pid, SIGKILL) }
-    for r in all { _ = r.wait(timeout: 10) }
-    // Killed members of a group may take a moment to be reaped by init.
-    let deadline = Date().addingTimeInterval(3)
-    var left = all.map(\.pid).filter { kill(-$0, 0) == 0 }
-    while !left.isEmpty && Date() < deadline {
-      usleep(20_000)
-      left = left.filter { kill(-$0, 0) == 0 }
-    }
-    #expect(left.isEmpty, "process groups still there after the test: \(left)", sourceLocation: sourceLocation)
-  }
-}
-
-/// `Tests/Scripts/<name>`.
-private func script(_ name: String) -> String {
-  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Scripts/\(name)").path
-}
-
-/// The python3 that has paho-mqtt (`make test` installs it): $PYTHON, else python3 on PATH, resolved to the
-/// real executable (pyenv's shims are scripts).
-private let pythonExecutable: String? = {
-  let environment = ProcessInfo.processInfo.environment
-  if let explicit = environment["PYTHON"] { return explicit }
-  let candidates =
-    (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }
-    + ["/usr/bin/python3"]
-  guard let first = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }),
-    let running = try? Running(first, ["-c", "import sys, paho.mqtt; print(sys.executable)"])
-  else { return nil }
-  let result = running.wait(timeout: 30)
-  let path = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
-  return result.status == 0 && !path.isEmpty ? path : nil
-}()
-
-private func python() throws -> String {
-  guard let pythonExecutable else {
-    throw TestFailure("python3 with paho-mqtt is not installed; `make test` installs it (pip install paho-mqtt)")
-  }
-  return pythonExecutable
-}
-
 /// Runs `capture_facts.py` on `files`.
 func captureFacts(_ files: [String], expect: Int? = nil, acked: String? = nil) throws -> CaptureFacts {
-  var arguments = [script("capture_facts.py")]
+  var arguments = [scriptPath("capture_facts.py")]
   if let expect { arguments += ["--expect", "\(expect)"] }
   if let acked { arguments += ["--acked", acked] }
-  let result = try Running(try python(), arguments + files).wait(timeout: 120)
+  let result = try Running(try pahoPython(), arguments + files).wait(timeout: 120)
   guard result.status == 0 else { throw TestFailure("capture_facts.py failed: \(result.stderr)") }
   var facts = try JSONDecoder.snakeCase.decode(CaptureFacts.self, from: result.stdout)
   facts.json = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -79,6 +79,26 @@ final class Running: @unchecked Sendable {
     return outData
   }
 
+  /// What the process wrote to stderr so far.
+  var stderrSoFar: String {
+    lock.lock()
+    defer { lock.unlock() }
+    return String(decoding: errData, as: UTF8.self)
+  }
+
+  /// Waits until the process has written `text` to stderr (a packet recorder says it is listening), or throws
+  /// once it has ended or `timeout` seconds have passed.
+  func waitForStderr(_ text: String, timeout: TimeInterval = 10) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !stderrSoFar.contains(text) {
+      guard process.isRunning, Date() < deadline else {
+        let name = process.executableURL?.lastPathComponent ?? "the process"
+        throw TestFailure("\(name) did not say \"\(text)\" within \(timeout) s: \(stderrSoFar)")
+      }
+      usleep(20_000)
+    }
+  }
+
   /// Sends `sig` to the process and everything in its process group.
   func signal(_ sig: Int32) { kill(-process.processIdentifier, sig) }
 
@@ -111,6 +131,36 @@ final class Running: @unchecked Sendable {
       status: process.terminationStatus, stdout: outData + restOut,
       stderr: String(decoding: errData + restErr, as: UTF8.self))
   }
+}
+
+/// `Tests/Scripts/<name>`.
+func scriptPath(_ name: String) -> String {
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Scripts/\(name)").path
+}
+
+/// The python3 that has paho-mqtt (`make test` installs it): $PYTHON, else python3 on PATH, resolved to the
+/// real executable (pyenv's shims are scripts).
+private let pythonExecutable: String? = {
+  let environment = ProcessInfo.processInfo.environment
+  if let explicit = environment["PYTHON"] { return explicit }
+  let candidates =
+    (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }
+    + ["/usr/bin/python3"]
+  guard let first = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }),
+    let running = try? Running(first, ["-c", "import sys, paho.mqtt; print(sys.executable)"])
+  else { return nil }
+  let result = running.wait(timeout: 30)
+  let path = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+  return result.status == 0 && !path.isEmpty ? path : nil
+}()
+
+/// python3 with paho-mqtt, for the scripts that publish.
+func pahoPython() throws -> String {
+  guard let pythonExecutable else {
+    throw TestFailure("python3 with paho-mqtt is not installed; `make test` installs it (pip install paho-mqtt)")
+  }
+  return pythonExecutable
 }
 
 /// Runs `mqtt-dumper` with `arguments` to the end.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A real mosquitto broker on a free loopback port, with its config in a temporary directory,
-/// stopped by PID. Every test that crosses the network starts its own.
+/// A real mosquitto broker on a free loopback port, with its config in a temporary directory, in a process
+/// group of its own (Foundation's Process puts it there) and stopped by signal to that group. Every test that
+/// crosses the network starts its own.
 final class TestBroker {
   let port: Int
   let directory: URL
@@ -79,13 +80,14 @@ final class TestBroker {
     }
   }
 
-  /// Stops the broker (SIGTERM to its PID) and waits for it to exit.
+  /// Stops the broker (SIGTERM to its process group) and waits for it to exit.
   func stop() {
     guard let p = process else { return }
     if p.isRunning {
-      kill(p.processIdentifier, SIGTERM)
+      if kill(-p.processIdentifier, SIGTERM) != 0 { kill(p.processIdentifier, SIGTERM) }
       p.waitUntilExit()
     }
+    kill(-p.processIdentifier, SIGKILL)  // anything left in its group
     process = nil
   }
 

@@ -1,50 +1,36 @@
 import Foundation
 import MQTTCapture
+import MQTTPcap
 import Testing
 
-@testable import MQTTPcap
-
 /// Real traffic: mosquitto, paho-mqtt clients publishing a known set, tcpdump (pcap) and dumpcap (pcapng)
-/// recording the loopback at once; tshark, Wireshark's decoder, reads the same files independently.
+/// recording the loopback at once; tshark, Wireshark's decoder, reads the same files independently. Every
+/// program runs in a process group of its own, stopped by signal to the group and checked gone at the end.
 @Suite("Packet captures of real traffic")
-struct PcapLiveTrafficTests {
+struct PcapLiveTrafficEndToEndTests {
   @Test("tcpdump's pcap (-i any) and dumpcap's pcapng (lo) decode as paho sent and received, and as tshark reads them")
   func recordedTraffic() throws {
-    let tools = ["mosquitto", "tcpdump", "dumpcap", "tshark", "python3"].map { ($0, findProgram($0)) }
-    if let missing = tools.first(where: { $0.1 == nil }) {
-      throw TestFailure("\(missing.0) is not installed (make test installs it: Makefile DEBS)")
-    }
-    let path = Dictionary(uniqueKeysWithValues: tools.map { ($0.0, $0.1!) })
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-pcap-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let port = try freeLoopbackPort()
-    let config = directory.appendingPathComponent("mosquitto.conf")
-    try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(to: config, atomically: true, encoding: .utf8)
-    let broker = try Background(path["mosquitto"]!, ["-c", config.path], in: directory, name: "mosquitto")
-    defer { broker.stop(SIGTERM) }
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let port = live.broker.port
 
     // tcpdump on every interface (Linux cooked v2 frames, as the docs advise), dumpcap on lo (Ethernet).
-    let pcap = directory.appendingPathComponent("any.pcap").path
-    let pcapng = directory.appendingPathComponent("lo.pcapng").path
-    let tcpdump = try Background(
-      path["tcpdump"]!, ["-i", "any", "-w", pcap, "--immediate-mode", "-U", "-B", "65536", "port", "\(port)"],
-      in: directory, name: "tcpdump")
-    defer { tcpdump.stop() }
-    let dumpcap = try Background(
-      path["dumpcap"]!, ["-i", "lo", "-f", "port \(port)", "-w", pcapng], in: directory, name: "dumpcap")
-    defer { dumpcap.stop() }
-    try tcpdump.waitForStderr("listening on")
+    let pcap = live.path("any.pcap")
+    let pcapng = live.path("lo.pcapng")
+    let tcpdump = try Self.startTcpdump(live, on: "any", into: pcap)
+    let dumpcap = try live.processes.start(try which("dumpcap"), ["-i", "lo", "-f", "port \(port)", "-w", pcapng])
     try dumpcap.waitForStderr("Capturing on")
 
-    let report = try runToEnd(
-      path["python3"]!, [scriptPath("pcap_publish.py"), "--port", "\(port)"], in: directory, name: "publish")
+    _ = try which("tshark")  // tshark_publishes.py runs it
+    let report = try outputOf(live, try pahoPython(), [scriptPath("pcap_publish.py"), "--port", "\(port)"])
     usleep(200_000)
-    tcpdump.stop()
-    dumpcap.stop()
+    // SIGINT: both write out what they hold, and tcpdump says what it dropped.
+    for recorder in [tcpdump, dumpcap] { recorder.signal(SIGINT) }
+    let tcpdumpStderr = tcpdump.wait(timeout: 10).stderr
+    dumpcap.wait(timeout: 10)
     // Immediate mode gives every packet a slot of the snap length: without -B a loaded machine overruns
     // the 2 MiB ring and the capture itself is incomplete. Say so rather than blame the decoder.
-    #expect(tcpdump.stderr.split(separator: "\n").contains("0 packets dropped by kernel"), "\(tcpdump.stderr)")
+    #expect(tcpdumpStderr.split(separator: "\n").contains("0 packets dropped by kernel"), "\(tcpdumpStderr)")
     let json = try JSONSerialization.jsonObject(with: Data(report.utf8)) as! [String: Any]
     let sent = (json["sent"] as! [[String: Any]]).map(Self.describe)
     let received = (json["received"] as! [[String: Any]]).map(Self.describe)
@@ -61,8 +47,7 @@ struct PcapLiveTrafficTests {
       #expect(deliveredLosses == [])
 
       // tshark's reading: the same packets, times, topics (its aliases resolved too), QoS, retain, payloads.
-      let tshark = try runToEnd(
-        path["python3"]!, [scriptPath("tshark_publishes.py"), file, "\(port)"], in: directory, name: "tshark")
+      let tshark = try outputOf(live, try which("python3"), [scriptPath("tshark_publishes.py"), file, "\(port)"])
       let packets = try JSONSerialization.jsonObject(with: Data(tshark.utf8)) as! [[String: Any]]
       let tsharkLines = { (fromBroker: Bool) in
         packets.filter { $0["fromBroker"] as! Bool == fromBroker }.map {
@@ -76,49 +61,32 @@ struct PcapLiveTrafficTests {
 
   @Test("a connection that began before the capture: decoded from its next packet, its alias said lost")
   func connectionBeforeCapture() throws {
-    guard let mosquitto = findProgram("mosquitto"), let tcpdump = findProgram("tcpdump"),
-      let mosquittoPub = findProgram("mosquitto_pub"), let python = findProgram("python3")
-    else {
-      throw TestFailure("mosquitto, mosquitto_pub, tcpdump or python3 is not installed (make test installs them)")
-    }
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-pcap-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let port = try freeLoopbackPort()
-    let config = directory.appendingPathComponent("mosquitto.conf")
-    try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(to: config, atomically: true, encoding: .utf8)
-    let broker = try Background(mosquitto, ["-c", config.path], in: directory, name: "mosquitto")
-    defer { broker.stop(SIGTERM) }
-    usleep(200_000)
+    let live = try LiveBroker()
+    defer { live.finish() }
+    let port = live.broker.port
 
-    let ready = directory.appendingPathComponent("ready").path
-    let go = directory.appendingPathComponent("go").path
-    let publisher = try Background(
-      python, [scriptPath("pcap_midstream.py"), "--port", "\(port)", "--ready", ready, "--go", go], in: directory,
-      name: "publisher")
-    defer { publisher.stop(SIGKILL) }
+    let ready = live.path("ready")
+    let go = live.path("go")
+    let publisher = try live.processes.start(
+      try pahoPython(), [scriptPath("pcap_midstream.py"), "--port", "\(port)", "--ready", ready, "--go", go])
     let deadline = Date().addingTimeInterval(10)
     while !FileManager.default.fileExists(atPath: ready) {
       guard Date() < deadline, publisher.process.isRunning else {
-        throw TestFailure("the publisher did not connect: \(publisher.stderr)")
+        throw TestFailure("the publisher did not connect: \(publisher.stderrSoFar)")
       }
       usleep(20_000)
     }
-    let pcap = directory.appendingPathComponent("late.pcap").path
-    let recorder = try Background(
-      tcpdump, ["-i", "lo", "-w", pcap, "--immediate-mode", "-U", "-B", "65536", "port", "\(port)"], in: directory,
-      name: "tcpdump")
-    defer { recorder.stop() }
-    try recorder.waitForStderr("listening on")
+    let pcap = live.path("late.pcap")
+    let tcpdump = try Self.startTcpdump(live, on: "lo", into: pcap)
     // A connection that starts inside the capture: its SYN shows which end is the broker.
-    _ = try runToEnd(
-      mosquittoPub, ["-p", "\(port)", "-h", "127.0.0.1", "-t", "mid/new", "-m", "fresh"], in: directory, name: "pub")
+    try mosquittoPub(live.broker, ["-t", "mid/new", "-m", "fresh"])
     _ = FileManager.default.createFile(atPath: go, contents: nil)
-    publisher.process.waitUntilExit()
-    #expect(publisher.process.terminationStatus == 0, "\(publisher.stderr)")
+    let published = publisher.wait(timeout: 30)
+    #expect(published.status == 0, "\(published.stderr)")
     usleep(200_000)
-    recorder.stop()
-    #expect(recorder.stderr.split(separator: "\n").contains("0 packets dropped by kernel"), "\(recorder.stderr)")
+    tcpdump.signal(SIGINT)
+    let tcpdumpStderr = tcpdump.wait(timeout: 10).stderr
+    #expect(tcpdumpStderr.split(separator: "\n").contains("0 packets dropped by kernel"), "\(tcpdumpStderr)")
 
     let (messages, losses) = try Self.read(pcap, .fromPublishers)
     #expect(
@@ -133,6 +101,27 @@ struct PcapLiveTrafficTests {
       line.hasSuffix(
         " ↔ 127.0.0.1:\(port) began before the capture: the broker is taken to be 127.0.0.1:\(port); MQTT 5 is "
           + "guessed from its packets"), "\(line)")
+  }
+
+  /// tcpdump recording the broker's port on `interface` into `file` (immediate mode, each packet written at
+  /// once, a 64 MiB ring), once it says it is listening.
+  static func startTcpdump(_ live: LiveBroker, on interface: String, into file: String) throws -> Running {
+    let tcpdump = try live.processes.start(
+      try which("tcpdump"),
+      ["-i", interface, "-w", file, "--immediate-mode", "-U", "-B", "65536", "port", "\(live.broker.port)"])
+    try tcpdump.waitForStderr("listening on")
+    return tcpdump
+  }
+
+  /// Runs a program among the test's processes to its end; its standard output.
+  func outputOf(_ live: LiveBroker, _ executable: String, _ arguments: [String]) throws -> String {
+    let result = try live.processes.run(executable, arguments, timeout: 60)
+    guard result.status == 0 else {
+      throw TestFailure(
+        "\(URL(fileURLWithPath: arguments.first ?? executable).lastPathComponent) exited with "
+          + "\(result.status): \(result.stderr)")
+    }
+    return result.stdoutText
   }
 
   static func read(_ path: String, _ direction: PcapDirection) throws -> ([CapturedMessage], [String]) {
