@@ -134,7 +134,8 @@ struct CaptureGroupEndToEndTests {
     try mosquittoPub(broker, ["-r", "-t", "group/state", "-m", "ready"])
     let file = dir.appendingPathComponent("v311.jsonl.gz").path
     // mosquitto 2.0.11 sends retained messages to a new shared subscription; 3.1.1 cannot ask it not to.
-    let recorder = try live.record(groupArguments + ["-V", "mqttv311", "--retained-snapshot", "-C", "1"], into: file)
+    let recorder = try live.record(
+      groupArguments + ["-V", "mqttv311", "--retained-snapshot", "-C", "1"], into: file, quiet: false)
     try mosquittoPub(broker, ["-q", "1", "-t", "group/n", "-m", "1"])
     let result = recorder.running.wait(timeout: 20)
     #expect(result.status == 0, "\(result.stderr)")
@@ -142,6 +143,8 @@ struct CaptureGroupEndToEndTests {
     #expect(facts.numbers == [1])
     #expect(facts.retainedOutside.isEmpty)
     #expect(facts.snapshots.map { $0.map { [$0.topic, $0.payload ?? ""] } } == [[["group/state", "ready"]]])
+    // The summary counts the snapshot apart from the live message that -C 1 counted.
+    #expect(result.stderr.contains("mqtt-dumper: recorded 1 message and a retained snapshot of 1 message in "))
   }
 
   @Test("a share name with '/' and a snapshot without a group are usage errors (exit 2), before connecting")

@@ -177,7 +177,7 @@ func infer(_ messages: [CapturedMessage], options: SchemaInference.Options = .in
     let many = result.channels[1]
     #expect(many.topicCount == 1_000)
     #expect(many.topics.count == 100)
-    #expect(many.notes == ["many/+: 1000 topics, the first 100 listed."])
+    #expect(many.notes == ["many/+: 1,000 topics, the first 100 listed."])
   }
 
   @Test("a fleet: each metric of its own shape becomes one channel over the devices; two lone topics do not")

@@ -72,9 +72,11 @@ extension InferredSchemas {
     let retained =
       channel.retainedCount == 0
       ? "none retained"
-      : channel.retainedCount == channel.messageCount ? "all retained" : "\(channel.retainedCount) retained"
-    let messages = channel.messageCount == 1 ? "1 message" : "\(channel.messageCount) messages"
-    let on = channel.topicCount == 1 ? "on \(channel.topics[0])" : "on \(channel.topicCount) topics (\(topics))"
+      : channel.retainedCount == channel.messageCount
+        ? "all retained" : "\(formatCount(channel.retainedCount)) retained"
+    let messages = formatCount(channel.messageCount, "message")
+    let on =
+      channel.topicCount == 1 ? "on \(channel.topics[0])" : "on \(formatCount(channel.topicCount, "topic")) (\(topics))"
     return "\(messages) \(on), QoS \(qos), \(retained)."
   }
 }

@@ -258,7 +258,8 @@ public struct SchemaInference {
           + "not described.")
     }
     if channel.topicCount > channel.topics.count {
-      notes.append("\(channel.filter): \(channel.topicCount) topics, the first \(channel.topics.count) listed.")
+      notes.append(
+        "\(channel.filter): \(formatCount(channel.topicCount, "topic")), the first \(channel.topics.count) listed.")
     }
     if shape.example == nil {
       notes.append("\(channel.filter): no payload small enough (\(options.exampleLimit) bytes) to keep as an example.")

@@ -45,6 +45,7 @@ extension CaptureSession {
     for var message in snapshot.messages {
       message.timestamp = snapshot.time
       try writer?.write(message)
+      progress.snapshotMessages += 1
     }
     try writer?.write(ConnectionEvent(kind: .retainedSnapshotEnd, timestamp: snapshot.time))
   }

@@ -43,8 +43,10 @@ public struct CaptureConfiguration: Sendable {
 
 /// How a capture is going, for the status line and the final summary.
 public struct CaptureProgress: Sendable {
-  /// Messages recorded so far.
+  /// Messages recorded so far (live traffic; `-C` counts these).
   public var messages = 0
+  /// Messages of the retained snapshot recorded (`--retained-snapshot`).
+  public var snapshotMessages = 0
   /// Bytes written to the capture files, after compression.
   public var fileBytes: UInt64 = 0
   /// Bytes of JSON Lines written, before compression.
@@ -72,7 +74,8 @@ public final class CaptureSession {
   var failure: Error?
   /// What arrived before the file was open.
   var early: [CapturedMessage] = []
-  private var progress = CaptureProgress()
+  /// How far recording got, for the status line and the summary.
+  var progress = CaptureProgress()
   /// The distinct filters subscribed to, in the order given.
   var filters: [TopicFilter]
   /// `configuration.excludes`; with none, a message costs nothing more.

@@ -220,7 +220,10 @@ struct Capture: ParsableCommand {
       let seconds = progress.elapsed / .seconds(1)
       let files = progress.paths == ["-"] ? "standard output" : progress.paths.joined(separator: ", ")
       writeToStandardError(
-        ("mqtt-dumper: recorded \(formatCount(progress.messages, "message")) in \(formatDuration(seconds: seconds)) "
+        ("mqtt-dumper: recorded \(formatCount(progress.messages, "message"))"
+          + (progress.snapshotMessages > 0
+            ? " and a retained snapshot of \(formatCount(progress.snapshotMessages, "message"))" : "")
+          + " in \(formatDuration(seconds: seconds)) "
           + "to \(files) (\(formatBytes(progress.fileBytes))"
           + (progress.disconnections > 0 ? ", \(formatCount(progress.disconnections, "disconnection"))" : "") + ")\n"))
     }

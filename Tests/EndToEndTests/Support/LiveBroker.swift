@@ -18,8 +18,8 @@ final class LiveBroker {
   func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
   /// Starts `mqtt-dumper capture` against the broker into `file` and waits until it is subscribed.
-  func record(_ arguments: [String], into file: String) throws -> Recorder {
-    try Recorder(processes, broker, arguments, into: file)
+  func record(_ arguments: [String], into file: String, quiet: Bool = true) throws -> Recorder {
+    try Recorder(processes, broker, arguments, into: file, quiet: quiet)
   }
 
   func finish(sourceLocation: SourceLocation = #_sourceLocation) {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `mqtt-dumper capture -h 127.0.0.1 -p <port> <arguments> -o <file> --quiet` recording from a `TestBroker`,
+/// `mqtt-dumper capture -h 127.0.0.1 -p <port> <arguments> -o <file> [--quiet]` recording from a `TestBroker`,
 /// started among a test's `Processes` (so killed with its process group when the test ends).
 struct Recorder {
   let file: String
@@ -8,10 +8,13 @@ struct Recorder {
 
   /// Starts the recorder and waits until its file holds its `connected` event and the broker has had a moment
   /// to acknowledge the subscriptions.
-  init(_ processes: Processes, _ broker: TestBroker, _ arguments: [String], into file: String) throws {
+  init(_ processes: Processes, _ broker: TestBroker, _ arguments: [String], into file: String, quiet: Bool = true)
+    throws
+  {
     self.file = file
     running = try processes.start(
-      try toolPath(), ["capture", "-h", "127.0.0.1", "-p", "\(broker.port)"] + arguments + ["-o", file, "--quiet"])
+      try toolPath(),
+      ["capture", "-h", "127.0.0.1", "-p", "\(broker.port)"] + arguments + ["-o", file] + (quiet ? ["--quiet"] : []))
     try waitUntilRecording(file)
   }
 
