@@ -2,8 +2,9 @@
 ///
 /// mosquitto_sub writes payload bytes that are not UTF-8 into its JSON strings as they are, so a strict parser
 /// (`JSONParser`) would refuse exactly the lines that matter most. This one keeps every byte of a string
-/// (escapes decoded, anything else copied; a lone surrogate escape stands for U+FFFD), and remembers where each value was written (`span`), so a payload
-/// that the tool wrote as a JSON value can be taken back as the text it was written as.
+/// (escapes decoded, anything else copied; a lone surrogate escape stands for U+FFFD), and remembers where
+/// each value was written (`span`), so a payload that the tool wrote as a JSON value can be taken back as
+/// the text it was written as. The grammar is `JSONParser`'s (`JSONTreeParser`), numbers included.
 struct LooseJSON {
   /// What the value is.
   indirect enum Kind {
