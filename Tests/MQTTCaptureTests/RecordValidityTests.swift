@@ -28,6 +28,8 @@ struct RecordValidityTests {
     #""ts":1,"topic":"t","qos":0,"retain":false,"payload":"p","payload_b64":"cA==""#,
     #""ts":1,"topic":"t","qos":0,"retain":false,"payload":"a\qb""#,
     #""ts":1,"topic":"t","qos":0,"retain":false,"payload_b64":"!!!!""#,
+    #""ts":1,"topic":"t","qos":0,"retain":false,"payload_b64":"AAE""#,
+    #""ts":1,"topic":"t","qos":0,"retain":false,"payload_b64":"AA\u0000=""#,
     #""ts":1,"qos":0,"retain":false,"payload":"p""#,
     #""ts":1,"topic":"t","qos":0,"retain":false"#,
   ]
@@ -37,6 +39,9 @@ struct RecordValidityTests {
     #""ts":1764068856.123456,"topic":"t","qos":0,"retain":false,"payload":"p""#,
     #""ts":0,"topic":"t","qos":2,"retain":true,"payload":"a\nb\"c\\u00e9""#,
     #""ts":-1.5,"topic":"t","qos":1,"retain":false,"payload_b64":"AAEC/w==""#,
+    // Base64 decoded where it stands, and written with an escape (`\/`), which takes the copying way.
+    #""ts":1,"topic":"t","qos":0,"retain":false,"payload_b64":"AAEC\/w==""#,
+    #""ts":1,"topic":"t","qos":0,"retain":false,"payload_b64":"""#,
     #""ts":1.7e9,"topic":"t","qos":0,"retain":false,"payload":"p""#,
     #""ts":1,"topic":"t","qos":0,"retain":false,"payload":"\u00e9\ud83d\ude00""#,
     #""ts":1E+2,"topic":"t","qos":0,"retain":false,"payload":"p""#,

@@ -109,9 +109,7 @@ extension RecordDecoder {
           i = end
         }
       } else if equals(key, "payload_b64") {
-        guard !seenPayload, let (bytes, end) = string(b, i),
-          let decoded = Base64.decode(String(decoding: bytes, as: UTF8.self))
-        else { return nil }
+        guard !seenPayload, let (decoded, end) = base64String(b, i) else { return nil }
         seenPayload = true
         if keep { payload = decoded }
         i = end
@@ -174,6 +172,21 @@ extension RecordDecoder {
   }
 
   /// The unescaped bytes of the JSON string at `start` (its opening quote) and the index after it.
+  /// The bytes a base64 string at `start` encodes, decoded from the line where it is (base64 never needs an
+  /// escape; a string written with one takes the copying way), and the index after the string.
+  private static func base64String(_ b: UnsafeRawBufferPointer, _ start: Int) -> ([UInt8], Int)? {
+    guard start < b.count, b[start] == UInt8(ascii: "\"") else { return nil }
+    let close = firstJSONSpecialByte(b, from: start + 1)
+    if close < b.count, b[close] == UInt8(ascii: "\"") {
+      guard let decoded = Base64.decode(UnsafeRawBufferPointer(rebasing: b[(start + 1)..<close])) else { return nil }
+      return (decoded, close + 1)
+    }
+    guard let (text, end) = string(b, start), let decoded = text.withUnsafeBytes({ Base64.decode($0) }) else {
+      return nil
+    }
+    return (decoded, end)
+  }
+
   private static func string(_ b: UnsafeRawBufferPointer, _ start: Int) -> ([UInt8], Int)? {
     guard start < b.count, b[start] == UInt8(ascii: "\""), let base = b.baseAddress else { return nil }
     var end: Int?
