@@ -125,7 +125,7 @@ final class CaptureMergeTests {
   }
 
   @Test(
-    "a corrupt line on the copying path is the same error, naming file and line, as reading it",
+    "a corrupt line stops its file where reading it stops, named in the reader's words; the rest is merged",
     arguments: [
       #"{"ts":01,"topic":"t","qos":0,"retain":false,"payload":"p"}"#,
       #"{"ts":1764068856.5,"topic":"t","qos":0,"retain":faxxe,"payload":"p"}"#,
@@ -145,13 +145,40 @@ final class CaptureMergeTests {
       return
     }
     #expect(path == a && number == 3)
+    // Not thrown: the file stops at the damage like a cut-off one and is named in the reader's words; the
+    // other file is merged in full and the output can be finished.
+    let sentence = "\(expected.problem); its records before that were merged."
     let out = dir.appendingPathComponent("out.jsonl.gz").path
     let merge = CaptureMerge(paths: [b, a])
-    let readers = try merge.open()
     let writer = try CaptureWriter(path: out, header: CaptureMerge.header(for: [], paths: [], tool: "t"))
-    #expect(throws: expected) { try merge.run(readers, into: writer) }
+    let summary = try merge.run(try merge.open(), into: writer)
+    try writer.close()
+    #expect(summary.truncations == [sentence])
+    #expect(summary.written == 2 && summary.sources.map(\.messages) == [1, 1])
+    let reader = try CaptureReader(path: out)
+    var back: [CaptureRecord] = []
+    while let r = try reader.next() { back.append(r) }
+    #expect(reader.truncation == nil)
+    #expect(topics(back) == ["good", "b"])
     // The decoding path agrees.
-    #expect(throws: expected) { try merged(merge) }
+    let (records, decodedSummary) = try merged(merge)
+    #expect(topics(records) == ["good", "b"] && decodedSummary.truncations == [sentence])
+  }
+
+  @Test("the same file twice, however it is spelt, is found by device and inode; - and missing paths are not")
+  func repeatedInput() throws {
+    let a = try capture("a", broker: "x", [m(1, "a")], in: dir)
+    let b = try capture("b", broker: "x", [m(1, "b")], in: dir)
+    let link = dir.appendingPathComponent("link").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: a)
+    let hard = dir.appendingPathComponent("hard").path
+    try FileManager.default.linkItem(atPath: b, toPath: hard)
+    let dotted = dir.path + "/./a"
+    #expect(CaptureMerge.repeatedInput(in: [a, b]) == nil)
+    #expect(CaptureMerge.repeatedInput(in: [a, "-", b, dir.appendingPathComponent("missing").path]) == nil)
+    #expect(CaptureMerge.repeatedInput(in: [a, b, a]).map { [$0.path, $0.earlier] } == [a, a])
+    #expect(CaptureMerge.repeatedInput(in: [link, b, dotted]).map { [$0.path, $0.earlier] } == [dotted, link])
+    #expect(CaptureMerge.repeatedInput(in: [a, hard, b]).map { [$0.path, $0.earlier] } == [b, hard])
   }
 
   @Test("message lines are copied byte for byte; events and lines with properties are written as decoded")

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Merges captures into one by time: a k-way merge that holds one record per input, so captures of any
 /// size merge in constant memory (`mqtt-dumper merge`).
 ///
@@ -37,7 +43,8 @@ public struct CaptureMerge {
     public var written = 0
     /// Messages dropped as copies (with `dedupWindow`).
     public var duplicates = 0
-    /// One sentence per input that was cut off (its records up to the damage were merged).
+    /// One sentence per input that was cut off or is corrupt or unreadable from some line on (its records
+    /// up to the damage were merged, and the other inputs in full).
     public var truncations: [String] = []
     /// For each input after the first that shares copies with the first: the median of (its time − the
     /// first input's time) over those copies, in microseconds.
@@ -57,6 +64,28 @@ public struct CaptureMerge {
       created: headers.map(\.created).min() ?? "", tool: tool, broker: brokers.joined(separator: ", "),
       protocolName: protocols.count == 1 ? protocols.first! : headers.first?.protocolName ?? "",
       subscriptions: subscriptions, sources: paths)
+  }
+
+  /// The first input that is the same file as an earlier one however it is spelt (another path, a symlink,
+  /// a hard link: the device and inode decide), with that earlier one; nil when every input is its own
+  /// file. Merging a file with itself would double every record. Paths that cannot be examined (and `-`)
+  /// are left to `open()`.
+  public static func repeatedInput(in paths: [String]) -> (path: String, earlier: String)? {
+    var seen: [(dev: UInt64, ino: UInt64, path: String)] = []
+    for path in paths where path != "-" {
+      var st = stat()
+      guard stat(path, &st) == 0 else { continue }
+      let (dev, ino) = (UInt64(st.st_dev), UInt64(st.st_ino))
+      if let earlier = seen.first(where: { $0.dev == dev && $0.ino == ino }) { return (path, earlier.path) }
+      seen.append((dev, ino, path))
+    }
+    return nil
+  }
+
+  /// The sentence naming an input that could not be read to its end.
+  static func damageSentence(_ error: Error) -> String {
+    let what = (error as? CaptureError)?.problem ?? "\(error)"
+    return what + "; its records before that were merged."
   }
 
   // MARK: - Merging
@@ -81,13 +110,16 @@ public struct CaptureMerge {
   /// Merges what `readers` (from `open()`) hold into `writer`, in time order. A message line is checked as
   /// every reader checks it and copied unchanged, not decoded and encoded again; other records (events,
   /// messages with properties) are written as decoded.
-  /// - Throws: `CaptureError` for a corrupt input or a failed write.
+  /// An input that is damaged from some line on (corrupt, cut off, unreadable) stops there and is named in
+  /// the summary's `truncations`; the others are merged to their ends, so the output can still be finished.
+  /// - Throws: `CaptureError` for a failed write.
   public func run(_ readers: [CaptureReader], into writer: CaptureWriter) throws -> Summary {
     try merge(readers, passLine: { try writer.writeMessageLine($0) }, write: { try writer.write($0) })
   }
 
   /// Merges what `readers` (from `open()`) hold into `write`, in time order, every record decoded.
-  /// - Throws: `CaptureError` for a corrupt input; what `write` throws.
+  /// A damaged input is named in the summary's `truncations`, as for `run(_:into:)`.
+  /// - Throws: what `write` throws.
   public func run(_ readers: [CaptureReader], write: (CaptureRecord) throws -> Void) throws -> Summary {
     try merge(readers, passLine: nil, write: write)
   }
@@ -101,29 +133,36 @@ public struct CaptureMerge {
     var lines = Array(repeating: 0, count: readers.count)
     // Each input's next record; nil for a message line passed on as it stands (`CaptureReader.Line`).
     var held = [CaptureRecord?](repeating: nil, count: readers.count)
-    func advance(_ i: Int) throws {
-      while let next = try readers[i].nextLineRecord() {
-        lines[i] += 1
-        // A later session's header (nil time): one header for the merged file.
-        guard let time = next.time else { continue }
-        held[i] = next.record
-        heads.insert(Head(time: time, input: i, line: lines[i]))
-        return
-      }
-      if let truncation = readers[i].truncation { summary.truncations.append(truncation) }
-    }
-    /// The record of a line the reader vouched for without decoding it.
-    func decoded(_ i: Int) throws -> CaptureRecord {
-      let reader = readers[i]
-      return try reader.withLine { bytes in
-        do {
-          return try RecordDecoder.decode(bytes)
-        } catch {
-          throw CaptureError.corrupt(path: reader.path, line: reader.lineNumber, reason: "\(error)")
+    /// Puts input `i`'s next record in the heap. A damaged input stops there like a cut-off one: its
+    /// records before the damage are merged, it is named, and the other inputs go on to their ends.
+    func advance(_ i: Int) {
+      do {
+        while let next = try readers[i].nextLineRecord() {
+          lines[i] += 1
+          // A later session's header (nil time): one header for the merged file.
+          guard let time = next.time else { continue }
+          held[i] = next.record
+          heads.insert(Head(time: time, input: i, line: lines[i]))
+          return
         }
+        if let truncation = readers[i].truncation { summary.truncations.append(truncation) }
+      } catch {
+        summary.truncations.append(Self.damageSentence(error))
       }
     }
-    for i in readers.indices { try advance(i) }
+    /// The record of a line the reader vouched for without decoding it; nil, with the input named as
+    /// damaged and stopped there, should the decoder disagree.
+    func decoded(_ i: Int) -> CaptureRecord? {
+      let reader = readers[i]
+      do {
+        return try reader.withLine { try RecordDecoder.decode($0) }
+      } catch {
+        let corrupt = CaptureError.corrupt(path: reader.path, line: reader.lineNumber, reason: "\(error)")
+        summary.truncations.append(Self.damageSentence(corrupt))
+        return nil
+      }
+    }
+    for i in readers.indices { advance(i) }
     var window = DuplicateWindow(span: dedupWindow ?? 0)
     var offsets: [Int: [Int64]] = [:]
     while let head = heads.popMin() {
@@ -138,7 +177,10 @@ public struct CaptureMerge {
       if isMessage {
         source.messages += 1
         if dedupWindow != nil {
-          if record == nil { record = try decoded(head.input) }
+          if record == nil {
+            guard let line = decoded(head.input) else { continue }
+            record = line
+          }
           guard case .message(let m) = record else { preconditionFailure("a message line decoded as another record") }
           if let original = window.copy(of: m, from: head.input) {
             summary.duplicates += 1
@@ -146,7 +188,7 @@ public struct CaptureMerge {
             if original.input == 0 {
               offsets[head.input, default: []].append(m.timestamp.microseconds - original.time.microseconds)
             }
-            try advance(head.input)
+            advance(head.input)
             continue
           }
           window.add(m, from: head.input)
@@ -156,11 +198,12 @@ public struct CaptureMerge {
       if copyLine, let passLine {
         try readers[head.input].withLine(passLine)
       } else {
-        try write(try record ?? decoded(head.input))
+        guard let record = record ?? decoded(head.input) else { continue }
+        try write(record)
       }
       summary.written += 1
       // Only now: the line just written lives in the reader's buffer until its next read.
-      try advance(head.input)
+      advance(head.input)
     }
     for (input, list) in offsets.sorted(by: { $0.key < $1.key }) {
       let sorted = list.sorted()

@@ -16,7 +16,8 @@ struct Merge: ParsableCommand {
       --dedup WINDOW drops a message identical in topic, payload, QoS, retain flag and properties to one \
       another file recorded at most WINDOW earlier (recorders running side by side on one broker) and says \
       how many; the copies also tell whether the recorders' clocks disagree, which is named when they do by \
-      more than a second. Files that do not overlap in time are named too (merged one after the other).
+      more than a second. Files that do not overlap in time are named too (merged one after the other), \
+      and files that hold no messages. The same file given twice (under any name) is refused.
 
       Examples:
         mqtt-dumper merge a.jsonl.gz b.jsonl.gz -o ab.jsonl.gz
@@ -24,8 +25,9 @@ struct Merge: ParsableCommand {
           --dedup 2s -o fleet.jsonl.gz
 
       Exit status: 0 when every file was merged; 2 on a usage error, an existing output (without \
-      --force), or a file that cannot be read, is not a capture, is corrupt, or cut off (its records up \
-      to the damage are merged).
+      --force), the same file given twice, or a file that cannot be read, is not a capture, or is corrupt \
+      or cut off (its records up to the damage are merged, the other files' in full, and the output is \
+      finished).
       """,
     helpNames: [.long])
 
@@ -60,6 +62,11 @@ struct Merge: ParsableCommand {
   }
 
   func run() throws {
+    if let (path, earlier) = CaptureMerge.repeatedInput(in: files) {
+      let same = path == earlier ? "\(path) is given twice" : "\(path) is the same file as \(earlier)"
+      printError("\(same): merging a file with itself would double every record (merge a copy if that is meant).")
+      throw ExitCode.error
+    }
     try checkOutput(output, inputs: files, force: force)
     var merge = CaptureMerge(paths: files)
     if let dedup, let d = parseDuration(dedup) {
@@ -96,8 +103,11 @@ struct Merge: ParsableCommand {
         "\(path)'s clock looks \(seconds) \(offset > 0 ? "ahead of" : "behind") \(files[0])'s "
           + "(the median over \(formatCount(copies, "message")) both recorded).")
     }
+    // A file without messages (one that holds only connection events) says so, and is left out of the
+    // overlap check: its events are merged where their times put them.
+    for src in s.sources where src.messages == 0 { printWarning("\(src.path) holds no messages.") }
     let spans = s.sources.enumerated().compactMap { i, src in
-      src.first.flatMap { f in src.last.map { (i, src.path, f, $0) } }
+      src.messages == 0 ? nil : src.first.flatMap { f in src.last.map { (i, src.path, f, $0) } }
     }
     for (i, path, first, last) in spans {
       let overlaps = spans.contains { $0.0 != i && $0.2 <= last && first <= $0.3 }
