@@ -163,7 +163,7 @@ struct CaptureGroupEndToEndTests {
           + "receives the retained messages by itself.\n"))
   }
 
-  @Test("overlapping filters in a group are named in a warning")
+  @Test("overlapping filters in a group, and --session in a group, are named in a warning")
   func overlapWarning() throws {
     let run = try mqttDumper(["capture", "-p", "1", "--share", "fleet", "-t", "a/#", "-t", "a/b", "-o", "-"])
     #expect(run.status == 2, "port 1 refuses the connection")
@@ -172,6 +172,13 @@ struct CaptureGroupEndToEndTests {
         "mqtt-dumper: warning: -t 'a/#' and -t 'a/b' overlap: a group shares each filter on its own, so a message "
           + "matching both can be recorded twice, by two recorders of the group; give the group filters that do "
           + "not overlap.\n"))
+    let session = try mqttDumper(["capture", "-p", "1", "--share", "fleet", "--session", "rec-a", "-o", "-"])
+    #expect(session.status == 2, "port 1 refuses the connection")
+    #expect(
+      session.stderr.hasPrefix(
+        "mqtt-dumper: warning: --session in a group: while this recorder is away the broker keeps handing it its "
+          + "share and queues it (mosquitto keeps 1,000 and drops the rest); a clean session lets the others take "
+          + "over (docs/scaling.md).\n"))
   }
 }
 

@@ -170,6 +170,11 @@ struct Capture: ParsableCommand {
         "-t '\(a)' and -t '\(b)' overlap: a group shares each filter on its own, so a message matching both can be "
           + "recorded twice, by two recorders of the group; give the group filters that do not overlap.")
     }
+    if share != nil, session != nil, !quiet {
+      printWarning(
+        "--session in a group: while this recorder is away the broker keeps handing it its share and queues it "
+          + "(mosquitto keeps 1,000 and drops the rest); a clean session lets the others take over (docs/scaling.md).")
+    }
 
     installStopHandlers()
     let showStatus = !quiet && stderrIsTerminal
