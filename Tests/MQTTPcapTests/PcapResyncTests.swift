@@ -21,7 +21,6 @@ struct PcapResyncTests {
       cut[c.packets.count] = 40 + 8  // IPv4 and TCP headers, 8 bytes of payload
       c.broker(Array(big[start..<min(big.count, start + 500)]))
     }
-    c.client(MQTTBytes.pingreq)
     c.broker(MQTTBytes.publish("post/2", Array("two".utf8)))
     return (c.packets, cut)
   }
