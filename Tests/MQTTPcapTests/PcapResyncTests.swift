@@ -76,4 +76,25 @@ struct PcapResyncTests {
       ])
     #expect(recording.truncation == nil)
   }
+
+  @Test(
+    "a connection older than the capture: packets that agree make the broker known, one contrary packet does not turn it"
+  )
+  func roleKnownByAgreeingPackets() throws {
+    var c = Conversation(handshake: false)
+    c.client(MQTTBytes.pingreq)
+    c.broker(MQTTBytes.pingresp)
+    c.client(MQTTBytes.subscribe("d/#"))
+    c.broker(MQTTBytes.pingreq)  // what a broker never sends: taken for a PINGREQ, but no longer believed
+    c.broker(MQTTBytes.publish("d/1", Array("one".utf8)))
+    let file = CaptureFileBytes.pcap(c.packets.map(LinkKind.raw.frame), linkType: 101)
+    let (delivered, losses) = try decode(file, direction: .toSubscribers)
+    #expect(delivered.map(\.topic) == ["d/1"])
+    #expect(
+      losses == [
+        "127.0.0.1:50000 ↔ 127.0.0.1:1883 began before the capture: MQTT 3.1.1 is guessed from its packets"
+      ])
+    let (published, _) = try decode(file, direction: .fromPublishers)
+    #expect(published == [])
+  }
 }
