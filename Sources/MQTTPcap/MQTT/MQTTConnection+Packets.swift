@@ -10,8 +10,8 @@ extension MQTTConnection {
   static let largestResyncPacket = 16 << 20
 
   /// Whether `bytes` plausibly begin with an MQTT packet sent by half `i`: a valid fixed header, a type
-  /// that end may send (once known), a body that fits its type, and after it the end of the bytes or another
-  /// valid fixed header.
+  /// that end may send (once the roles are known), a body that fits its type, and after it the end of the
+  /// bytes or another valid fixed header.
   func plausiblePacket(_ bytes: ArraySlice<UInt8>, from i: Int) -> Plausibility {
     let header: FixedHeader
     switch FixedHeader.parse(bytes) {
@@ -19,7 +19,7 @@ extension MQTTConnection {
     case .incomplete: return .needMore
     case .header(let h): header = h
     }
-    if let client = clientHalf, !roleGuessed {
+    if let client = clientHalf, roleKnown {
       // Payload bytes such as C0 00 (a PINGREQ) in what the broker sent are not a packet.
       let clientOnly: Set<MQTTPacketType> = [.connect, .subscribe, .unsubscribe, .pingreq]
       let brokerOnly: Set<MQTTPacketType> = [.connack, .suback, .unsuback, .pingresp]
