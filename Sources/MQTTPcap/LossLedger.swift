@@ -10,6 +10,8 @@ final class LossLedger {
     case unknownLink(UInt32)
     case fragments
     case malformedFrames
+    /// Frames the recorder's snap length cut short of their TCP header or payload.
+    case snapCut
     case tls(server: String)
     case webSocket(server: String, reason: String)
     case notMQTT(server: String)
@@ -20,15 +22,23 @@ final class LossLedger {
 
   private var order: [Loss] = []
   private var counts: [Loss: Int] = [:]
+  /// The longest frame a snap length cut: the `-s` it was recorded with.
+  var snapLength = 0
 
   func add(_ loss: Loss, _ count: Int = 1) {
     if counts[loss] == nil { order.append(loss) }
     counts[loss, default: 0] += count
   }
 
-  var lines: [String] { order.map { Self.text($0, counts[$0]!) } }
+  var lines: [String] { order.map { text($0, counts[$0]!) } }
 
-  private static func text(_ loss: Loss, _ n: Int) -> String {
+  /// How many frames the snap length cut.
+  var snapCuts: Int { counts[.snapCut] ?? 0 }
+
+  /// The line said for `loss`.
+  func line(_ loss: Loss) -> String? { counts[loss].map { text(loss, $0) } }
+
+  private func text(_ loss: Loss, _ n: Int) -> String {
     switch loss {
     case .line(let text):
       return text
@@ -40,6 +50,10 @@ final class LossLedger {
       return "\(formatCount(n, "fragment")) of IP packets: not reassembled, skipped"
     case .malformedFrames:
       return "\(formatCount(n, "packet")) with damaged IP or TCP headers: skipped"
+    case .snapCut:
+      return "\(formatCount(n, "packet")) \(n == 1 ? "was" : "were") cut by the recorder's snap length "
+        + "(-s \(snapLength)): \(n == 1 ? "its" : "their") bytes past it are lost; record with the default "
+        + "snap length (no -s)"
     case .tls(let server):
       return "\(formatCount(n, "TLS connection")) to \(server): encrypted, skipped"
     case .webSocket(let server, let reason):

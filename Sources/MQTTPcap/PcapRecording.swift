@@ -24,19 +24,29 @@ public final class PcapRecording: ForeignRecording, CutOffReporting {
   private var readyIndex = 0
   private var lastTime = Timestamp(microseconds: 0)
   private var ended = false
+  private var returned = 0
 
   /// What could not be decoded or was skipped, one line each; complete once `next()` returned nil.
   public var losses: [String] {
     var lines = context.ledger.lines
-    if let truncation = reader.truncation { lines.insert(truncation, at: 0) }
+    if let truncation {
+      lines.removeAll { $0 == truncation }
+      lines.insert(truncation, at: 0)
+    }
     return lines
   }
 
   /// The sentence saying where the file is cut off (a recorder stopped before writing its last packet), or
-  /// nil; complete once `next()` returned nil. It is also the first of `losses`.
-  public var truncation: String? { reader.truncation }
+  /// that no message could be read because the snap length cut the packets (`tcpdump -s 60`), or nil;
+  /// complete once `next()` returned nil. It is also the first of `losses`.
+  public var truncation: String? {
+    if let cut = reader.truncation { return cut }
+    guard ended, returned == 0, context.ledger.snapCuts > 0 else { return nil }
+    return context.ledger.line(.snapCut)
+  }
 
-  /// Opens `path`, a pcap or pcapng file, and reads its file header.
+  /// Opens `path`, a pcap or pcapng file (`-`: standard input, read as it streams in), and reads its file
+  /// header.
   /// - Parameter direction: whose PUBLISHes to take: the publishers' (each message once) or the broker's.
   /// - Throws: `CaptureError` when the file cannot be read; `PcapError` when it is empty or not a packet capture.
   public init(path: String, direction: PcapDirection = .fromPublishers) throws {
@@ -59,12 +69,24 @@ public final class PcapRecording: ForeignRecording, CutOffReporting {
       take(packet)
     }
     readyIndex += 1
+    returned += 1
     return ready[readyIndex - 1]
   }
 
   private func take(_ packet: LinkPacket) {
     lastTime = packet.timestamp
-    switch FrameDecoder.decode(packet) {
+    let decoded = FrameDecoder.decode(packet)
+    let cut = packet.data.count < packet.originalLength
+    if cut {
+      switch decoded {
+      case .malformed:
+        noteSnapCut(packet)
+        return
+      case .segment(let segment) where segment.missing > 0: noteSnapCut(packet)
+      default: break
+      }
+    }
+    switch decoded {
     case .segment(let segment):
       let key = ConnectionKey(segment.source, segment.destination)
       // A bare ACK of a connection not seen (or already ended: the last ACK after the FINs) opens nothing.
@@ -97,6 +119,11 @@ public final class PcapRecording: ForeignRecording, CutOffReporting {
     case .malformed:
       context.ledger.add(.malformedFrames)
     }
+  }
+
+  private func noteSnapCut(_ packet: LinkPacket) {
+    context.ledger.snapLength = max(context.ledger.snapLength, packet.data.count)
+    context.ledger.add(.snapCut)
   }
 
   private func finish() {

@@ -108,4 +108,46 @@ struct PcapEndToEndTests {
         == "mqtt-dumper: error: \(text) is not a pcap or pcapng file (it begins with the text \"just\"); record one "
         + "with `tcpdump -i any -w FILE port 1883`.\n")
   }
+
+  /// Every message of a capture as python3 reads it: `topic payload` a line.
+  private func topicsAndPayloads(_ path: String) throws -> String {
+    let script = """
+      import json, sys
+      for line in open(sys.argv[1], encoding="utf-8"):
+          r = json.loads(line)
+          if "topic" in r:
+              print(r["topic"], r["payload"])
+      """
+    let r = try Running(try which("python3"), ["-c", script, path]).wait(timeout: 30)
+    guard r.status == 0 else { throw TestFailure("python3 could not read \(path): \(r.stderr)") }
+    return r.stdoutText
+  }
+
+  @Test("a pcap on standard input (- with --from pcap) converts as the same file would")
+  func standardInput() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("stdin.jsonl").path
+    let r = try mqttDumper(["convert", "-", "--from", "pcap", "-o", out], stdin: pcapOfTwoPublishes())
+    #expect(r.status == 0)
+    #expect(r.stderr == "mqtt-dumper: converted 2 messages from pcap to capture in \(out)\n")
+    #expect(try topicsAndPayloads(out) == "s/1 one\ns/2 two\n")
+  }
+
+  @Test("a pcap whose snap length cut every packet inside its TCP header (tcpdump -s 60): said, input-file status")
+  func snapLengthCutEverything() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let pcap = dir.appendingPathComponent("s30.pcap").path
+    // 30 bytes: the IPv4 header and 10 of the TCP header's 20.
+    try pcapOfTwoPublishes(snapLength: 30).write(to: URL(fileURLWithPath: pcap))
+    let out = dir.appendingPathComponent("s30.jsonl").path
+    let r = try mqttDumper(["convert", pcap, "-o", out])
+    #expect(r.status == 2)
+    #expect(
+      r.stderr
+        == "mqtt-dumper: warning: 7 packets were cut by the recorder's snap length (-s 30): their bytes past it are "
+        + "lost; record with the default snap length (no -s).\n"
+        + "mqtt-dumper: converted 0 messages from pcap to capture in \(out)\n")
+  }
 }

@@ -4,9 +4,12 @@ import MQTTCapture
 /// A file read front to back in large chunks: the packet readers ask it for a few bytes at a time.
 ///
 /// Reads through `read(2)` directly (retrying `EINTR`), so a failure keeps its `errno` for the sentence.
+/// `-` is standard input (`tcpdump -w - | …`), read as it streams in.
 final class PacketFile {
   let path: String
   private let fd: Int32
+  /// False for standard input, which is not closed.
+  private let owns: Bool
   private var buffer: [UInt8] = []
   private var position = 0
   private var atEnd = false
@@ -18,16 +21,19 @@ final class PacketFile {
   /// claiming megabytes then costs nothing).
   private let size: Int?
 
-  /// Opens `path` for reading.
+  /// Opens `path` for reading (`-`: standard input).
   /// - Throws: `CaptureError.cannotOpen` with the `errno`.
   init(path: String) throws {
     self.path = path
-    var fd: Int32
-    repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
-    guard fd >= 0 else { throw CaptureError.cannotOpen(path: path, errno: errno) }
+    var fd: Int32 = STDIN_FILENO
+    owns = path != "-"
+    if owns {
+      repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+      guard fd >= 0 else { throw CaptureError.cannotOpen(path: path, errno: errno) }
+    }
     var info = stat()
     if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
-      close(fd)
+      if owns { close(fd) }
       throw CaptureError.cannotOpen(path: path, errno: EISDIR)
     }
     self.fd = fd
@@ -35,7 +41,7 @@ final class PacketFile {
     chunk = min(1 << 20, max(4096, (size ?? 1 << 20) + 1))
   }
 
-  deinit { close(fd) }
+  deinit { if owns { close(fd) } }
 
   /// The file offset of the next byte `read` returns.
   var offset: Int { bufferOffset + position }

@@ -9,14 +9,21 @@ extension MQTTConnection {
   /// stray byte claiming 200 MB would hold up the stream).
   static let largestResyncPacket = 16 << 20
 
-  /// Whether `bytes` plausibly begin with an MQTT packet: a valid fixed header, a body that fits its type,
-  /// and after it the end of the bytes or another valid fixed header.
-  func plausiblePacket(_ bytes: ArraySlice<UInt8>) -> Plausibility {
+  /// Whether `bytes` plausibly begin with an MQTT packet sent by half `i`: a valid fixed header, a type
+  /// that end may send (once the roles are known), a body that fits its type, and after it the end of the
+  /// bytes or another valid fixed header.
+  func plausiblePacket(_ bytes: ArraySlice<UInt8>, from i: Int) -> Plausibility {
     let header: FixedHeader
     switch FixedHeader.parse(bytes) {
     case .invalid: return .no
     case .incomplete: return .needMore
     case .header(let h): header = h
+    }
+    if let client = clientHalf, roleKnown {
+      // Payload bytes such as C0 00 (a PINGREQ) in what the broker sent are not a packet.
+      let clientOnly: Set<MQTTPacketType> = [.connect, .subscribe, .unsubscribe, .pingreq]
+      let brokerOnly: Set<MQTTPacketType> = [.connack, .suback, .unsuback, .pingresp]
+      if (i == client ? brokerOnly : clientOnly).contains(header.type) { return .no }
     }
     guard header.remainingLength <= Self.largestResyncPacket else { return .no }
     let body = bytes.dropFirst(header.headerLength)
@@ -64,7 +71,7 @@ extension MQTTConnection {
   ) {
     switch header.type {
     case .connect:
-      learnRole(clientHalf: i)
+      learnRole(clientHalf: i, from: i)
       guard let connect = ConnectPacket(body: body) else {
         context.ledger.add(.malformedPackets)
         return
@@ -73,9 +80,9 @@ extension MQTTConnection {
       versionGuessed = false
       session = context.session(for: connect.clientID, cleanStart: connect.cleanStart)
     case .subscribe, .unsubscribe, .pingreq:
-      learnRole(clientHalf: i)
+      learnRole(clientHalf: i, from: i)
     case .connack, .suback, .unsuback, .pingresp:
-      learnRole(clientHalf: 1 - i)
+      learnRole(clientHalf: 1 - i, from: i)
     case .puback, .pubcomp:
       guard body.count >= 2 else { return }
       let id = UInt16(body[body.startIndex]) << 8 | UInt16(body[body.startIndex + 1])
@@ -139,7 +146,23 @@ extension MQTTConnection {
     return i == clientHalf ? 0 : 1
   }
 
-  private func learnRole(clientHalf i: Int) {
+  /// A packet of half `sender` says half `i` is the client's. A packet of a stream read from its start is
+  /// believed; one found after a gap (it may be payload bytes) is a vote, and three agreeing make the role
+  /// known. A role known is never overturned.
+  private func learnRole(clientHalf i: Int, from sender: Int) {
+    if roleKnown { return }
+    if !halves[sender].searched {
+      roleKnown = true
+    } else if clientHalf == i, !roleGuessed {
+      roleVotes += 1
+      if roleVotes >= 3 { roleKnown = true }
+      return
+    } else if clientHalf != nil, !roleGuessed, roleVotes > 1 {
+      roleVotes -= 1
+      return
+    } else {
+      roleVotes = 1
+    }
     clientHalf = i
     roleGuessed = false
     context.noteServer(halves[1 - i].source)

@@ -17,6 +17,9 @@ final class MQTTConnection {
     /// False while the front of `buffer` is not known to be a packet's start (the stream began before the
     /// capture, or bytes were lost).
     var synced = true
+    /// Set once the front of `buffer` had to be searched for a packet's start: what is found there after may
+    /// be payload bytes that only look like packets.
+    var searched = false
     var aliases: [UInt16: String] = [:]
     /// Set on a connection that began with an HTTP upgrade: MQTT over WebSocket.
     var webSocket: WebSocketStream?
@@ -32,6 +35,11 @@ final class MQTTConnection {
   /// The index of the half the client sends; nil until a packet or the ports tell.
   var clientHalf: Int?
   var roleGuessed = false
+  /// Set when `clientHalf` is sure: told by the SYN, by a packet of a stream read from its start, or by
+  /// several packets found after gaps that agree. Nothing found after a gap overturns it.
+  var roleKnown = false
+  /// How many packets found after gaps agree with `clientHalf` (more than disagree).
+  var roleVotes = 0
   var version: UInt8?
   var versionGuessed = false
   var beganBeforeCapture = false
@@ -50,7 +58,12 @@ final class MQTTConnection {
   /// Takes in one TCP segment of this connection; decoded PUBLISHes go into `out`.
   func receive(_ segment: TCPSegment, at time: Timestamp, into out: inout [CapturedMessage]) {
     let i = segment.source == key.low ? 0 : 1
-    if segment.syn, segment.acknowledgement == nil { context.noteServer(segment.destination) }
+    if segment.syn, segment.acknowledgement == nil {
+      context.noteServer(segment.destination)
+      clientHalf = i
+      roleGuessed = false
+      roleKnown = true
+    }
     if let acknowledgement = segment.acknowledgement {
       handle(1 - i, halves[1 - i].stream.acknowledged(acknowledgement), time, &out)
     }
@@ -193,10 +206,11 @@ final class MQTTConnection {
   /// Looks for the start of a packet in a half whose bytes began mid-packet.
   /// - Returns: true when `start` is now at a packet's start; false when more bytes are needed.
   private func resync(_ i: Int) -> Bool {
+    halves[i].searched = true
     var index = halves[i].start
     let buffer = halves[i].buffer
     while index < buffer.count {
-      switch plausiblePacket(buffer[index...]) {
+      switch plausiblePacket(buffer[index...], from: i) {
       case .yes:
         halves[i].skippedBytes += index - halves[i].start
         halves[i].start = index

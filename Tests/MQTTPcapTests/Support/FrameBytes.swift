@@ -122,9 +122,11 @@ enum CaptureFileBytes {
 
   static func time(_ index: Int) -> Int64 { start + Int64(index) * 1000 }
 
-  static func pcap(_ frames: [[UInt8]], linkType: UInt32, littleEndian: Bool = true, nanoseconds: Bool = false)
-    -> [UInt8]
-  {
+  /// `cut` maps a frame's index to how many of its bytes were captured (a snap length): the record says the
+  /// rest was on the wire.
+  static func pcap(
+    _ frames: [[UInt8]], linkType: UInt32, littleEndian: Bool = true, nanoseconds: Bool = false, cut: [Int: Int] = [:]
+  ) -> [UInt8] {
     let w32 = littleEndian ? le32 : be32
     let w16 = littleEndian ? le16 : be16
     var out =
@@ -133,7 +135,8 @@ enum CaptureFileBytes {
     for (i, frame) in frames.enumerated() {
       let t = time(i)
       let fraction = nanoseconds ? UInt32(t % 1_000_000) * 1000 : UInt32(t % 1_000_000)
-      out += w32(UInt32(t / 1_000_000)) + w32(fraction) + w32(UInt32(frame.count)) + w32(UInt32(frame.count)) + frame
+      let kept = Array(frame.prefix(cut[i] ?? frame.count))
+      out += w32(UInt32(t / 1_000_000)) + w32(fraction) + w32(UInt32(kept.count)) + w32(UInt32(frame.count)) + kept
     }
     return out
   }
