@@ -1,6 +1,6 @@
 """Scale of `mqtt-dumper diff`: many differing topics, and two large JSON payloads compared with themselves."""
 import atexit, shutil
-import gzip, json, os, random, subprocess, sys, tempfile, time
+import base64, gzip, json, os, random, subprocess, sys, tempfile, time
 from bench_common import write_section, machine, watch_rss, wait_usage
 
 BIN, TOPICS, PAYLOAD_MB = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -11,15 +11,21 @@ HEADER = json.dumps({"mqtt_dumper_capture": 1, "created": "2025-11-25T11:07:36.0
 
 
 def write_capture(name, messages):
-    """A gzip capture of (topic, payload text) messages; returns its path and its payload bytes."""
+    """A gzip capture of (topic, payload) messages, text or bytes (then `payload_b64`); returns its path and its
+    payload bytes."""
     path = os.path.join(work, name)
     size = 0
     with gzip.open(path, "wt", compresslevel=1) as f:
         f.write(HEADER + "\n")
         for i, (topic, payload) in enumerate(messages):
-            size += len(payload.encode())
-            f.write(json.dumps({"ts": 1764068856 + i / 1e6, "topic": topic, "qos": 0, "retain": False,
-                                "payload": payload}, separators=(",", ":")) + "\n")
+            record = {"ts": 1764068856 + i / 1e6, "topic": topic, "qos": 0, "retain": False}
+            if isinstance(payload, bytes):
+                size += len(payload)
+                record["payload_b64"] = base64.b64encode(payload).decode()
+            else:
+                size += len(payload.encode())
+                record["payload"] = payload
+            f.write(json.dumps(record, separators=(",", ":")) + "\n")
     return path, size
 
 
@@ -56,6 +62,9 @@ for n in range(2):
 big_path, big_bytes = write_capture("big.jsonl.gz", big)
 # The same sizes with every payload different (one more item each): nothing can be shared between the sides.
 other_path, _ = write_capture("big-other.jsonl.gz", [(t, p[:-1] + ', {"id": -1}]') for t, p in big])
+# Two random binary payloads of PAYLOAD_MB MB (base64 in the capture: the longest lines per payload byte).
+binary_path, binary_bytes = write_capture("binary.jsonl.gz", [(f"bin/{n}", rng.randbytes(PAYLOAD_MB * 1_000_000))
+                                                              for n in range(2)])
 del big, expected, actual
 
 
@@ -77,6 +86,7 @@ topics_wall, topics_rss = run([BIN, "diff", topics_e, topics_a], 1)
 big_wall, big_rss = run([BIN, "diff", big_path, big_path], 0)
 other_wall, other_rss = run([BIN, "diff", big_path, other_path], 1)
 print_wall, print_rss = run([BIN, "print", big_path, "--color", "never"], 0)
+binary_wall, binary_rss = run([BIN, "diff", binary_path, binary_path], 0)
 big_mb = big_bytes / 1e6
 met = big_rss * 1.048576 <= 2 * big_mb and other_rss * 1.048576 <= 2 * big_mb
 body = f"""## Comparison scale: `benchmarks/diff.sh`
@@ -92,10 +102,12 @@ shared one copy, but every payload was kept); peak RSS is the whole process, rea
 | a capture of two {PAYLOAD_MB} MB JSON payloads ({big_mb:.0f} MB) compared with itself | 1.39 GB, then 253 MiB | {big_wall:.2f} | {big_rss:.0f} |
 | the same capture against one whose two payloads each differ (nothing shared) | 301 MiB | {other_wall:.2f} | {other_rss:.0f} |
 | for reference: the same capture only read, by `mqtt-dumper print` | 127 MiB | {print_wall:.2f} | {print_rss:.0f} |
+| two {PAYLOAD_MB} MB random binary payloads (base64 lines) compared with themselves | 293 MiB | {binary_wall:.2f} | {binary_rss:.0f} |
 
 Targets: {TOPICS:,} differing topics in under 2 s — measured **{topics_wall:.2f} s**; memory ≤ 2× the larger
 input's payload bytes ({2 * big_mb:.0f} MB) — measured **{big_rss * 1.048576:.0f} MB** compared with itself and
-**{other_rss * 1.048576:.0f} MB** against the other ({'met' if met else 'not met'}). A payload above 8 MiB, which
+**{other_rss * 1.048576:.0f} MB** against the other ({'met' if met else 'not met'}), and **{binary_rss * 1.048576:.0f} MB**
+for binary payloads ({'met' if binary_rss * 1.048576 <= 2 * binary_bytes / 1e6 else 'not met'}: a base64 line is 4/3 of its payload). A payload above 8 MiB, which
 is compared byte for byte anyway, is kept as its size, its SHA-256 and its first 1 KiB (what a report shows of
 it), so `diff` holds no large payload: its peak is that of reading the largest line — the 57 MB line and the
 payload decoded from it, as `print` peaks at {print_rss:.0f} MiB — plus {max(big_rss, other_rss) - print_rss:.0f} MiB.

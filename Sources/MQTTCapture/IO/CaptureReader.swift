@@ -227,14 +227,6 @@ public final class CaptureReader {
     }
   }
 
-  /// Makes room in `text` for `extra` more bytes, growing it by a quarter rather than by Array's doubling: a
-  /// 67 MB line (a 50 MB binary payload in base64) then takes an 84 MB buffer, not 128 MB plus the 64 MB it
-  /// is copied from.
-  private func reserveText(_ extra: Int) {
-    let needed = text.count + extra
-    if needed > text.capacity { text.reserveCapacity(max(needed, text.count + text.count / 4)) }
-  }
-
   /// Adds decompressed (or plain) text to `text`; sets `endOfFile` when there is no more.
   private func produceText() throws {
     if rawStart >= raw.count {
@@ -246,14 +238,12 @@ public final class CaptureReader {
       }
     }
     guard let inflater else {
-      reserveText(raw.count - rawStart)
       text.append(contentsOf: raw[rawStart...])
       uncompressedBytesRead += UInt64(raw.count - rawStart)
       rawStart = raw.count
       return
     }
     let before = text.count
-    reserveText(Inflater.chunkSize)
     let result = raw.withUnsafeBytes { input in
       inflater.inflate(UnsafeRawBufferPointer(rebasing: input[rawStart...]), into: &text)
     }

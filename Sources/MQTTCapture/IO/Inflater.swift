@@ -12,9 +12,7 @@ final class Inflater {
   private let stream: UnsafeMutablePointer<z_stream>
   /// True between a member's first byte and its end: the file is cut off if it stops here.
   private(set) var midStream = false
-  /// The most one `inflate` call adds to its output.
-  static let chunkSize = 256 * 1024
-  private var chunk = [UInt8](repeating: 0, count: chunkSize)
+  private var chunk = [UInt8](repeating: 0, count: 256 * 1024)
 
   init() {
     stream = .allocate(capacity: 1)
