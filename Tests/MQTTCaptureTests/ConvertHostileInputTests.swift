@@ -162,3 +162,40 @@ struct CSVRecordingTests {
     }
   }
 }
+
+@Suite("convert: a capture into a capture")
+struct ConvertCaptureToCaptureTests {
+  @Test("keeps its connection events (the gaps); into CSV they are counted as left out")
+  func keepsEvents() throws {
+    let dir = try ScratchDirectory()
+    let t = { (ms: Int64) in Timestamp(microseconds: 1_795_663_791_000_000 + ms * 1000) }
+    let records: [CaptureRecord] = [
+      .event(ConnectionEvent(kind: .connected, timestamp: t(0))),
+      .message(CapturedMessage(timestamp: t(1), topic: "a", payload: utf8("1"))),
+      .event(ConnectionEvent(kind: .disconnected, timestamp: t(2), reason: "broker went away")),
+      .event(ConnectionEvent(kind: .connected, timestamp: t(900))),
+      .message(CapturedMessage(timestamp: t(901), topic: "b", payload: utf8("2"), qos: .exactlyOnce, retain: true)),
+    ]
+    let input = dir.path("in.jsonl.gz")
+    let header = CaptureHeader(created: "x", tool: "t", broker: "b", protocolName: "mqttv5", subscriptions: [])
+    let writer = try CaptureWriter(path: input, header: header)
+    for record in records { try writer.write(record) }
+    try writer.close()
+
+    let output = dir.path("out.jsonl.gz")
+    let summary = try Conversion.run(
+      CaptureRecording(path: input), into: ConvertOutputFormat.capture.open(path: output, replace: false, source: input)
+    )
+    #expect(summary.messages == 2)
+    #expect(summary.losses == [])
+    let reader = try CaptureReader(path: output)
+    var back: [CaptureRecord] = []
+    while let record = try reader.next() { back.append(record) }
+    #expect(back == records)
+
+    let csv = try Conversion.run(
+      CaptureRecording(path: input),
+      into: ConvertOutputFormat.csv.open(path: dir.path("o.csv"), replace: false, source: input))
+    #expect(csv.losses == ["3 connection events of the capture left out (only messages are converted)"])
+  }
+}
