@@ -18,7 +18,8 @@ struct Convert: ParsableCommand {
       or base64 when not plain UTF-8; convert reads it back) or mosquitto-json (%j lines, which convert reads \
       back).
 
-      What a format cannot hold is said on stderr, one warning a line.
+      What a format cannot hold is said on stderr, one warning a line. A capture converted into a capture \
+      keeps its connection events.
 
       Examples:
         mqtt-dumper convert sub.jsonl -o sub.jsonl.gz
