@@ -147,6 +147,17 @@ struct ConvertEndToEndTests {
     }
     #expect(rows.stdoutText.split(separator: "\n").map(String.init) == expectedRows)
 
+    // The CSV back to a capture (told by its header row): the same messages, their properties lost.
+    let fromCSV = try mqttDumper(["convert", path("cap.csv"), "-o", path("csv.jsonl.gz")])
+    #expect(fromCSV.status == 0, "\(fromCSV.stderr)")
+    #expect(
+      fromCSV.stderr == """
+        mqtt-dumper: warning: the CSV has no MQTT v5 properties: the messages have none.
+        mqtt-dumper: converted 8 messages from csv to capture in \(path("csv.jsonl.gz"))
+
+        """)
+    #expect(try dump(path("csv.jsonl.gz")) == recorded.map { $0.replacing(#/\{.*\}\]$/#, with: "{}]") })
+
     // And to %j lines and back: the same messages.
     let out = try mqttDumper(["convert", path("cap.jsonl.gz"), "--to", "mosquitto-json", "-o", path("back.jsonl")])
     #expect(out.status == 0, "\(out.stderr)")
@@ -195,7 +206,21 @@ struct ConvertEndToEndTests {
     #expect(
       g.stderr == "mqtt-dumper: error: cannot tell which tool wrote \(garbage) (it starts with binary data that is "
         + "no packet capture); name its format with --from (capture, mosquitto-json, mosquitto-verbose, "
-        + "mqtt-recorder, mqtt-recorder-text, mqtt-recorder-base64, hivemq-json, pcap).\n")
+        + "mqtt-recorder, mqtt-recorder-text, mqtt-recorder-base64, hivemq-json, csv, pcap).\n")
+
+    // Text that is not mosquitto_sub -v is not taken as it: a Markdown heading, a capture named as -v.
+    let readme = try file("README.md", Array("# mqtt-dumper\n\nRecord MQTT traffic losslessly\n".utf8))
+    let m = try mqttDumper(["convert", readme, "-o", "-"])
+    #expect(m.status == 2 && m.stdout.isEmpty)
+    #expect(m.stderr.hasPrefix("mqtt-dumper: error: cannot tell which tool wrote \(readme) (its first line is none"))
+    let capture = try file("c.jsonl", Array(k.stdout))
+    let c = try mqttDumper(["convert", capture, "--from", "mosquitto-verbose", "-o", "-"])
+    #expect(c.status == 2)
+    #expect(c.stdoutText.split(separator: "\n").count == 1, "a header and no message")
+    #expect(
+      c.stderr.hasPrefix(
+        "mqtt-dumper: error: \(capture), line 1, is a capture's header, not mosquitto_sub -v (convert tells a "
+          + "capture without --from)"), "\(c.stderr)")
 
     // A pcap magic number goes to the packet-capture reader (whatever it says of a 4-byte file, it fails).
     let pcap = try file("lo.pcap", [0xD4, 0xC3, 0xB2, 0xA1])

@@ -208,8 +208,8 @@ struct MosquittoVerboseRecordingTests {
           + "2026-11-26T03:29:51.000000Z, QoS 0, not retained",
         "mosquitto_sub -v puts a space between topic and payload: a topic with a space in it was cut at its first "
           + "space, and a payload (null) was taken as an empty one",
-        "1 line without a space was taken as a payload's next line (mosquitto_sub -v does not mark where a "
-          + "payload with newlines ends)",
+        "1 line that did not start with a topic and a space was taken as a payload's next line "
+          + "(mosquitto_sub -v does not mark where a payload with newlines ends)",
       ])
   }
 }

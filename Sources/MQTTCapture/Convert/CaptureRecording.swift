@@ -1,7 +1,7 @@
 /// A capture read as a recording for `convert`: its messages, in order, through `CaptureReader`.
 ///
 /// Connection events and the headers of later sessions have no place in other tools' formats; `losses` counts
-/// the events left out.
+/// the events left out. Into a capture, `Conversion` keeps the events (`nextRecord()`).
 public final class CaptureRecording: ForeignRecording, CutOffReporting {
   private let reader: CaptureReader
   private var events = 0
@@ -27,6 +27,17 @@ public final class CaptureRecording: ForeignRecording, CutOffReporting {
 
   /// Set when the input was cut off.
   public var truncation: String? { reader.truncation }
+
+  /// The next message or connection event, for a capture written from this one; headers of later sessions are
+  /// skipped (the output is one session).
+  /// - Throws: `CaptureError.corrupt`.
+  public func nextRecord() throws -> CaptureRecord? {
+    while let record = try reader.next() {
+      if case .header = record { continue }
+      return record
+    }
+    return nil
+  }
 
   /// The next message.
   /// - Throws: `CaptureError.corrupt`.

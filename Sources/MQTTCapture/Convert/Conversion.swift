@@ -13,15 +13,26 @@ public enum Conversion {
     public var cutOff = false
   }
 
-  /// Writes every message of `recording` to `output` and closes it, also when the recording turns out
-  /// damaged (the output then holds the messages before the damage, and the error is thrown after).
+  /// Writes every message of `recording` to `output` (and a capture's connection events too, into a capture) and
+  /// closes it, also when the recording turns out damaged (the output then holds the messages before the damage,
+  /// and the error is thrown after).
   /// - Throws: the recording's `CaptureError` (naming the file and line), or the output's write error.
   public static func run(_ recording: any ForeignRecording, into output: any ConvertOutput) throws -> Summary {
     var summary = Summary()
     var last: Timestamp?
     var failure: (any Error)?
+    // A capture into a capture keeps its connection events: recompressing must not lose its gaps.
+    let capture = output is CaptureOutput ? recording as? CaptureRecording : nil
+    func nextRecord() throws -> CaptureRecord? {
+      if let capture { return try capture.nextRecord() }
+      return try recording.next().map(CaptureRecord.message)
+    }
     do {
-      while var message = try recording.next() {
+      while let record = try nextRecord() {
+        guard case .message(var message) = record else {
+          if case .event(let event) = record { try (output as? CaptureOutput)?.write(event) }
+          continue
+        }
         if let last, message.timestamp < last {
           message.timestamp = last
           summary.reordered += 1

@@ -18,6 +18,8 @@ public enum ConvertFormat: String, CaseIterable, Sendable {
   case mqttRecorderBase64 = "mqtt-recorder-base64"
   /// HiveMQ mqtt-cli `sub -J` output.
   case hivemqJSON = "hivemq-json"
+  /// The CSV `convert --to csv` writes, told by its header row.
+  case csv
   /// A pcap or pcapng packet capture (read by MQTTPcap).
   case pcap
 
@@ -33,30 +35,27 @@ public enum ConvertFormat: String, CaseIterable, Sendable {
     ]
     if pcapMagics.contains(magic) { return .pcap }
     let lines = try LineReader(path: path)
-    var first: [UInt8]?
-    while let line = try lines.next() {
+    // The first few lines that are not blank, each without its CR.
+    var firstLines: [ArraySlice<UInt8>] = []
+    while firstLines.count < verboseLinesLooked, let line = try lines.next() {
       if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-        first = Array(line)
-        break
+        firstLines.append(line.last == 0x0D ? line.dropLast() : line)
       }
     }
-    guard var line = first else { throw CaptureError.unknownFormat(path: path, reason: "it is empty") }
-    if line.last == 0x0D { line.removeLast() }
+    guard let line = firstLines.first else { throw CaptureError.unknownFormat(path: path, reason: "it is empty") }
     let text = String(decoding: line.prefix(64), as: UTF8.self)
     if text.hasPrefix(#"{"mqtt_dumper_capture""#) { return .capture }
     if text.hasPrefix(#"{"tst":"#) { return .mosquittoJSON }
     if text.trimmingSpaces == "{" { return .hivemqJSON }
-    if line.contains(UInt8(ascii: ",")), let row = try? CSVRecordReader(path: path).next(), row.count == 6,
+    if line.elementsEqual(CSVRecording.headerRow.utf8) { return .csv }
+    if line.contains(UInt8(ascii: ",")), let row = try? CSVRecordReader(path: path).next(), [5, 6].contains(row.count),
       ["0", "1", "2"].contains(String(decoding: row[2], as: UTF8.self)),
       ["True", "False"].contains(String(decoding: row[3], as: UTF8.self))
     {
       return .mqttRecorder
     }
-    if let space = line.firstIndex(of: 0x20), space > 0,
-      !line[..<space].contains(where: { $0 < 0x20 || $0 == 0x7F })
-    {
-      return .mosquittoVerbose
-    }
+    // mosquitto_sub -v takes almost any text: every one of the first lines must start like it.
+    if firstLines.allSatisfy(MosquittoVerboseRecording.looksLikeStart) { return .mosquittoVerbose }
     let binary = line.prefix(512).contains { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20) }
     throw CaptureError.unknownFormat(
       path: path,
@@ -76,9 +75,14 @@ public enum ConvertFormat: String, CaseIterable, Sendable {
     case .mqttRecorderText: return try MQTTRecorderRecording(path: path, payload: .text)
     case .mqttRecorderBase64: return try MQTTRecorderRecording(path: path, payload: .base64)
     case .hivemqJSON: return try HiveMQJSONRecording(path: path)
+    case .csv: return try CSVRecording(path: path)
     case .pcap: return nil
     }
   }
+
+  /// How many lines that are not blank must look like `topic payload` for a file to be taken as
+  /// `mosquitto_sub -v` output (fewer when the file is shorter).
+  static let verboseLinesLooked = 5
 
   private static func firstBytes(_ path: String, count: Int) throws -> [UInt8] {
     let fd: Int32

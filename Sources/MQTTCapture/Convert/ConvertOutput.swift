@@ -102,6 +102,11 @@ final class CaptureOutput: ConvertOutput {
     try (writer ?? open(created: message.timestamp)).write(message)
   }
 
+  /// Adds a connection event (from a capture converted into a capture).
+  func write(_ event: ConnectionEvent) throws {
+    try (writer ?? open(created: event.timestamp)).write(.event(event))
+  }
+
   func close() throws {
     try (writer ?? open(created: .now())).close()
   }

@@ -10,13 +10,16 @@ struct Convert: ParsableCommand {
       Reads (--from, told from the file's start when not given): capture, mosquitto-json \
       (mosquitto_sub -F %j or %J), mosquitto-verbose (mosquitto_sub -v), mqtt-recorder (mqtt_recorder CSV; \
       mqtt-recorder-text or mqtt-recorder-base64 say how its payloads are written), hivemq-json (HiveMQ \
-      mqtt-cli sub -J) and pcap (pcap or pcapng; --direction from-publishers, the default, or to-subscribers). \
-      Gzip input is read everywhere; standard input (-) needs --from.
+      mqtt-cli sub -J), csv (what --to csv writes, told by its header row; properties are lost on the way) and \
+      pcap (pcap or pcapng; --direction from-publishers, the default, or to-subscribers). Gzip input is read \
+      everywhere; standard input (-) needs --from.
 
       Writes (--to): capture (gzip for a .gz name), csv (time, topic, qos, retain, encoding, payload: text, \
-      or base64 when not plain UTF-8) or mosquitto-json (%j lines, which convert reads back).
+      or base64 when not plain UTF-8; convert reads it back) or mosquitto-json (%j lines, which convert reads \
+      back).
 
-      What a format cannot hold is said on stderr, one warning a line.
+      What a format cannot hold is said on stderr, one warning a line. A capture converted into a capture \
+      keeps its connection events.
 
       Examples:
         mqtt-dumper convert sub.jsonl -o sub.jsonl.gz
