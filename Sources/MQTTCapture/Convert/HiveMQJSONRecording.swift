@@ -54,24 +54,13 @@ public final class HiveMQJSONRecording: ForeignRecording, CutOffReporting {
   public func next() throws -> CapturedMessage? {
     var text: [UInt8] = []
     var depth = 0
-    var inString = false
-    var escaped = false
+    var strings = JSONStringTracker()
     var firstLine = 0
     while let line = try lines.next() {
       if text.isEmpty && line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
       if text.isEmpty { firstLine = lines.lineNumber }
-      for byte in line {
-        if inString {
-          if escaped {
-            escaped = false
-          } else if byte == UInt8(ascii: "\\") {
-            escaped = true
-          } else if byte == UInt8(ascii: "\"") {
-            inString = false
-          }
-        } else if byte == UInt8(ascii: "\"") {
-          inString = true
-        } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+      for byte in line where strings.isOutside(byte) {
+        if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
           depth += 1
         } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
           depth -= 1
@@ -79,7 +68,7 @@ public final class HiveMQJSONRecording: ForeignRecording, CutOffReporting {
       }
       text.append(contentsOf: line)
       text.append(0x0A)
-      if depth <= 0 && !inString { return try message(text, line: firstLine) }
+      if depth <= 0 && !strings.inString { return try message(text, line: firstLine) }
     }
     guard text.isEmpty else {
       throw CaptureError.foreignInput(

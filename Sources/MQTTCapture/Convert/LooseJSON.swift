@@ -52,26 +52,37 @@ struct LooseJSON {
   static func compact(_ text: ArraySlice<UInt8>) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(text.count)
-    var inString = false
-    var escaped = false
-    for byte in text {
-      if inString {
-        out.append(byte)
-        if escaped {
-          escaped = false
-        } else if byte == UInt8(ascii: "\\") {
-          escaped = true
-        } else if byte == UInt8(ascii: "\"") {
-          inString = false
-        }
-      } else if byte == UInt8(ascii: "\"") {
-        inString = true
-        out.append(byte)
-      } else if byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
-        out.append(byte)
-      }
+    var strings = JSONStringTracker()
+    for byte in text where !strings.isOutside(byte) || (byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) {
+      out.append(byte)
     }
     return out
+  }
+}
+
+/// Follows JSON text byte by byte to tell the bytes of strings (quotes and escapes included) from the rest.
+struct JSONStringTracker {
+  /// Whether the last byte taken left a string open.
+  private(set) var inString = false
+  private var escaped = false
+
+  /// Takes the next byte; true when it is outside every string.
+  mutating func isOutside(_ byte: UInt8) -> Bool {
+    if inString {
+      if escaped {
+        escaped = false
+      } else if byte == UInt8(ascii: "\\") {
+        escaped = true
+      } else if byte == UInt8(ascii: "\"") {
+        inString = false
+      }
+      return false
+    }
+    if byte == UInt8(ascii: "\"") {
+      inString = true
+      return false
+    }
+    return true
   }
 }
 
