@@ -41,7 +41,11 @@ release: deps
 test: build
 	$(SWIFT) build -c release
 	$(SWIFT) build --build-tests
-	MQTT_DUMPER_BIN=$(CURDIR)/$(BIN_RELEASE) $(SWIFT) test --skip-build
+	@# Every temporary file of the run (tests, brokers, scripts) goes under one directory, removed at the end
+	@# whatever the outcome; 755 so that mosquitto, which drops to its own user, can reach its files in it.
+	@dir=$$(mktemp -d /tmp/mqtt-dumper-tests.XXXXXX) && chmod 755 $$dir && \
+	  TMPDIR=$$dir MQTT_DUMPER_BIN=$(CURDIR)/$(BIN_RELEASE) $(SWIFT) test --skip-build; \
+	  status=$$?; rm -rf $$dir; exit $$status
 
 demo: release
 	bash scripts/demo.sh $(BIN_RELEASE)
