@@ -96,14 +96,9 @@ public enum StatisticsJSON {
   /// Writes one object's members: `key` opens it.
   private struct ObjectWriter {
     var out: [UInt8]
-    var opened = false
+    var object = JSONObjectWriter()
 
-    mutating func key(_ name: String) {
-      out.append(contentsOf: (opened ? ",\"" : "{\"").utf8)
-      opened = true
-      out.append(contentsOf: name.utf8)
-      out.append(contentsOf: "\":".utf8)
-    }
+    mutating func key(_ name: String) { object.key(name, to: &out) }
     mutating func null() { out.append(contentsOf: "null".utf8) }
     mutating func string(_ name: String, _ value: String) {
       key(name)

@@ -41,13 +41,8 @@ final class MosquittoJSONOutput: ConvertOutput {
   /// mosquitto_sub's order and names (those of its `-D` option).
   private static func appendProperties(_ p: MQTTProperties, to out: inout [UInt8]) {
     out.append(contentsOf: #","properties":"#.utf8)
-    var first = true
-    func key(_ name: String) {
-      out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
-      first = false
-      JSONWriter.appendString(name, to: &out)
-      out.append(UInt8(ascii: ":"))
-    }
+    var object = JSONObjectWriter()
+    func key(_ name: String) { object.key(name, to: &out) }
     if !p.userProperties.isEmpty {
       key("user-properties")
       for (i, pair) in p.userProperties.enumerated() {
@@ -78,6 +73,6 @@ final class MosquittoJSONOutput: ConvertOutput {
       key("message-expiry-interval")
       JSONWriter.appendInteger(v, to: &out)
     }
-    out.append(UInt8(ascii: "}"))
+    object.close(to: &out)
   }
 }

@@ -47,13 +47,8 @@ public enum RecordEncoder {
   }
 
   private static func appendProperties(_ p: MQTTProperties, to out: inout [UInt8]) {
-    var first = true
-    func key(_ name: String) {
-      out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
-      first = false
-      JSONWriter.appendString(name, to: &out)
-      out.append(UInt8(ascii: ":"))
-    }
+    var object = JSONObjectWriter()
+    func key(_ name: String) { object.key(name, to: &out) }
     if let v = p.contentType {
       key("content_type")
       JSONWriter.appendString(v, to: &out)
@@ -89,8 +84,7 @@ public enum RecordEncoder {
       }
       out.append(UInt8(ascii: "]"))
     }
-    out.append(first ? UInt8(ascii: "{") : UInt8(ascii: "}"))
-    if first { out.append(UInt8(ascii: "}")) }
+    object.close(to: &out)
   }
 
   /// Appends a connection event as one line.

@@ -86,3 +86,28 @@ public enum JSONWriter {
     out.append(contentsOf: String(value).utf8)
   }
 }
+
+/// Writes one JSON object member by member into a buffer: `{` before the first key, `,` before the others,
+/// and `}` (or `{}` for none) at `close`.
+public struct JSONObjectWriter {
+  @usableFromInline var opened = false
+
+  /// An object with no member written yet.
+  public init() {}
+
+  /// Starts the member `name` (quoted and escaped); its value comes next.
+  @inlinable
+  public mutating func key(_ name: String, to out: inout [UInt8]) {
+    out.append(opened ? UInt8(ascii: ",") : UInt8(ascii: "{"))
+    opened = true
+    JSONWriter.appendString(name, to: &out)
+    out.append(UInt8(ascii: ":"))
+  }
+
+  /// Ends the object.
+  @inlinable
+  public func close(to out: inout [UInt8]) {
+    if !opened { out.append(UInt8(ascii: "{")) }
+    out.append(UInt8(ascii: "}"))
+  }
+}

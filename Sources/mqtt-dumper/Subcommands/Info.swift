@@ -66,11 +66,8 @@ struct Info: ParsableCommand {
   /// `\u` escapes (`VisibleText.escapeControlsInJSON`).
   private func json(_ s: CaptureSummary) -> String {
     var out: [UInt8] = []
-    func key(_ name: String) {
-      out.append(contentsOf: (out.isEmpty ? "{\"" : ",\"").utf8)
-      out.append(contentsOf: name.utf8)
-      out.append(contentsOf: "\":".utf8)
-    }
+    var object = JSONObjectWriter()
+    func key(_ name: String) { object.key(name, to: &out) }
     func string(_ name: String, _ value: String) {
       key(name)
       JSONWriter.appendString(value, to: &out)
