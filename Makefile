@@ -1,7 +1,7 @@
 # mqtt-dumper: `make demo` and `make test` install what is missing, build, and run.
 SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
-DEBS := libmosquitto-dev zlib1g-dev mosquitto mosquitto-clients jq openssl strace python3 python3-pip chromium tcpdump tshark
+DEBS := libmosquitto-dev zlib1g-dev libdeflate-dev mosquitto mosquitto-clients jq openssl strace python3 python3-pip chromium tcpdump tshark
 PYTHON ?= python3
 BIN_DEBUG := .build/debug/mqtt-dumper
 BIN_RELEASE := .build/release/mqtt-dumper

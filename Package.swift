@@ -19,8 +19,10 @@ let package = Package(
     .systemLibrary(
       name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    // The capture format: records, JSON, gzip. Needs zlib, never libmosquitto.
-    .target(name: "MQTTCapture", dependencies: ["CZlib"]),
+    // Whole-buffer deflate, about twice as fast as zlib's at the same level: `merge`'s gzip output.
+    .systemLibrary(name: "CLibdeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+    // The capture format: records, JSON, gzip. Needs zlib and libdeflate, never libmosquitto.
+    .target(name: "MQTTCapture", dependencies: ["CZlib", "CLibdeflate"]),
     // Talking to brokers: the capture session, replay and verify over libmosquitto.
     .target(name: "MQTTDumper", dependencies: ["MQTTCapture", "CMosquitto"]),
     // A printer on the desk that isn't there: OctoPrint print jobs as the MQTT plugin publishes them, and

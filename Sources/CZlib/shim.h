@@ -8,11 +8,6 @@ static inline int mqttdumper_deflate_init_gzip(z_stream *stream, int level) {
   return deflateInit2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
 }
 
-static inline int mqttdumper_deflate_init_raw(z_stream *stream, int level) {
-  // windowBits -15: raw deflate data, for the pieces of a stream compressed in parallel.
-  return deflateInit2(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
-}
-
 static inline int mqttdumper_inflate_init_gzip(z_stream *stream) {
   return inflateInit2(stream, 15 + 16);
 }
