@@ -65,6 +65,8 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .fileExists:
       return "choose another file name, or replace it or add to it (`CaptureWriter.Mode`)"
+    case .cannotOpen(_, let code) where code == EMFILE || code == ENFILE:
+      return "raise the limit (`ulimit -n`) or take fewer files at a time"
     case .cannotOpen:
       return "check the path and its permissions"
     case .writeFailed:

@@ -166,7 +166,7 @@ public final class CaptureReader {
 
   private func cutOffSentence() -> String {
     "\(path) was cut off after line \(lineNumber - (lineWasUnterminated ? 1 : 0)) "
-      + "(the recorder stopped without finishing it); every complete record before that was read."
+      + "(what wrote it stopped before finishing it); every complete record before that was read."
   }
 
   // MARK: - Lines

@@ -43,6 +43,11 @@ public final class CaptureWriter {
   private var lastSync: UInt64 = monotonicNanoseconds()
   private var unsynced = false
   private var closed = false
+  private let mode: Mode
+
+  /// Where a staged file is written until `close()` gives it its name; nil once it has it, and for a file
+  /// written in place. A program that may be killed removes it (`merge` does on SIGINT/SIGTERM).
+  public private(set) var partialPath: String?
 
   /// Opens `path` and writes `header` as its first line.
   /// - Parameters:
@@ -50,13 +55,17 @@ public final class CaptureWriter {
   ///   - level: zlib level, 1 (fast) to 9 (small).
   ///   - threads: more than 1 compresses on that many cores (`ParallelDeflater`), for a file written in one
   ///     go such as `merge`'s; a flush then waits for the compression.
+  ///   - staged: write to `partialPath` (`PATH.partial-PID`) and give the file its name only when `close()`
+  ///     finished it, so that `path` never holds half a file: for files written in one go (`merge`), whose
+  ///     gzip members would make a killed run's file look complete. Not for `.append`, nor for a path that
+  ///     is a device or a pipe (written in place).
   /// - Throws: `CaptureError` when the file exists (in `.createNew` mode), cannot be opened or written,
   ///   or (in `.append` mode) is not a complete capture.
   public init(
     path: String, mode: Mode = .createNew, header: CaptureHeader, compressed: Bool? = nil, level: Int32 = 6,
-    threads: Int = 1
+    threads: Int = 1, staged: Bool = false
   ) throws {
-    var gzip = compressed ?? path.hasSuffix(".gz")
+    var gzip = compressed ?? path.lowercased().hasSuffix(".gz")
     let fileMode: OutputFile.Mode
     switch mode {
     case .createNew: fileMode = .createNew
@@ -66,8 +75,14 @@ public final class CaptureWriter {
       if let existing = try CaptureWriter.checkAppendable(path) { gzip = existing }
     }
     self.path = path
-    let existed = access(path, F_OK) == 0
-    self.file = try OutputFile(path: path, mode: fileMode)
+    self.mode = mode
+    var existing = stat()
+    let existed = stat(path, &existing) == 0
+    if staged && mode != .append && (!existed || existing.st_mode & S_IFMT == S_IFREG) {
+      if mode == .createNew && existed { throw CaptureError.fileExists(path: path) }
+      partialPath = "\(path).partial-\(getpid())"
+    }
+    self.file = try OutputFile(path: partialPath ?? path, mode: partialPath == nil ? fileMode : .replace)
     self.isCompressed = gzip
     self.deflater = gzip && threads <= 1 ? Deflater(level: level) : nil
     self.parallelDeflater = gzip && threads > 1 ? ParallelDeflater(level: level, threads: threads) : nil
@@ -78,7 +93,11 @@ public final class CaptureWriter {
     } catch {
       // A file this call created and could not even start (a full disk) is not left behind to block the next
       // try. Anything that was there before (a file being replaced, /dev/full) is never removed.
-      if !existed { unlink(path) }
+      if let partialPath {
+        unlink(partialPath)
+      } else if !existed {
+        unlink(path)
+      }
       throw error
     }
   }
@@ -86,6 +105,7 @@ public final class CaptureWriter {
   /// Writes plain JSON Lines to standard output.
   public init(standardOutputWithHeader header: CaptureHeader) throws {
     self.path = "-"
+    self.mode = .createNew
     self.file = OutputFile()
     self.isCompressed = false
     self.deflater = nil
@@ -174,13 +194,44 @@ public final class CaptureWriter {
     unsynced = true
   }
 
-  /// Finishes the file (gzip trailer), syncs and closes it. Safe to call twice.
+  /// Finishes the file (gzip trailer), syncs and closes it, and gives a staged file its name. Safe to call twice.
+  /// - Throws: `CaptureError.fileExists` when a staged `.createNew` file's name was taken meanwhile (the
+  ///   finished file is removed), or the write error; a staged file is removed on any error.
   public func close() throws {
     guard !closed else { return }
     closed = true
-    try drain(flush: .finish)
-    file.sync()
-    try file.close()
+    do {
+      try drain(flush: .finish)
+      file.sync()
+      try file.close()
+      if let partialPath { try publish(partialPath) }
+    } catch {
+      discard()
+      throw error
+    }
+  }
+
+  /// Stops writing and removes a staged file; a file written in place is closed as it is.
+  public func discard() {
+    closed = true
+    try? file.close()
+    if let partialPath { unlink(partialPath) }
+    partialPath = nil
+  }
+
+  /// Gives the finished staged file its name: never over another file in `.createNew` mode (a hard link
+  /// fails if the name is taken; a file system without hard links gets a rename).
+  private func publish(_ staged: String) throws {
+    if mode == .createNew {
+      if link(staged, path) == 0 {
+        unlink(staged)
+        partialPath = nil
+        return
+      }
+      if errno == EEXIST { throw CaptureError.fileExists(path: path) }
+    }
+    guard rename(staged, path) == 0 else { throw CaptureError.writeFailed(path: path, errno: errno) }
+    partialPath = nil
   }
 
   private func drain(flush mode: Deflater.Flush) throws {

@@ -26,3 +26,37 @@ func checkOutput(_ output: String, inputs: [String], force: Bool, option: String
     throw ExitCode.error
   }
 }
+
+/// The staged output a signal removes (a C string: the handler may only make async-signal-safe calls).
+nonisolated(unsafe) private var partialOutput: UnsafeMutablePointer<CChar>?
+
+/// On SIGINT, SIGTERM or SIGHUP, removes `path` (a staged output, `CaptureWriter.partialPath`) and ends the
+/// process by that signal, as gzip does with its unfinished output.
+func removeOnSignal(_ path: String) {
+  partialOutput = strdup(path)
+  for sig in [SIGINT, SIGTERM, SIGHUP] {
+    signal(sig) { received in
+      if let path = partialOutput { unlink(path) }
+      signal(received, SIG_DFL)
+      raise(received)
+    }
+  }
+}
+
+/// The staged output has its name (or is gone): a signal from now on needs no cleanup.
+func forgetOnSignal() {
+  let path = partialOutput
+  partialOutput = nil
+  free(path)
+}
+
+/// Raises the soft limit on open files to the hard one: `merge` holds every input open at once (a day of
+/// rotated files is more than the usual soft limit of 1,024).
+func raiseOpenFileLimit() {
+  var limit = rlimit()
+  guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else {
+    return
+  }
+  limit.rlim_cur = limit.rlim_max
+  _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+}

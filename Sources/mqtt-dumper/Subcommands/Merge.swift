@@ -18,7 +18,9 @@ struct Merge: ParsableCommand {
       another file recorded at most WINDOW earlier (recorders running side by side on one broker) and says \
       how many; the copies also tell whether the recorders' clocks disagree, which is named when they do by \
       more than a second. Files that do not overlap in time are named too (merged one after the other), \
-      and files that hold no messages. The same file given twice (under any name) is refused.
+      and files that hold no messages. The same file given twice (under any name) is refused. The output \
+      is written as OUT.partial-PID and renamed to OUT when finished: Ctrl-C or a failure removes it and \
+      leaves an existing OUT as it was.
 
       Examples:
         mqtt-dumper merge a.jsonl.gz b.jsonl.gz -o ab.jsonl.gz
@@ -73,23 +75,43 @@ struct Merge: ParsableCommand {
     if let dedup, let d = parseDuration(dedup) {
       merge.dedupWindow = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
     }
+    if level != 6 && output != "-" && !output.lowercased().hasSuffix(".gz") {
+      printWarning("--level applies to a .gz output; \(output) is written as plain JSON Lines.")
+    }
+    raiseOpenFileLimit()
     let summary: CaptureMerge.Summary
+    var writer: CaptureWriter?
     do {
       let readers = try merge.open()
       let header = CaptureMerge.header(
         for: readers.map(\.header), paths: files, tool: "mqtt-dumper \(MQTTDumperVersion.string) merge")
-      let writer =
+      // Written under a name of its own and renamed when finished: a killed merge never leaves a file under
+      // OUTPUT (with a gzip member per MiB, half a file could look complete), nor one that blocks the next run.
+      writer =
         output == "-"
         ? try CaptureWriter(standardOutputWithHeader: header)
         : try CaptureWriter(
           path: output, mode: force ? .replace : .createNew, header: header, level: level,
-          threads: ProcessInfo.processInfo.activeProcessorCount)
-      summary = try merge.run(readers, into: writer)
-      try writer.close()
+          threads: ProcessInfo.processInfo.activeProcessorCount, staged: true)
+      if let partial = writer?.partialPath { removeOnSignal(partial) }
+      summary = try merge.run(readers, into: writer!)
+      try writer!.close()
+      forgetOnSignal()
     } catch let error as CaptureError where error.isClosedPipe {
       return
     } catch {
-      printError(error)
+      forgetOnSignal()
+      if let writer, writer.partialPath != nil, let failure = error as? CaptureError,
+        case .writeFailed(_, let code) = failure
+      {
+        writer.discard()
+        printError(
+          "cannot write \(output): \(String(cString: strerror(code))); nothing was written under that name (the "
+            + "partial file is removed): free some space, or write to another place.")
+      } else {
+        writer?.discard()
+        printError(error)
+      }
       throw ExitCode.error
     }
     report(summary)

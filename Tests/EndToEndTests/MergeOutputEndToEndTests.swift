@@ -1,0 +1,104 @@
+import Foundation
+import MQTTCapture
+import Testing
+
+/// What `merge` leaves under its output's name when it is stopped, and the limits it meets on the way.
+@Suite("merge's output: whole or not there", .serialized)
+struct MergeOutputEndToEndTests {
+  /// The names in `dir` that start with `prefix`, sorted.
+  private func names(in dir: URL, startingWith prefix: String) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(prefix) }.sorted()
+  }
+
+  /// A merge reading 1,000 records from a pipe that then stays open: it is mid-run until stopped.
+  private func stalledMerge(_ source: String, into out: String) throws -> Running {
+    let command = "{ zcat '\(source)' | head -n 1001; sleep 60; } | '\(try toolPath())' merge - -o '\(out)'"
+    return try Running(try which("sh"), ["-c", command])
+  }
+
+  private func waitForFile(in dir: URL, startingWith prefix: String) throws -> String {
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline {
+      if let name = try names(in: dir, startingWith: prefix).first { return name }
+      usleep(20_000)
+    }
+    throw TestFailure("no \(prefix)* appeared in \(dir.path)")
+  }
+
+  @Test("SIGTERM mid-merge leaves nothing; kill -9 leaves only OUT.partial-PID, and the next run writes OUT whole")
+  func stoppedMidRun() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let source = try numberedCapture(5_000, gap: 0.01, in: dir, name: "source.jsonl.gz")
+    let out = dir.appendingPathComponent("out.jsonl.gz").path
+
+    let terminated = try stalledMerge(source, into: out)
+    _ = try waitForFile(in: dir, startingWith: "out.jsonl.gz.partial-")
+    terminated.signal(SIGTERM)
+    terminated.wait(timeout: 20)
+    #expect(try names(in: dir, startingWith: "out") == [])
+
+    let killed = try stalledMerge(source, into: out)
+    let partial = try waitForFile(in: dir, startingWith: "out.jsonl.gz.partial-")
+    killed.signal(SIGKILL)
+    killed.wait(timeout: 20)
+    #expect(try names(in: dir, startingWith: "out") == [partial])
+
+    // Nothing blocks the next run, which finishes OUT with every record (counted by python3).
+    let merge = try mqttDumper(["merge", source, "-o", out, "--quiet"])
+    #expect(merge.status == 0, "\(merge.stderr)")
+    let count = try Running(
+      try which("python3"), ["-c", "import gzip, sys; print(sum(1 for _ in gzip.open(sys.argv[1])))", out]
+    ).wait(timeout: 30)
+    #expect(count.stdoutText == "5001\n", "\(count.stderr)")
+    #expect(try names(in: dir, startingWith: "out") == ["out.jsonl.gz", partial])
+  }
+
+  @Test("--force replaces OUT only once the merge is finished; a merge that fails leaves the old OUT as it was")
+  func forceKeepsOldUntilDone() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let source = try numberedCapture(100, gap: 0.01, in: dir, name: "source.jsonl.gz")
+    let out = dir.appendingPathComponent("out.jsonl.gz").path
+    try Data("the old file\n".utf8).write(to: URL(fileURLWithPath: out))
+    // An input that is not a capture fails before a byte is written: the old file stays.
+    let notCapture = dir.appendingPathComponent("notes.txt").path
+    try Data("hello\n".utf8).write(to: URL(fileURLWithPath: notCapture))
+    let failed = try mqttDumper(["merge", source, notCapture, "-o", out, "--force", "--quiet"])
+    #expect(failed.status == 2, "\(failed.stderr)")
+    #expect(try String(contentsOfFile: out, encoding: .utf8) == "the old file\n")
+    #expect(try names(in: dir, startingWith: "out") == ["out.jsonl.gz"])
+
+    let merge = try mqttDumper(["merge", source, "-o", out, "--force", "--quiet"])
+    #expect(merge.status == 0, "\(merge.stderr)")
+    let zcat = try Running(try which("sh"), ["-c", "zcat '\(out)' | wc -l"]).wait(timeout: 30)
+    #expect(zcat.stdoutText.trimmingCharacters(in: .whitespaces) == "101\n")
+    #expect(try names(in: dir, startingWith: "out") == ["out.jsonl.gz"])
+  }
+
+  @Test("more inputs than the soft limit on open files: raised to the hard limit; past the hard one, one sentence")
+  func openFileLimit() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let source = try numberedCapture(10, gap: 0.01, in: dir, name: "part-00.jsonl.gz")
+    for i in 1..<60 {
+      try FileManager.default.copyItem(atPath: source, toPath: dir.appendingPathComponent("part-\(i).jsonl.gz").path)
+    }
+    let tool = try toolPath()
+    func merge(_ limit: String, _ name: String) throws -> Finished {
+      let command = "ulimit \(limit) 30 && cd '\(dir.path)' && '\(tool)' merge part-*.jsonl.gz -o \(name) --quiet"
+      return try Running(try which("sh"), ["-c", command]).wait(timeout: 60)
+    }
+    let soft = try merge("-S -n", "soft.jsonl")
+    #expect(soft.status == 0, "\(soft.stderr)")
+    let lines = try String(contentsOfFile: dir.appendingPathComponent("soft.jsonl").path, encoding: .utf8)
+    #expect(lines.split(separator: "\n").count == 1 + 600)
+
+    let hard = try merge("-n", "hard.jsonl")
+    #expect(hard.status == 2)
+    #expect(
+      hard.stderr.hasSuffix("Too many open files; raise the limit (`ulimit -n`) or take fewer files at a time.\n"))
+    #expect(hard.stderr.split(separator: "\n").count == 1, "\(hard.stderr)")
+    #expect(try names(in: dir, startingWith: "hard") == [])
+  }
+}
