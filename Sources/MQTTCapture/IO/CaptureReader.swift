@@ -272,7 +272,7 @@ public final class CaptureReader {
       }
     case .corrupt(let message):
       // Hand out the lines decoded before the damage first; nextLine throws when they run out.
-      damage = "damaged compressed data (\(message))"
+      damage = message
     }
   }
 

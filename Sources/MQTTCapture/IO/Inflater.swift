@@ -3,6 +3,10 @@ import CZlib
 /// A gzip stream being read: the reading half of the gzip pair (`Deflater` writes), and with it the only
 /// code besides `Deflater` that speaks zlib.
 final class Inflater {
+  /// The reason given when a gzip member's CRC-32 or length does not match its text, which was read already.
+  static let checkFailed =
+    "the gzip check of the data before it failed (incorrect data check): records read before it may be damaged too"
+
   enum Result {
     case consumed(Int)
     case streamEnded(Int)
@@ -61,7 +65,9 @@ final class Inflater {
         return .consumed(used)
       default:
         let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
-        return .corrupt(message)
+        // zlib checks a member's CRC-32 and length at its end, after handing out its text.
+        let checkFailed = message == "incorrect data check" || message == "incorrect length check"
+        return .corrupt(checkFailed ? Inflater.checkFailed : "damaged compressed data (\(message))")
       }
     }
   }

@@ -129,7 +129,7 @@ public final class LineReader {
       }
     case .corrupt(let message):
       // The lines decoded before the damage are handed out first; `next` throws when they run out.
-      damage = "damaged compressed data (\(message))"
+      damage = message
     }
   }
 

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+@testable import MQTTCapture
+
+@Suite("a gzip check that fails")
+struct GzipCheckTests {
+  @Test("a CRC-32 that does not match is named, and the records read before it are not called intact")
+  func crcMismatch() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("crc-\(UUID().uuidString).jsonl.gz").path
+    defer { unlink(path) }
+    let writer = try CaptureWriter(
+      path: path,
+      header: CaptureHeader(
+        created: "2025-11-25T11:00:00.000000Z", tool: "test", broker: "x", protocolName: "mqttv5", subscriptions: []))
+    for i in 0..<100 {
+      try writer.write(
+        CapturedMessage(
+          timestamp: Timestamp(microseconds: 1_764_068_856_000_000 + Int64(i)), topic: "t", payload: Array("\(i)".utf8))
+      )
+    }
+    try writer.close()
+    // The trailer is the member's CRC-32, then its length: change the CRC's first byte.
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+    bytes[bytes.count - 8] ^= 0x01
+    try bytes.write(to: URL(fileURLWithPath: path))
+    #expect(Process.gzipTestFails(path))
+
+    let reader = try CaptureReader(path: path)
+    var read = 0
+    do {
+      while try reader.next() != nil { read += 1 }
+      Issue.record("read to the end without an error")
+    } catch let error as CaptureError {
+      #expect(read == 100)
+      #expect(
+        error.description
+          == "\(path) is corrupt at line 102: the gzip check of the data before it failed (incorrect data check): "
+          + "records read before it may be damaged too.")
+    }
+  }
+}
+
+extension Process {
+  /// Whether `gzip -t` (the independent reader) rejects the file.
+  fileprivate static func gzipTestFails(_ path: String) -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "gzip -t '\(path)' 2>/dev/null"]
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus != 0
+  }
+}
