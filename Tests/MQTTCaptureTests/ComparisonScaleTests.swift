@@ -82,9 +82,9 @@ struct ComparisonScaleTests {
   @Test("a report groups a topic's differences even when they are not next to each other")
   func reportGroupsTopics() {
     let d = [
-      MessageDifference(kind: .extra, topic: "b", index: 1, actual: m("b", "1")),
-      MessageDifference(kind: .missing, topic: "a", index: 1, expected: m("a", "x")),
-      MessageDifference(kind: .missing, topic: "b", index: 2, expected: m("b", "2")),
+      MessageDifference(kind: .extra, topic: "b", index: 1, actual: ComparedMessage(m("b", "1"))),
+      MessageDifference(kind: .missing, topic: "a", index: 1, expected: ComparedMessage(m("a", "x"))),
+      MessageDifference(kind: .missing, topic: "b", index: 2, expected: ComparedMessage(m("b", "2"))),
     ]
     #expect(
       ComparisonReport(d, expected: 2, actual: 1).description == """

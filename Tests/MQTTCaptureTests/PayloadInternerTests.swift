@@ -3,12 +3,12 @@ import Testing
 
 @Suite("payload interning: equal large payloads share one copy")
 struct PayloadInternerTests {
-  private func message(_ payload: [UInt8]) -> CapturedMessage {
-    CapturedMessage(timestamp: Timestamp(microseconds: 0), topic: "t", payload: payload)
+  private func message(_ payload: [UInt8]) -> ComparedMessage {
+    ComparedMessage(CapturedMessage(timestamp: Timestamp(microseconds: 0), topic: "t", payload: payload))
   }
 
-  private func storage(_ m: CapturedMessage) -> UnsafeRawPointer? {
-    m.payload.withUnsafeBytes { $0.baseAddress }
+  private func storage(_ m: ComparedMessage) -> UnsafeRawPointer? {
+    m.payload.kept.withUnsafeBytes { $0.baseAddress }
   }
 
   @Test("a second equal payload takes the first one's storage; different or small payloads keep their own")
@@ -26,9 +26,9 @@ struct PayloadInternerTests {
     interner.intern(&small)
     interner.intern(&smallAgain)
     #expect(storage(first) == storage(second))
-    #expect(second.payload == [UInt8](repeating: 7, count: 5000))
+    #expect(second.payload == .bytes([UInt8](repeating: 7, count: 5000)))
     #expect(storage(other) != storage(first))
-    #expect(other.payload.last == 8)
+    #expect(other.payload.kept.last == 8)
     #expect(storage(small) != storage(smallAgain))
   }
 }

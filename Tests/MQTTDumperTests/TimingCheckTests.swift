@@ -80,6 +80,6 @@ struct TimingCheckTests {
     let d = TimingCheck(tolerance: .milliseconds(400)).differences(
       expected: expected, received: received, start: ts(100))
     #expect(d.map(\.index) == [2])
-    #expect(d.first?.actual == received[2])
+    #expect(d.first?.actual == ComparedMessage(received[2]))
   }
 }

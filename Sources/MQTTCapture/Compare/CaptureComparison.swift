@@ -37,15 +37,15 @@ public struct MessageDifference: Sendable, Equatable {
   /// Position of the message among the expected (or, for `extra`, the actual) messages of its topic, from 1.
   public var index: Int
   /// The expected message; nil for `extra`.
-  public var expected: CapturedMessage?
+  public var expected: ComparedMessage?
   /// The message that came; nil for `missing`.
-  public var actual: CapturedMessage?
+  public var actual: ComparedMessage?
   /// For `changed`: what differs, one line each (`.progress: 57 → 58`).
   public var details: [String] = []
 
   /// A difference of `kind` on `topic` at `index` (from 1), with the messages and details that apply.
   public init(
-    kind: Kind, topic: String, index: Int, expected: CapturedMessage? = nil, actual: CapturedMessage? = nil,
+    kind: Kind, topic: String, index: Int, expected: ComparedMessage? = nil, actual: ComparedMessage? = nil,
     details: [String] = []
   ) {
     self.kind = kind
@@ -65,8 +65,17 @@ public enum CaptureComparison {
   public static func compare(
     expected: [CapturedMessage], actual: [CapturedMessage], options: ComparisonOptions = ComparisonOptions()
   ) -> [MessageDifference] {
+    compare(expected: expected.map(ComparedMessage.init), actual: actual.map(ComparedMessage.init), options: options)
+  }
+
+  /// The differences, grouped by topic in the order topics first appear (expected first), of messages as a
+  /// comparison keeps them (large payloads perhaps as digests: `PayloadDigester`).
+  /// - Returns: an empty array when `actual` is what was expected.
+  public static func compare(
+    expected: [ComparedMessage], actual: [ComparedMessage], options: ComparisonOptions = ComparisonOptions()
+  ) -> [MessageDifference] {
     var topics: [String] = []
-    var byTopic: [String: ([CapturedMessage], [CapturedMessage])] = [:]
+    var byTopic: [String: ([ComparedMessage], [ComparedMessage])] = [:]
     for m in expected {
       if byTopic[m.topic] == nil { topics.append(m.topic) }
       byTopic[m.topic, default: ([], [])].0.append(m)
@@ -85,15 +94,15 @@ public enum CaptureComparison {
   }
 
   private static func compareTopic(
-    _ topic: String, _ e: [CapturedMessage], _ a: [CapturedMessage], _ options: ComparisonOptions,
+    _ topic: String, _ e: [ComparedMessage], _ a: [ComparedMessage], _ options: ComparisonOptions,
     _ classes: inout PayloadClasses
   ) -> [MessageDifference] {
     // Messages are compared by small keys: the class of equal payloads and the flags. Payload value trees
     // are built only while a payload is classified, and again for the details of a changed pair.
     // A topic whose messages all carry the same bytes needs no payload parsed (a capture of large payloads
     // on their own topics compared with itself).
-    let eb = e.map { classes.bytesClass($0.payload, digest: $0.payloadDigest) }
-    let ab = a.map { classes.bytesClass($0.payload, digest: $0.payloadDigest) }
+    let eb = e.map { classes.bytesClass($0.payload) }
+    let ab = a.map { classes.bytesClass($0.payload) }
     let first = eb.first ?? ab.first
     let oneBytes = eb.allSatisfy { $0 == first } && ab.allSatisfy { $0 == first }
     let ek = zip(e, eb).map { MessageKey($0, oneBytes ? $1 : classes.valueClass($1), options) }
@@ -163,7 +172,7 @@ public enum CaptureComparison {
     var qos: UInt8?
     var retain: Bool?
 
-    init(_ m: CapturedMessage, _ payload: Int, _ options: ComparisonOptions) {
+    init(_ m: ComparedMessage, _ payload: Int, _ options: ComparisonOptions) {
       self.payload = payload
       qos = options.compareFlags ? m.qos.rawValue : nil
       retain = options.compareFlags ? m.retain : nil
@@ -177,18 +186,18 @@ public enum CaptureComparison {
     var retain: Bool?
 
     enum Payload: Equatable {
-      /// The bytes, or for a payload kept as a digest its first bytes and the digest.
-      case bytes([UInt8], PayloadDigest?)
+      /// The bytes, or for a payload kept as a digest the digest and its first bytes.
+      case bytes(ComparedPayload)
       case json(ComparableJSON)
     }
 
-    init(_ m: CapturedMessage, _ options: ComparisonOptions) {
-      if !options.exact, m.payloadDigest == nil, m.payload.count <= options.largestValue,
-        let value = m.payload.withUnsafeBytes({ try? JSONParser.parse($0, maxDepth: 512) })
+    init(_ m: ComparedMessage, _ options: ComparisonOptions) {
+      if !options.exact, case .bytes(let bytes) = m.payload, bytes.count <= options.largestValue,
+        let value = bytes.withUnsafeBytes({ try? JSONParser.parse($0, maxDepth: 512) })
       {
         payload = .json(ComparableJSON(value, ignoring: options.ignoredFields))
       } else {
-        payload = .bytes(m.payload, m.payloadDigest)
+        payload = .bytes(m.payload)
       }
       qos = options.compareFlags ? m.qos.rawValue : nil
       retain = options.compareFlags ? m.retain : nil
@@ -196,7 +205,7 @@ public enum CaptureComparison {
   }
 
   private static func describe(
-    _ x: Key, _ y: Key, _ e: CapturedMessage, _ a: CapturedMessage, _ options: ComparisonOptions
+    _ x: Key, _ y: Key, _ e: ComparedMessage, _ a: ComparedMessage, _ options: ComparisonOptions
   )
     -> [String]
   {
@@ -207,10 +216,10 @@ public enum CaptureComparison {
     case (.json(let p), .json(let q)):
       p.differences(to: q, path: "", into: &lines)
     case _ where x.payload != y.payload:
-      let large = max(e.payloadSize, a.payloadSize) > options.largestValue && !options.exact
+      let large = max(e.payload.count, a.payload.count) > options.largestValue && !options.exact
       let note =
         large
-        ? " (\(formatCount(e.payloadSize)) → \(formatCount(a.payloadSize)) bytes, compared byte for byte "
+        ? " (\(formatCount(e.payload.count)) → \(formatCount(a.payload.count)) bytes, compared byte for byte "
           + "above \(formatCount(options.largestValue)))" : ""
       lines.append("payload\(note): \(preview(e)) → \(preview(a))")
     default:
@@ -221,10 +230,12 @@ public enum CaptureComparison {
 
   /// A short, printable rendering of a message's payload (`preview(_:limit:)` of the payload), also of one
   /// kept as a digest: the first bytes kept are what it shows.
-  public static func preview(_ message: CapturedMessage, limit: Int = 80) -> String {
-    guard let digest = message.payloadDigest else { return preview(message.payload, limit: limit) }
+  public static func preview(_ message: ComparedMessage, limit: Int = 80) -> String {
+    guard case .digest(let digest, let prefix) = message.payload else {
+      return preview(message.payload.kept, limit: limit)
+    }
     guard digest.isUTF8 else { return "<\(digest.count) bytes of binary>" }
-    let text = String(decoding: message.payload, as: UTF8.self)
+    let text = String(decoding: prefix, as: UTF8.self)
     let cut = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex) ?? text.endIndex
     return VisibleText.escape(String(text[..<cut]) + "…", mode: .line)
   }

@@ -10,7 +10,7 @@ struct PayloadClasses {
   /// Number of each distinct payload seen, by its bytes (the arrays share the messages' storage).
   private var byBytes: [Bytes: Int] = [:]
   /// The distinct payloads, by number, and their classes once asked for.
-  private var payloads: [(bytes: [UInt8], digested: Bool, valueClass: Int?)] = []
+  private var payloads: [(payload: ComparedPayload, valueClass: Int?)] = []
   /// JSON classes by value hash: their number and the number of their first payload.
   private var byValueHash: [Int: [(id: Int, first: Int)]] = [:]
   /// How many classes there are.
@@ -25,14 +25,19 @@ struct PayloadClasses {
     valueClass(bytesClass(payload))
   }
 
+  /// The number of `payload` among the distinct byte strings seen (`bytesClass(_:)` of all its bytes).
+  mutating func bytesClass(_ payload: [UInt8]) -> Int {
+    bytesClass(.bytes(payload))
+  }
+
   /// The number of `payload` among the distinct byte strings seen, from 0: equal numbers mean equal bytes
-  /// (so equal payloads; for a payload kept as a `digest`, equal digests), without parsing anything.
+  /// (so equal payloads; for payloads kept as digests, equal digests), without parsing anything.
   /// Numbers of this kind and classes are not comparable.
-  mutating func bytesClass(_ payload: [UInt8], digest: PayloadDigest? = nil) -> Int {
-    let key = Bytes(array: payload, digest: digest)
+  mutating func bytesClass(_ payload: ComparedPayload) -> Int {
+    let key = Bytes(payload: payload)
     if let n = byBytes[key] { return n }
     byBytes[key] = payloads.count
-    payloads.append((payload, digest != nil, nil))
+    payloads.append((payload, nil))
     return payloads.count - 1
   }
 
@@ -47,13 +52,11 @@ struct PayloadClasses {
   /// A payload hashed as one block of memory (an array hashes byte by byte); one kept as a digest by the
   /// digest (its first bytes are the same when the digests are).
   private struct Bytes: Hashable {
-    var array: [UInt8]
-    var digest: PayloadDigest?
+    var payload: ComparedPayload
     func hash(into hasher: inout Hasher) {
-      if let digest {
-        hasher.combine(digest)
-      } else {
-        array.withUnsafeBytes { hasher.combine(bytes: $0) }
+      switch payload {
+      case .bytes(let array): array.withUnsafeBytes { hasher.combine(bytes: $0) }
+      case .digest(let digest, _): hasher.combine(digest)
       }
     }
   }
@@ -65,15 +68,15 @@ struct PayloadClasses {
 
   /// The class of payload `n` when it is JSON and compared as a value; nil otherwise.
   private mutating func jsonClass(_ n: Int) -> Int? {
-    guard !options.exact, !payloads[n].digested, payloads[n].bytes.count <= options.largestValue,
-      let value = Self.parse(payloads[n].bytes)
+    guard !options.exact, case .bytes(let bytes) = payloads[n].payload, bytes.count <= options.largestValue,
+      let value = Self.parse(bytes)
     else { return nil }
     let hash = Self.valueHash(value, ignoring: options.ignoredFields)
     let candidates = byValueHash[hash, default: []]
     if !candidates.isEmpty {
       let mine = ComparableJSON(value, ignoring: options.ignoredFields)
       for candidate in candidates {
-        if let theirs = Self.parse(payloads[candidate.first].bytes),
+        if let theirs = Self.parse(payloads[candidate.first].payload.kept),
           ComparableJSON(theirs, ignoring: options.ignoredFields) == mine
         {
           return candidate.id

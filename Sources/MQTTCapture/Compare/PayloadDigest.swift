@@ -16,36 +16,31 @@ public struct PayloadDigest: Hashable, Sendable {
   }
 }
 
-/// Replaces the payloads larger than `limit` by their first bytes and a `PayloadDigest`, so that `diff`,
-/// which keeps both captures' messages, holds no large payload: comparing a capture of two 50 MB payloads
-/// with itself took 253 MiB with the payloads kept, about 2.5 times their size.
+/// Keeps the payloads larger than `limit` as their digest and first bytes (`ComparedPayload.digest`), so
+/// that `diff`, which keeps both captures' messages, holds no large payload: comparing a capture of two
+/// 50 MB payloads with itself took 253 MiB with the payloads kept, about 2.5 times their size.
 ///
 /// Use it only where payloads larger than `limit` are compared byte for byte anyway (as the comparison
 /// does above `ComparisonOptions.largestValue`); a report shows no more than the start of a payload.
 public struct PayloadDigester {
-  /// Payloads of more bytes than this are replaced.
+  /// Payloads of more bytes than this are kept as digests.
   public let limit: Int
-  /// How many of a replaced payload's first bytes are kept (for the report's preview), cut at a character.
+  /// How many of a digested payload's first bytes are kept (for the report's preview), cut at a character.
   public static let keptBytes = 1024
 
   /// A digester of payloads larger than `limit` bytes.
   public init(above limit: Int) { self.limit = limit }
 
-  /// Replaces `message`'s payload by its digest and first bytes when it is larger than `limit`.
-  public func shrink(_ message: inout CapturedMessage) {
-    guard message.payloadDigest == nil, message.payload.count > limit else { return }
+  /// `message` as a comparison keeps it: its payload as its digest and first bytes when it is larger
+  /// than `limit`, whole otherwise.
+  public func compared(_ message: CapturedMessage) -> ComparedMessage {
+    guard message.payload.count > limit else { return ComparedMessage(message) }
     let digest = PayloadDigest(of: message.payload)
     var end = min(Self.keptBytes, message.payload.count)
     if digest.isUTF8 {
       // Not inside a character: back up over continuation bytes.
       while end < message.payload.count, end > 0, message.payload[end] & 0xC0 == 0x80 { end -= 1 }
     }
-    message.payload = Array(message.payload[..<end])
-    message.payloadDigest = digest
+    return ComparedMessage(message, payload: .digest(digest, prefix: Array(message.payload[..<end])))
   }
-}
-
-extension CapturedMessage {
-  /// The payload's size in bytes, also when only a digest of it was kept.
-  public var payloadSize: Int { payloadDigest?.count ?? payload.count }
 }

@@ -12,11 +12,12 @@ public struct PayloadInterner {
   public init(minimumBytes: Int = 65_536) { self.minimumBytes = minimumBytes }
 
   /// Replaces `message`'s payload by an earlier one with the same bytes, if any; remembers it otherwise.
-  public mutating func intern(_ message: inout CapturedMessage) {
-    guard message.payload.count >= minimumBytes else { return }
-    let key = Bytes(array: message.payload)
+  /// A payload kept as a digest is left alone.
+  public mutating func intern(_ message: inout ComparedMessage) {
+    guard case .bytes(let payload) = message.payload, payload.count >= minimumBytes else { return }
+    let key = Bytes(array: payload)
     if let earlier = seen.firstIndex(of: key) {
-      message.payload = seen[earlier].array
+      message.payload = .bytes(seen[earlier].array)
     } else {
       seen.insert(key)
     }

@@ -12,9 +12,6 @@ public struct CapturedMessage: Equatable, Hashable, Sendable {
   public var retain: Bool
   /// Its MQTT v5 properties.
   public var properties: MQTTProperties
-  /// Set where a comparison kept only a digest of a large payload (`PayloadDigester`): `payload` then holds
-  /// only its first bytes. Never set on a message read from or written to a capture.
-  public var payloadDigest: PayloadDigest?
 
   /// A message; QoS 0, not retained and without properties unless given.
   public init(

@@ -78,7 +78,8 @@ public struct Expectation: Sendable {
       verdict.expected.append(e.message(at: windowStart))
       if !met {
         verdict.differences.append(
-          MessageDifference(kind: .missing, topic: e.topic, index: 1, expected: e.message(at: windowStart)))
+          MessageDifference(
+            kind: .missing, topic: e.topic, index: 1, expected: ComparedMessage(e.message(at: windowStart))))
       }
     }
     return verdict

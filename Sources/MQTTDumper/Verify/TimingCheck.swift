@@ -61,7 +61,8 @@ public struct TimingCheck: Sendable {
       if abs((got - want) / .microseconds(1)) > tolerance / .microseconds(1) {
         result.append(
           MessageDifference(
-            kind: .changed, topic: e.topic, index: k + 1, expected: e, actual: received[j],
+            kind: .changed, topic: e.topic, index: k + 1, expected: ComparedMessage(e),
+            actual: ComparedMessage(received[j]),
             details: [
               "time after the start: \(want.secondsText(places: 2)) → \(got.secondsText(places: 2))"
                 + " (tolerance \(tolerance.compactText))"

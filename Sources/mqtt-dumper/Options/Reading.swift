@@ -2,22 +2,28 @@ import MQTTCapture
 
 /// A whole capture in memory (for `diff` and `verify`, whose captures are small): its messages through
 /// `filter`, and its events. Warns when it was cut off, and says so in `cutOff` (an input error: exit 2).
-/// `keep` sees each message that is kept, and may change it (share its payload's storage, for example).
-func readCapture(
-  _ path: String, filter: MessageFilter = MessageFilter(), keep: (inout CapturedMessage) -> Void = { _ in }
-) throws
+func readCapture(_ path: String, filter: MessageFilter = MessageFilter()) throws
   -> (messages: [CapturedMessage], events: [ConnectionEvent], cutOff: Bool)
+{
+  try readCapture(path, filter: filter) { $0 }
+}
+
+/// A whole capture as `readCapture(_:filter:)` reads it, each message kept as `keep` turns it (`diff`: a
+/// large payload as its digest, equal payloads sharing their storage).
+func readCapture<Kept>(
+  _ path: String, filter: MessageFilter = MessageFilter(), keep: (CapturedMessage) -> Kept
+) throws
+  -> (messages: [Kept], events: [ConnectionEvent], cutOff: Bool)
 {
   let reader = try CaptureReader(path: path)
   var filter = filter
-  var messages: [CapturedMessage] = []
+  var messages: [Kept] = []
   var events: [ConnectionEvent] = []
   while let record = try reader.next() {
     switch record {
-    case .message(var m):
+    case .message(let m):
       guard filter.accept(m) else { break }
-      keep(&m)
-      messages.append(m)
+      messages.append(keep(m))
     case .event(let e): events.append(e)
     case .header: break
     }

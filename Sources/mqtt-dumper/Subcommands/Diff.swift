@@ -34,20 +34,21 @@ struct Diff: ParsableCommand {
   func run() throws {
     let filter = try selection.filter()
     let options = comparison.options(compareFlags: !ignoreFlags)
-    let e: [CapturedMessage]
-    let a: [CapturedMessage]
+    let e: [ComparedMessage]
+    let a: [ComparedMessage]
     var cutOff = false
     do {
       // Both captures are kept: payloads compared byte for byte anyway (above largestValue) as digests, and
       // equal payloads of some size (a capture compared with itself) as one copy.
       let digester = PayloadDigester(above: options.largestValue)
       var interner = PayloadInterner()
-      func keep(_ m: inout CapturedMessage) {
-        digester.shrink(&m)
-        interner.intern(&m)
+      func keep(_ m: CapturedMessage) -> ComparedMessage {
+        var kept = digester.compared(m)
+        interner.intern(&kept)
+        return kept
       }
-      let expectedCapture = try readCapture(expected, filter: filter) { keep(&$0) }
-      let actualCapture = try readCapture(actual, filter: filter) { keep(&$0) }
+      let expectedCapture = try readCapture(expected, filter: filter, keep: keep)
+      let actualCapture = try readCapture(actual, filter: filter, keep: keep)
       (e, a) = (expectedCapture.messages, actualCapture.messages)
       cutOff = expectedCapture.cutOff || actualCapture.cutOff
     } catch {
