@@ -50,8 +50,9 @@ struct PcapLiveTrafficEndToEndTests {
 
       // The capture header convert writes, as python3 reads the first line of zcat: the test broker, MQTT 5,
       // and for to-subscribers the subscriber's filter.
-      for (direction, subscriptions) in [
-        ("from-publishers", "[]"), ("to-subscribers", #"[{"filter": "pcap/#", "qos": 2}]"#),
+      for (direction, subscriptions, subscribed) in [
+        ("from-publishers", "[]", "nothing"),
+        ("to-subscribers", #"[{"filter": "pcap/#", "qos": 2}]"#, "pcap/# (QoS 2)"),
       ] {
         let out = live.path("\(URL(fileURLWithPath: file).lastPathComponent)-\(direction).jsonl.gz")
         let converted = try mqttDumper(["convert", file, "--direction", direction, "-o", out])
@@ -62,6 +63,14 @@ struct PcapLiveTrafficEndToEndTests {
         let header = try outputOf(live, try which("python3"), ["-c", Self.headerFacts, out])
         #expect(
           header == #"["127.0.0.1:\#(port)", "mqttv5", \#(subscriptions), ["\#(file)"]]"# + "\n", "\(direction)")
+        // info and print read it as any capture.
+        let info = try mqttDumper(["info", out])
+        #expect(info.status == 0, "\(info.stderr)")
+        #expect(
+          info.stdoutText.split(separator: "\n").contains(
+            "  broker       127.0.0.1:\(port), mqttv5, subscribed to \(subscribed)"), "\(info.stdoutText)")
+        let printed = try mqttDumper(["print", out])
+        #expect(printed.status == 0, "\(printed.stderr)")
       }
 
       // tshark's reading: the same packets, times, topics (its aliases resolved too), QoS, retain, payloads.

@@ -165,7 +165,9 @@ struct CSVRecordingTests {
 
 @Suite("convert: a capture into a capture")
 struct ConvertCaptureToCaptureTests {
-  @Test("keeps its connection events (the gaps) and its header's broker, protocol and subscriptions; into CSV the events are counted as left out")
+  @Test(
+    "keeps its connection events (the gaps) and its header's broker, protocol and subscriptions; into CSV the events are counted as left out"
+  )
   func keepsEvents() throws {
     let dir = try ScratchDirectory()
     let t = { (ms: Int64) in Timestamp(microseconds: 1_795_663_791_000_000 + ms * 1000) }

@@ -61,7 +61,8 @@ struct PcapOriginTests {
     #expect(recording.losses == [])
   }
 
-  @Test("to-subscribers: what was known at the first message is the header; a later broker, version and filter are said")
+  @Test(
+    "to-subscribers: what was known at the first message is the header; a later broker, version and filter are said")
   func laterFactsAreSaid() throws {
     let packets = Self.subscriber5().packets + Self.subscriber311().packets
     let (recording, topics, _) = try Self.recording(packets, .toSubscribers)
@@ -70,7 +71,9 @@ struct PcapOriginTests {
       recording.origin
         == RecordingOrigin(
           broker: "127.0.0.1:1883", protocolName: "mqttv5",
-          subscriptions: [CaptureSubscription(filter: "a/#", qos: .atLeastOnce), CaptureSubscription(filter: "b", qos: .atMostOnce)]))
+          subscriptions: [
+            CaptureSubscription(filter: "a/#", qos: .atLeastOnce), CaptureSubscription(filter: "b", qos: .atMostOnce),
+          ]))
     #expect(
       recording.losses == [
         "1 broker first seen after the first message, not in the capture's header: 127.0.0.1:1884",
@@ -91,10 +94,14 @@ struct PcapOriginTests {
         == RecordingOrigin(
           broker: "127.0.0.1:1884, 127.0.0.1:1883", protocolName: "mqttv311",
           subscriptions: [
-            CaptureSubscription(filter: "c/+", qos: .exactlyOnce), CaptureSubscription(filter: "a/#", qos: .atLeastOnce),
+            CaptureSubscription(filter: "c/+", qos: .exactlyOnce),
+            CaptureSubscription(filter: "a/#", qos: .atLeastOnce),
             CaptureSubscription(filter: "b", qos: .atMostOnce),
           ]))
-    #expect(recording.losses == ["the capture's header says protocol mqttv311, the first CONNECT's; 1 connection spoke MQTT 5"])
+    #expect(
+      recording.losses == [
+        "the capture's header says protocol mqttv311, the first CONNECT's; 1 connection spoke MQTT 5"
+      ])
   }
 
   @Test("from-publishers keeps no subscriptions; the same filter twice is one")
@@ -103,7 +110,10 @@ struct PcapOriginTests {
     c.client(Self.subscribe5([("a/#", 1)], id: 2))
     let (publishers, _, _) = try Self.recording(c.packets + simpleConversation().packets, .fromPublishers)
     #expect(publishers.origin == RecordingOrigin(broker: "127.0.0.1:1883", protocolName: "mqttv5"))
-    #expect(publishers.losses == ["the capture's header says protocol mqttv5, the first CONNECT's; 1 connection spoke MQTT 3.1.1"])
+    #expect(
+      publishers.losses == [
+        "the capture's header says protocol mqttv5, the first CONNECT's; 1 connection spoke MQTT 3.1.1"
+      ])
     let (subscribers, _, _) = try Self.recording(c.packets, .toSubscribers)
     #expect(subscribers.origin.subscriptions.map(\.filter) == ["a/#", "b"])
     #expect(subscribers.losses == [])
