@@ -33,8 +33,13 @@ public final class PcapRecording: ForeignRecording, CutOffReporting {
       lines.removeAll { $0 == truncation }
       lines.insert(truncation, at: 0)
     }
-    return lines
+    return lines + context.origin.lines
   }
+
+  /// The brokers of the MQTT connections (the end that accepted them), the protocol of the first CONNECT
+  /// (nil without one) and, for `to-subscribers`, the filters the SUBSCRIBEs asked for: as seen up to the first
+  /// message, the one a capture header is written with. What came after is said in `losses`.
+  public var origin: RecordingOrigin { context.origin.origin }
 
   /// The sentence saying where the file is cut off (a recorder stopped before writing its last packet), or
   /// that no message could be read because the snap length cut the packets (`tcpdump -s 60`), or nil;
@@ -70,6 +75,7 @@ public final class PcapRecording: ForeignRecording, CutOffReporting {
     }
     readyIndex += 1
     returned += 1
+    if returned == 1 { context.origin.freeze() }
     return ready[readyIndex - 1]
   }
 

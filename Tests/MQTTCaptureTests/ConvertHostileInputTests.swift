@@ -165,7 +165,9 @@ struct CSVRecordingTests {
 
 @Suite("convert: a capture into a capture")
 struct ConvertCaptureToCaptureTests {
-  @Test("keeps its connection events (the gaps); into CSV they are counted as left out")
+  @Test(
+    "keeps its connection events (the gaps) and its header's broker, protocol and subscriptions; into CSV the events are counted as left out"
+  )
   func keepsEvents() throws {
     let dir = try ScratchDirectory()
     let t = { (ms: Int64) in Timestamp(microseconds: 1_795_663_791_000_000 + ms * 1000) }
@@ -177,7 +179,9 @@ struct ConvertCaptureToCaptureTests {
       .message(CapturedMessage(timestamp: t(901), topic: "b", payload: utf8("2"), qos: .exactlyOnce, retain: true)),
     ]
     let input = dir.path("in.jsonl.gz")
-    let header = CaptureHeader(created: "x", tool: "t", broker: "b", protocolName: "mqttv5", subscriptions: [])
+    let header = CaptureHeader(
+      created: "x", tool: "t", broker: "b:1883", protocolName: "mqttv311",
+      subscriptions: [CaptureSubscription(filter: "a/#", qos: .atLeastOnce)])
     let writer = try CaptureWriter(path: input, header: header)
     for record in records { try writer.write(record) }
     try writer.close()
@@ -192,6 +196,11 @@ struct ConvertCaptureToCaptureTests {
     var back: [CaptureRecord] = []
     while let record = try reader.next() { back.append(record) }
     #expect(back == records)
+    // Its origin is the input's, kept.
+    #expect(reader.header.broker == "b:1883")
+    #expect(reader.header.protocolName == "mqttv311")
+    #expect(reader.header.subscriptions == header.subscriptions)
+    #expect(reader.header.sources == [input])
 
     let csv = try Conversion.run(
       CaptureRecording(path: input),

@@ -93,7 +93,10 @@ struct ConvertWriterTests {
     #expect(reader.isCompressed)
     #expect(reader.header.created == t0.rfc3339)
     #expect(reader.header.sources == ["sub.jsonl"])
+    // A recording that says nothing of its origin: nothing invented.
     #expect(reader.header.broker == "unknown")
+    #expect(reader.header.protocolName == "unknown")
+    #expect(reader.header.subscriptions == [])
     var back: [CapturedMessage] = []
     while let record = try reader.next() {
       if case .message(let m) = record { back.append(m) }

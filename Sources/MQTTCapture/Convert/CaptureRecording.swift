@@ -15,6 +15,12 @@ public final class CaptureRecording: ForeignRecording, CutOffReporting {
   /// The capture's first header.
   public var header: CaptureHeader { reader.header }
 
+  /// The first header's broker, protocol and subscriptions: a capture converted into a capture keeps them.
+  public var origin: RecordingOrigin {
+    RecordingOrigin(
+      broker: header.broker, protocolName: header.protocolName, subscriptions: header.subscriptions)
+  }
+
   /// Events left out, and a cut-off end.
   public var losses: [String] {
     var out: [String] = []

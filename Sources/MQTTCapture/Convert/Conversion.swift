@@ -13,8 +13,8 @@ public enum Conversion {
     public var cutOff = false
   }
 
-  /// Writes every message of `recording` to `output` (and a capture's connection events too, into a capture) and
-  /// closes it, also when the recording turns out damaged (the output then holds the messages before the damage,
+  /// Writes every message of `recording` to `output` (and a capture's connection events too, into a capture; a
+  /// capture's header says the recording's `origin` as it was at the first message) and closes it, also when the recording turns out damaged (the output then holds the messages before the damage,
   /// and the error is thrown after).
   /// - Throws: the recording's `CaptureError` (naming the file and line), or the output's write error.
   public static func run(_ recording: any ForeignRecording, into output: any ConvertOutput) throws -> Summary {
@@ -23,6 +23,7 @@ public enum Conversion {
     var failure: (any Error)?
     // A capture into a capture keeps its connection events: recompressing must not lose its gaps.
     let capture = output is CaptureOutput ? recording as? CaptureRecording : nil
+    (output as? CaptureOutput)?.origin = { recording.origin }
     func nextRecord() throws -> CaptureRecord? {
       if let capture { return try capture.nextRecord() }
       return try recording.next().map(CaptureRecord.message)

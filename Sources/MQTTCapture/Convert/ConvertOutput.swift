@@ -70,13 +70,16 @@ final class TextOutput {
   }
 }
 
-/// A capture whose header is written with the first message (its time is the header's `created`); broker and
-/// subscriptions unknown, `sources` the input.
+/// A capture whose header is written with the first message (its time is the header's `created`): broker,
+/// protocol and subscriptions as far as the input told by then (`unknown` and none when it did not), `sources`
+/// the input.
 final class CaptureOutput: ConvertOutput {
   private let path: String
   private let replace: Bool
   private let source: String
   private var writer: CaptureWriter?
+  /// Asked for the input's origin when the header is written (`Conversion` sets it to the recording's).
+  var origin: () -> RecordingOrigin = { .unknown }
 
   init(path: String, replace: Bool, source: String) {
     self.path = path
@@ -87,9 +90,11 @@ final class CaptureOutput: ConvertOutput {
   var losses: [String] { [] }
 
   private func open(created: Timestamp) throws -> CaptureWriter {
+    let known = origin()
     let header = CaptureHeader(
-      created: created.rfc3339, tool: "mqtt-dumper \(MQTTDumperVersion.string) convert", broker: "unknown",
-      protocolName: "mqttv5", subscriptions: [], sources: [source])
+      created: created.rfc3339, tool: "mqtt-dumper \(MQTTDumperVersion.string) convert",
+      broker: known.broker ?? "unknown", protocolName: known.protocolName ?? "unknown",
+      subscriptions: known.subscriptions, sources: [source])
     let w =
       path == "-"
       ? try CaptureWriter(standardOutputWithHeader: header)

@@ -10,4 +10,13 @@ public protocol ForeignRecording: AnyObject {
   /// What the format could not tell or what was skipped, one line each
   /// ("mosquitto_sub -v has no times; messages are 1 ms apart"). Complete once `next()` returned nil.
   var losses: [String] { get }
+
+  /// Where the recording was made, as far as it tells: read when the first message is written (right after
+  /// `next()` returned it), or at the end when there was none. Text formats do not say (`.unknown`).
+  var origin: RecordingOrigin { get }
+}
+
+extension ForeignRecording {
+  /// Nothing known: the default of recordings whose format does not say where they were made.
+  public var origin: RecordingOrigin { .unknown }
 }

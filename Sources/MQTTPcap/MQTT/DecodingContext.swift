@@ -1,8 +1,10 @@
-/// What all connections of one packet capture share: the direction wanted, the loss ledger, and the
-/// sessions by client id.
+/// What all connections of one packet capture share: the direction wanted, the loss ledger, what the
+/// capture tells of its origin, and the sessions by client id.
 final class DecodingContext {
   let direction: PcapDirection
   let ledger = LossLedger()
+  /// Brokers, versions and subscriptions, for the capture header.
+  let origin = OriginNotes()
   private var sessions: [String: MQTTSession] = [:]
   /// Ends known to be servers: they received a SYN, a CONNECT, or sent a CONNACK.
   private var servers: Set<Endpoint> = []

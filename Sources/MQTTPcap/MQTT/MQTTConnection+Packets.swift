@@ -79,7 +79,12 @@ extension MQTTConnection {
       version = connect.version
       versionGuessed = false
       session = context.session(for: connect.clientID, cleanStart: connect.cleanStart)
-    case .subscribe, .unsubscribe, .pingreq:
+      context.origin.noteConnect(level: connect.version)
+      noteBroker()
+    case .subscribe:
+      learnRole(clientHalf: i, from: i)
+      if context.direction == .toSubscribers { noteSubscriptions(body) }
+    case .unsubscribe, .pingreq:
       learnRole(clientHalf: i, from: i)
     case .connack, .suback, .unsuback, .pingresp:
       learnRole(clientHalf: 1 - i, from: i)
@@ -102,6 +107,7 @@ extension MQTTConnection {
       guessVersion(header, body)
     } else if versionGuessed, version == 5, PublishPacket(flags: header.flags, body: body, version: 5) == nil {
       version = 4  // a PUBLISH that cannot be MQTT 5: the guess was wrong
+      misreadAsVersion5 = emptyPropertiesAsGuessed
     }
     guard var packet = PublishPacket(flags: header.flags, body: body, version: version ?? 4) else {
       context.ledger.add(.malformedPackets)
@@ -130,10 +136,29 @@ extension MQTTConnection {
       session.inFlight[sender].insert(id)
     }
     guard (sender == 0) == (context.direction == .fromPublishers) else { return }
+    noteBroker()
+    if versionGuessed, version == 5, Self.emptyProperties(header, body) { emptyPropertiesAsGuessed += 1 }
     out.append(
       CapturedMessage(
         timestamp: time, topic: packet.topic, payload: packet.payload, qos: packet.qos, retain: packet.retain,
         properties: packet.properties))
+  }
+
+  /// Notes this connection's broker end for the capture header, once: at its CONNECT or its first message.
+  private func noteBroker() {
+    if brokerNoted { return }
+    brokerNoted = true
+    context.origin.noteBroker(guessBroker())
+  }
+
+  /// Notes the filters of a SUBSCRIBE, read as the connection's version (without a CONNECT: as 3.1.1, else 5).
+  private func noteSubscriptions(_ body: ArraySlice<UInt8>) {
+    guard
+      let packet = version.flatMap({ SubscribePacket(body: body, version: $0) })
+        ?? SubscribePacket(body: body, version: 4) ?? SubscribePacket(body: body, version: 5)
+    else { return }
+    noteBroker()
+    for subscription in packet.subscriptions { context.origin.noteSubscription(subscription) }
   }
 
   /// 0 when half `i` is the client's, 1 when it is the broker's (guessed from the ports if nothing said).
@@ -168,6 +193,15 @@ extension MQTTConnection {
     context.noteServer(halves[1 - i].source)
   }
 
+  /// Whether a PUBLISH read as MQTT 5 has an empty property block: a zero byte that, were it MQTT 3.1.1,
+  /// would be the payload's first.
+  private static func emptyProperties(_ header: FixedHeader, _ body: ArraySlice<UInt8>) -> Bool {
+    guard body.count >= 2 else { return false }
+    let topicLength = Int(body[body.startIndex]) << 8 | Int(body[body.startIndex + 1])
+    let at = body.startIndex + 2 + topicLength + (header.flags & 0x06 == 0 ? 0 : 2)
+    return at < body.endIndex && body[at] == 0
+  }
+
   /// A connection that began before the capture never showed its CONNECT: take MQTT 5 when the first
   /// PUBLISH reads as one (its properties parse, to the byte), else 3.1.1. A 3.1.1 payload rarely does: its
   /// first byte would have to be a property length that the following bytes fill exactly with properties —
@@ -189,6 +223,11 @@ extension MQTTConnection {
       var guesses: [String] = []
       if roleGuessed { guesses.append("the broker is taken to be \(broker)") }
       if versionGuessed { guesses.append("MQTT \(version == 5 ? "5" : "3.1.1") is guessed from its packets") }
+      if misreadAsVersion5 > 0 {
+        guesses.append(
+          "\(formatCount(misreadAsVersion5, "message")) before the PUBLISH that showed it \(misreadAsVersion5 == 1 ? "was" : "were") "
+            + "read as MQTT 5, without the first byte of \(misreadAsVersion5 == 1 ? "its" : "their") payload (00)")
+      }
       if !guesses.isEmpty { line += ": " + guesses.joined(separator: "; ") }
       context.ledger.add(.line(line))
     }

@@ -42,7 +42,13 @@ final class MQTTConnection {
   var roleVotes = 0
   var version: UInt8?
   var versionGuessed = false
+  /// Messages handed on while MQTT 5 was guessed whose property block was empty: as MQTT 3.1.1 their payload
+  /// began with that zero byte. Copied to `misreadAsVersion5` when a later PUBLISH shows 3.1.1.
+  var emptyPropertiesAsGuessed = 0
+  var misreadAsVersion5 = 0
   var beganBeforeCapture = false
+  /// Set once the broker end went into the capture header's facts.
+  var brokerNoted = false
   var session = MQTTSession()
   let context: DecodingContext
 

@@ -148,3 +148,28 @@ struct ConnectPacket {
     clientID = id
   }
 }
+
+/// The topic filters of a SUBSCRIBE and the QoS asked for each (MQTT 3.1.1 §3.8, MQTT 5 §3.8).
+struct SubscribePacket {
+  var subscriptions: [CaptureSubscription]
+
+  /// Decodes a SUBSCRIBE's body (after the fixed header).
+  /// - Parameter version: 5 has properties before the filters and more option bits after each.
+  /// - Returns: nil when the bytes are not a SUBSCRIBE of that version, to the byte.
+  init?(body: ArraySlice<UInt8>, version: UInt8) {
+    var cursor = ByteCursor(body)
+    guard cursor.skip(2) else { return nil }
+    if version >= 5 {
+      guard let count = cursor.variableInteger(), cursor.skip(count) else { return nil }
+    }
+    subscriptions = []
+    while !cursor.isEmpty {
+      // 3.1.1: the QoS and six reserved zero bits; 5: QoS, no local, retain as published, retain handling.
+      guard let filter = cursor.string(), !filter.isEmpty, let options = cursor.u8(),
+        options & (version >= 5 ? 0xC0 : 0xFC) == 0, let qos = MQTTQoS(rawValue: options & 0x03)
+      else { return nil }
+      subscriptions.append(CaptureSubscription(filter: filter, qos: qos))
+    }
+    if subscriptions.isEmpty { return nil }
+  }
+}

@@ -16,7 +16,8 @@ struct Convert: ParsableCommand {
 
       Writes (--to): capture (gzip for a .gz name), csv (time, topic, qos, retain, encoding, payload: text, \
       or base64 when not plain UTF-8; convert reads it back) or mosquitto-json (%j lines, which convert reads \
-      back).
+      back). A capture's header names the broker, protocol and subscriptions when the input tells them (a \
+      capture keeps its own; a pcap tells what its packets before the first message did), else unknown.
 
       What a format cannot hold is said on stderr, one warning a line. A capture converted into a capture \
       keeps its connection events.
