@@ -2,18 +2,19 @@ import Foundation
 import MQTTCapture
 import Testing
 
-/// What `merge` leaves under its output's name when it is stopped, and the limits it meets on the way.
-@Suite("merge's output: whole or not there", .serialized)
+/// What `merge` and `convert` leave under their output's name when they are stopped, and the limits they meet.
+@Suite("merge's and convert's output: whole or not there", .serialized)
 struct MergeOutputEndToEndTests {
   /// The names in `dir` that start with `prefix`, sorted.
   private func names(in dir: URL, startingWith prefix: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(prefix) }.sorted()
   }
 
-  /// A merge reading 1,000 records from a pipe that then stays open: it is mid-run until stopped.
-  private func stalledMerge(_ source: String, into out: String) throws -> Running {
-    let command = "{ zcat '\(source)' | head -n 1001; sleep 60; } | '\(try toolPath())' merge - -o '\(out)'"
-    return try Running(try which("sh"), ["-c", command])
+  /// A merge (or `command`) reading 1,000 records from a pipe that then stays open: mid-run until stopped.
+  private func stalledMerge(_ source: String, into out: String, command: String = "merge -") throws -> Running {
+    let tool = try toolPath()
+    return try Running(
+      try which("sh"), ["-c", "{ zcat '\(source)' | head -n 1001; sleep 60; } | '\(tool)' \(command) -o '\(out)'"])
   }
 
   private func waitForFile(in dir: URL, startingWith prefix: String) throws -> String {
@@ -52,6 +53,19 @@ struct MergeOutputEndToEndTests {
     ).wait(timeout: 30)
     #expect(count.stdoutText == "5001\n", "\(count.stderr)")
     #expect(try names(in: dir, startingWith: "out") == ["out.jsonl.gz", partial])
+  }
+
+  @Test("SIGTERM mid-convert leaves no file under OUT's name, nor a partial one")
+  func convertStopped() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let source = try numberedCapture(5_000, gap: 0.01, in: dir, name: "source.jsonl.gz")
+    let out = dir.appendingPathComponent("out.csv").path
+    let convert = try stalledMerge(source, into: out, command: "convert - --from capture --to csv")
+    _ = try waitForFile(in: dir, startingWith: "out.csv.partial-")
+    convert.signal(SIGTERM)
+    convert.wait(timeout: 20)
+    #expect(try names(in: dir, startingWith: "out") == [])
   }
 
   @Test("--force replaces OUT only once the merge is finished; a merge that fails leaves the old OUT as it was")

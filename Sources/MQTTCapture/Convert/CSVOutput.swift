@@ -42,6 +42,8 @@ final class CSVOutput: ConvertOutput {
 
   func close() throws { try file.close() }
 
+  func discard() { file.discard() }
+
   /// Valid UTF-8 without control characters (C0, DEL, C1): text a spreadsheet cell shows as it is.
   static func isPlainText(_ bytes: [UInt8]) -> Bool {
     guard isValidUTF8(bytes) else { return false }

@@ -43,6 +43,7 @@ public enum Conversion {
         summary.messages += 1
       }
     } catch let error as CaptureError where error.isWriteFailure {
+      output.discard()
       throw error
     } catch {
       failure = error

@@ -3,9 +3,12 @@ public protocol ConvertOutput: AnyObject {
   /// Adds a message.
   /// - Throws: `CaptureError.writeFailed`.
   func write(_ message: CapturedMessage) throws
-  /// Finishes the output (a gzip trailer, the buffered rest). Called once, also after an input error.
+  /// Finishes the output (a gzip trailer, the buffered rest) and gives it its name. Called once, also after an
+  /// input error.
   /// - Throws: `CaptureError.writeFailed`.
   func close() throws
+  /// Stops after a write failure: the unfinished file is removed (outputs are staged, see `OutputFile`).
+  func discard()
   /// What the format could not hold of what was written, one sentence each; complete after `close()`.
   var losses: [String] { get }
 }
@@ -44,8 +47,8 @@ final class TextOutput {
       file = OutputFile()
       deflater = nil
     } else {
-      file = try OutputFile(path: path, mode: replace ? .replace : .createNew)
-      deflater = path.hasSuffix(".gz") ? Deflater(level: 6) : nil
+      file = try OutputFile(path: path, mode: replace ? .replace : .createNew, staged: true)
+      deflater = path.lowercased().hasSuffix(".gz") ? Deflater(level: 6) : nil
     }
     buffer.reserveCapacity(128 * 1024)
   }
@@ -56,9 +59,17 @@ final class TextOutput {
   }
 
   func close() throws {
-    try drain(.finish)
-    try file.close()
+    do {
+      try drain(.finish)
+      try file.close()
+      try file.publish()
+    } catch {
+      file.discard()
+      throw error
+    }
   }
+
+  func discard() { file.discard() }
 
   private func drain(_ flush: Deflater.Flush) throws {
     defer { buffer.removeAll(keepingCapacity: true) }
@@ -98,7 +109,7 @@ final class CaptureOutput: ConvertOutput {
     let w =
       path == "-"
       ? try CaptureWriter(standardOutputWithHeader: header)
-      : try CaptureWriter(path: path, mode: replace ? .replace : .createNew, header: header)
+      : try CaptureWriter(path: path, mode: replace ? .replace : .createNew, header: header, staged: true)
     writer = w
     return w
   }
@@ -115,4 +126,6 @@ final class CaptureOutput: ConvertOutput {
   func close() throws {
     try (writer ?? open(created: .now())).close()
   }
+
+  func discard() { writer?.discard() }
 }

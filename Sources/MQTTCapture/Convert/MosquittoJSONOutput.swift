@@ -38,6 +38,8 @@ final class MosquittoJSONOutput: ConvertOutput {
 
   func close() throws { try file.close() }
 
+  func discard() { file.discard() }
+
   /// mosquitto_sub's order and names (those of its `-D` option).
   private static func appendProperties(_ p: MQTTProperties, to out: inout [UInt8]) {
     out.append(contentsOf: #","properties":"#.utf8)

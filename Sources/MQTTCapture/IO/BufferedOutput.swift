@@ -43,7 +43,9 @@ extension CaptureError {
 
   /// Whether writing failed (a full disk, a closed pipe), as opposed to reading.
   public var isWriteFailure: Bool {
-    if case .writeFailed = self { return true }
-    return false
+    switch self {
+    case .writeFailed, .stagedWriteFailed: return true
+    default: return false
+    }
   }
 }

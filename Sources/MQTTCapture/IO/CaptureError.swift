@@ -14,6 +14,8 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
   case cannotOpen(path: String, errno: Int32)
   /// `write` (or `close`) failed with this `errno`.
   case writeFailed(path: String, errno: Int32)
+  /// `write` failed on a staged file (`merge`, `convert`), which is removed: nothing is left under `path`.
+  case stagedWriteFailed(path: String, errno: Int32)
   /// `read` failed with this `errno`.
   case readFailed(path: String, errno: Int32)
   /// The file has no bytes.
@@ -38,7 +40,7 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(path) already exists"
     case .cannotOpen(let path, let code):
       return "cannot open \(path): \(systemMessage(code))"
-    case .writeFailed(let path, let code):
+    case .writeFailed(let path, let code), .stagedWriteFailed(let path, let code):
       return "cannot write to \(path): \(systemMessage(code))"
     case .readFailed(let path, let code):
       return "cannot read \(path): \(systemMessage(code))"
@@ -71,6 +73,9 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
       return "check the path and its permissions"
     case .writeFailed:
       return "what was written before this stays in the file; free some space, or write to another place"
+    case .stagedWriteFailed:
+      return "nothing was written under that name (the unfinished file is removed); free some space, or write to "
+        + "another place"
     case .readFailed:
       return nil
     case .empty, .notACapture:

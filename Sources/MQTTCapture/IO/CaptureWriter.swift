@@ -43,11 +43,10 @@ public final class CaptureWriter {
   private var lastSync: UInt64 = monotonicNanoseconds()
   private var unsynced = false
   private var closed = false
-  private let mode: Mode
 
   /// Where a staged file is written until `close()` gives it its name; nil once it has it, and for a file
-  /// written in place. A program that may be killed removes it (`merge` does on SIGINT/SIGTERM).
-  public private(set) var partialPath: String?
+  /// written in place. `StagedFiles.removeAll()` removes it.
+  public var partialPath: String? { file.partialPath }
 
   /// Opens `path` and writes `header` as its first line.
   /// - Parameters:
@@ -75,14 +74,8 @@ public final class CaptureWriter {
       if let existing = try CaptureWriter.checkAppendable(path) { gzip = existing }
     }
     self.path = path
-    self.mode = mode
-    var existing = stat()
-    let existed = stat(path, &existing) == 0
-    if staged && mode != .append && (!existed || existing.st_mode & S_IFMT == S_IFREG) {
-      if mode == .createNew && existed { throw CaptureError.fileExists(path: path) }
-      partialPath = "\(path).partial-\(getpid())"
-    }
-    self.file = try OutputFile(path: partialPath ?? path, mode: partialPath == nil ? fileMode : .replace)
+    let existed = access(path, F_OK) == 0
+    self.file = try OutputFile(path: path, mode: fileMode, staged: staged)
     self.isCompressed = gzip
     self.deflater = gzip && threads <= 1 ? Deflater(level: level) : nil
     self.parallelDeflater = gzip && threads > 1 ? ParallelDeflater(level: level, threads: threads) : nil
@@ -93,8 +86,8 @@ public final class CaptureWriter {
     } catch {
       // A file this call created and could not even start (a full disk) is not left behind to block the next
       // try. Anything that was there before (a file being replaced, /dev/full) is never removed.
-      if let partialPath {
-        unlink(partialPath)
+      if file.partialPath != nil {
+        file.discard()
       } else if !existed {
         unlink(path)
       }
@@ -105,7 +98,6 @@ public final class CaptureWriter {
   /// Writes plain JSON Lines to standard output.
   public init(standardOutputWithHeader header: CaptureHeader) throws {
     self.path = "-"
-    self.mode = .createNew
     self.file = OutputFile()
     self.isCompressed = false
     self.deflater = nil
@@ -204,7 +196,7 @@ public final class CaptureWriter {
       try drain(flush: .finish)
       file.sync()
       try file.close()
-      if let partialPath { try publish(partialPath) }
+      try file.publish()
     } catch {
       discard()
       throw error
@@ -214,24 +206,7 @@ public final class CaptureWriter {
   /// Stops writing and removes a staged file; a file written in place is closed as it is.
   public func discard() {
     closed = true
-    try? file.close()
-    if let partialPath { unlink(partialPath) }
-    partialPath = nil
-  }
-
-  /// Gives the finished staged file its name: never over another file in `.createNew` mode (a hard link
-  /// fails if the name is taken; a file system without hard links gets a rename).
-  private func publish(_ staged: String) throws {
-    if mode == .createNew {
-      if link(staged, path) == 0 {
-        unlink(staged)
-        partialPath = nil
-        return
-      }
-      if errno == EEXIST { throw CaptureError.fileExists(path: path) }
-    }
-    guard rename(staged, path) == 0 else { throw CaptureError.writeFailed(path: path, errno: errno) }
-    partialPath = nil
+    file.discard()
   }
 
   private func drain(flush mode: Deflater.Flush) throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MQTTCapture
 
 /// Whether `output` is the same file as one of `inputs` however it is spelt (another path, a symlink, a hard
 /// link): the device and inode decide. A file that does not exist yet is none of them.
@@ -27,27 +28,17 @@ func checkOutput(_ output: String, inputs: [String], force: Bool, option: String
   }
 }
 
-/// The staged output a signal removes (a C string: the handler may only make async-signal-safe calls).
-nonisolated(unsafe) private var partialOutput: UnsafeMutablePointer<CChar>?
-
-/// On SIGINT, SIGTERM or SIGHUP, removes `path` (a staged output, `CaptureWriter.partialPath`) and ends the
-/// process by that signal, as gzip does with its unfinished output.
-func removeOnSignal(_ path: String) {
-  partialOutput = strdup(path)
+/// On SIGINT, SIGTERM or SIGHUP, removes the staged outputs not yet given their names (`StagedFiles`) and
+/// ends the process by that signal, as gzip does with its unfinished output.
+func removeStagedFilesOnSignal() {
+  StagedFiles.prepare()
   for sig in [SIGINT, SIGTERM, SIGHUP] {
     signal(sig) { received in
-      if let path = partialOutput { unlink(path) }
+      StagedFiles.removeAll()
       signal(received, SIG_DFL)
       raise(received)
     }
   }
-}
-
-/// The staged output has its name (or is gone): a signal from now on needs no cleanup.
-func forgetOnSignal() {
-  let path = partialOutput
-  partialOutput = nil
-  free(path)
 }
 
 /// Raises the soft limit on open files to the hard one: `merge` holds every input open at once (a day of

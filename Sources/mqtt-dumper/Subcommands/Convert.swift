@@ -79,6 +79,7 @@ struct Convert: ParsableCommand {
 
   func run() throws {
     try checkOutput(output, inputs: [input], force: force)
+    removeStagedFilesOnSignal()
     let summary: Conversion.Summary
     let format: ConvertFormat
     do {

@@ -79,6 +79,7 @@ struct Merge: ParsableCommand {
       printWarning("--level applies to a .gz output; \(output) is written as plain JSON Lines.")
     }
     raiseOpenFileLimit()
+    removeStagedFilesOnSignal()
     let summary: CaptureMerge.Summary
     var writer: CaptureWriter?
     do {
@@ -93,25 +94,13 @@ struct Merge: ParsableCommand {
         : try CaptureWriter(
           path: output, mode: force ? .replace : .createNew, header: header, level: level,
           threads: ProcessInfo.processInfo.activeProcessorCount, staged: true)
-      if let partial = writer?.partialPath { removeOnSignal(partial) }
       summary = try merge.run(readers, into: writer!)
       try writer!.close()
-      forgetOnSignal()
     } catch let error as CaptureError where error.isClosedPipe {
       return
     } catch {
-      forgetOnSignal()
-      if let writer, writer.partialPath != nil, let failure = error as? CaptureError,
-        case .writeFailed(_, let code) = failure
-      {
-        writer.discard()
-        printError(
-          "cannot write \(output): \(String(cString: strerror(code))); nothing was written under that name (the "
-            + "partial file is removed): free some space, or write to another place.")
-      } else {
-        writer?.discard()
-        printError(error)
-      }
+      writer?.discard()
+      printError(error)
       throw ExitCode.error
     }
     report(summary)
