@@ -73,6 +73,30 @@ import Testing
   }
 }
 
+@Suite("AsyncAPI parameter names") struct ParameterNameTests {
+  @Test("a + level is the level before it, singular, with Id; else level and its number; unique in a channel")
+  func names() {
+    let cases: [(String, Int, String)] = [
+      ("dev/+/state", 1, "devId"), ("fleet/+/temp", 1, "fleetId"), ("devices/+/state", 1, "deviceId"),
+      ("batteries/+", 1, "batteryId"), ("streetlights/+/lighting", 1, "streetlightId"), ("status/+", 1, "statusId"),
+      ("address/+", 1, "addressId"), ("bus/+", 1, "busId"), ("gps/+", 1, "gpsId"), ("octoPrint/+", 1, "octoPrintId"),
+      ("+/state", 0, "level1"), ("dev/+/+", 2, "level3"), ("site.v2/+", 1, "level2"), ("a//+", 2, "level3"),
+      ("my-sensors/+", 1, "my-sensorId"),
+    ]
+    for (filter, index, name) in cases {
+      let levels = filter.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+      #expect(SchemaInference.parameterName(levels: levels, at: index) == name, "\(filter)")
+    }
+    var messages: [CapturedMessage] = []
+    for device in ["x", "y", "z"] {
+      for n in 1...2 { messages.append(message("a/\(device)/a/\(n)", #"{"v": 1}"#)) }
+    }
+    let result = infer(messages)
+    #expect(result.channels.map(\.address) == ["a/{aId}/a/{aId4}"])
+    #expect(result.channels[0].parameters == ["aId", "aId4"])
+  }
+}
+
 extension SystemRandomNumberGenerator {
   /// A small seeded generator (SplitMix64), so the shuffled rounds are the same in every run.
   struct Seeded: RandomNumberGenerator {

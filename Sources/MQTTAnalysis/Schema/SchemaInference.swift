@@ -252,8 +252,8 @@ public struct SchemaInference {
     return channel
   }
 
-  /// The id, address and parameters of a wildcard channel: each `+` level is named after the level before it
-  /// (`octoPrint/temperature/{temperature}`, `dev/{dev}/state`), or `level` where that is no plain name.
+  /// The id, address and parameters of a wildcard channel, each `+` level a parameter named by
+  /// `parameterName(levels:at:)`, unique within the channel.
   private func setWildcard(_ channel: inout InferredChannel, ids: inout ChannelIDs) {
     let levels = channel.filter.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     var names: [String] = []
@@ -263,17 +263,38 @@ public struct SchemaInference {
         address.append(level)
         continue
       }
-      let before = i > 0 ? levels[i - 1] : ""
-      var name =
-        !before.isEmpty && before != "+" && before.utf8.allSatisfy { ChannelIDs.isPlain($0) && $0 != UInt8(ascii: ".") }
-        ? before : "level"
-      if names.contains(name) { name += String(names.count + 1) }
+      var name = Self.parameterName(levels: levels, at: i)
+      if names.contains(name) { name += String(i + 1) }
       names.append(name)
       address.append("{\(name)}")
     }
     channel.id = ids.make(levels.filter { $0 != "+" }.joined(separator: "/"))
     channel.address = address.joined(separator: "/")
     channel.parameters = names
+  }
+
+  /// The name of the parameter for the `+` at `levels[index]`, as AsyncAPI's examples name them
+  /// (`streetlights/{streetlightId}`): the level before it in the singular, with `Id` (`dev/{devId}/state`,
+  /// `devices/{deviceId}`, `octoPrint/temperature/{temperatureId}`); `level` and the level's number
+  /// (`{level3}`) where the level before is no plain name (another `+`, empty, other characters) or there is
+  /// none.
+  static func parameterName(levels: [String], at index: Int) -> String {
+    let before = index > 0 ? levels[index - 1] : ""
+    let plain =
+      !before.isEmpty && before != "+"
+      && before.utf8.allSatisfy { ChannelIDs.isPlain($0) && $0 != UInt8(ascii: ".") }
+    return plain ? singular(before) + "Id" : "level\(index + 1)"
+  }
+
+  /// A plural English noun in the singular, as far as a plain rule can: `batteries` → `battery`,
+  /// `devices` → `device`; words ending in `ss`, `us`, `is` and words of three letters or fewer stay.
+  static func singular(_ word: String) -> String {
+    let lower = word.lowercased()
+    if lower.count > 4, lower.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
+    if lower.count > 3, lower.hasSuffix("s"), !["ss", "us", "is"].contains(where: { lower.hasSuffix($0) }) {
+      return String(word.dropLast())
+    }
+    return word
   }
 
   private func message(_ name: String, filter: String, _ shape: PayloadShape) -> InferredMessage {
