@@ -20,6 +20,9 @@ public struct MessageScan {
     public var truncations: [String] = []
     /// How many messages were handed on.
     public var messages = 0
+    /// One sentence per file in which the time of the messages handed on goes backwards (counting its first
+    /// message against the file before it).
+    public var stepsBack: [String] = []
   }
 
   /// Hands every accepted message to `body`, file by file, and stops early when the filter's `--limit` is
@@ -27,16 +30,48 @@ public struct MessageScan {
   /// - Throws: `CaptureError` for a file that cannot be read, is not a capture or is corrupt; what `body` throws.
   public mutating func run(_ body: (CapturedMessage) throws -> Void) throws -> Outcome {
     var outcome = Outcome()
+    var previous: Int64?
     for path in paths {
       if filter.isExhausted { break }
       let reader = try CaptureReader(path: path)
+      var steps = StepsBack()
       while !filter.isExhausted, let record = try reader.next() {
         guard case .message(let message) = record, filter.accept(message) else { continue }
         outcome.messages += 1
+        steps.add(message.timestamp.microseconds, after: previous)
+        previous = message.timestamp.microseconds
         try body(message)
       }
+      if let sentence = steps.sentence(path) { outcome.stepsBack.append(sentence) }
       if let truncation = reader.truncation { outcome.truncations.append(truncation) }
     }
     return outcome
+  }
+}
+
+/// The times one file's messages go backwards: how often, by how much at most, and whether at its start.
+struct StepsBack {
+  var count = 0
+  var largest: Int64 = 0
+  var atStart = false
+  var seen = false
+
+  mutating func add(_ micros: Int64, after previous: Int64?) {
+    defer { seen = true }
+    guard let previous, micros < previous else { return }
+    count += 1
+    largest = max(largest, previous - micros)
+    if !seen { atStart = true }
+  }
+
+  /// One sentence for the warning, nil when time never went back.
+  func sentence(_ path: String) -> String? {
+    guard count > 0 else { return nil }
+    let name = path == "-" ? "standard input" : path
+    let start =
+      !atStart ? "" : count == 1 ? ", at its start (before the end of the file before it)" : ", once at its start"
+    return "\(name): the time goes back \(formatCount(count, "time")), by up to "
+      + "\(StatisticsText.duration(Double(largest) / 1e6))\(start); the longest silence shown has no message "
+      + "inside it but may miss a longer one, and a second that comes back counts afresh for the peak."
   }
 }

@@ -77,7 +77,7 @@ private func capturedMessages(_ path: String) throws -> Int {
     #expect(fromJSON.stdoutText == "ok 5 channels 24 messages\n", "\(fromJSON.stderr)")
     // The event family and the temperature wildcard, as addresses with parameters.
     #expect(yaml.stdoutText.contains("    address: octoPrint/event/{event}\n"))
-    #expect(yaml.stdoutText.contains("    address: octoPrint/temperature/{temperature}\n"))
+    #expect(yaml.stdoutText.contains("    address: octoPrint/temperature/{temperatureId}\n"))
     // check reads the AsyncAPI document too.
     let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }

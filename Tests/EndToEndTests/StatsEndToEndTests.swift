@@ -100,6 +100,52 @@ private func checkIndependently(_ path: String, _ extra: [String] = [], in dir: 
     #expect(limited.stdoutText.contains(#""totals":{"messages":10,"#))
   }
 
+  @Test("files out of order: a warning per file, status 0; the silence has no message inside (python3 checks)")
+  func backwards() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func capture(_ name: String, _ seconds: [Int64]) throws -> String {
+      let messages = seconds.map {
+        CapturedMessage(
+          timestamp: Timestamp(microseconds: (1_764_115_200 + $0) * 1_000_000), topic: "s/a", payload: [0x31],
+          qos: .atMostOnce, retain: false)
+      }
+      return try writeCapture(messages, in: dir, name: name)
+    }
+    let day1 = try capture("day1.jsonl.gz", [0, 10, 20, 30, 40])
+    let day2 = try capture("day2.jsonl.gz", [7200, 7210, 3600, 3610, 9000])
+    let text = try mqttDumper(["stats", day2, day1])
+    #expect(text.status == 0)
+    #expect(text.stdoutText.contains("\n  longest silence  29m 50s from 02:00:10 to 02:30:00\n"), "\(text.stdoutText)")
+    let tail =
+      "; the longest silence shown has no message inside it but may miss a longer one, and a second that "
+      + "comes back counts afresh for the peak.\n"
+    #expect(
+      text.stderr
+        == "mqtt-dumper: warning: \(day2): the time goes back 1 time, by up to 1h 00m 10s\(tail)"
+        + "mqtt-dumper: warning: \(day1): the time goes back 1 time, by up to 2h 30m 00s, at its start (before the "
+        + "end of the file before it)\(tail)")
+    let json = try mqttDumper(["stats", day2, day1, "--format", "json"])
+    let check = #"""
+      import gzip, json, sys
+      times = []
+      for path in sys.argv[1:]:
+          for line in gzip.open(path, "rt"):
+              r = json.loads(line)
+              if "topic" in r: times.append(round(r["ts"] * 1e6))
+      t = json.load(sys.stdin)["totals"]
+      steps = sum(1 for a, b in zip(times, times[1:]) if b < a)
+      assert t["steps_back"] == steps == 2, t
+      s = t["longest_silence"]
+      us = lambda text: round(__import__("datetime").datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=__import__("datetime").timezone.utc).timestamp() * 1e6)
+      a, b = us(s["from"]), us(s["to"])
+      assert a in times and b in times and a < b and not any(a < x < b for x in times), s
+      print("ok")
+      """#
+    let python = try Running(try which("python3"), ["-c", check, day2, day1], stdin: json.stdout).wait(timeout: 60)
+    #expect(python.stdoutText == "ok\n", "\(python.stderr)")
+  }
+
   @Test("no messages: one clear sentence, status 0")
   func empty() throws {
     let dir = try temporaryDirectory()

@@ -74,8 +74,8 @@ func infer(_ messages: [CapturedMessage], options: SchemaInference.Options = .in
       ])
     let temperature = result.channels[0]
     #expect(temperature.kind == .wildcard)
-    #expect(temperature.address == "octo/temperature/{temperature}")
-    #expect(temperature.parameters == ["temperature"])
+    #expect(temperature.address == "octo/temperature/{temperatureId}")
+    #expect(temperature.parameters == ["temperatureId"])
     #expect(temperature.topics == ["octo/temperature/tool0", "octo/temperature/bed"])
     #expect(
       compact(temperature.schema)
@@ -171,7 +171,7 @@ func infer(_ messages: [CapturedMessage], options: SchemaInference.Options = .in
     let result = inference.result()
     #expect(result.channels.map(\.filter) == ["dev/+/state", "many/+"])
     let fleet = result.channels[0]
-    #expect(fleet.address == "dev/{dev}/state")
+    #expect(fleet.address == "dev/{devId}/state")
     #expect(fleet.topicCount == 100_000)
     #expect(fleet.messageCount == 100_000)
     let many = result.channels[1]
@@ -192,14 +192,14 @@ func infer(_ messages: [CapturedMessage], options: SchemaInference.Options = .in
     let result = infer(messages)
     #expect(
       result.channels.map(\.filter) == ["fleet/+/temperature", "fleet/+/online", "site/north/mode", "site/south/mode"])
-    #expect(result.channels[0].address == "fleet/{fleet}/temperature")
+    #expect(result.channels[0].address == "fleet/{fleetId}/temperature")
     #expect(result.channels[0].topics == ["fleet/a1/temperature", "fleet/b2/temperature", "fleet/c3/temperature"])
     #expect(result.channel(forTopic: "fleet/d4/online")?.filter == "fleet/+/online")
     // Every device publishing metrics of one shape: its siblings first, then the devices.
     let same = infer(
       ["x", "y", "z"].flatMap { d in ["t1", "t2"].map { message("dev/\(d)/\($0)", #"{"v": 1}"#) } })
     #expect(same.channels.map(\.filter) == ["dev/+/+"])
-    #expect(same.channels[0].address == "dev/{dev}/{level}")
+    #expect(same.channels[0].address == "dev/{devId}/{level3}")
     #expect(same.channels[0].topicCount == 6)
   }
 

@@ -44,6 +44,49 @@ private func message(
     #expect(t.retained == 2)
   }
 
+  @Test("time going backwards: no silence from a message inside time already covered, steps back counted")
+  func backwards() {
+    // A clock set back by 15 s after 20 s, then a long pause: the silence starts at 20, the latest time.
+    var t = TopicStatistics(topic: "a")
+    for s in [0.0, 10, 20, 5, 6, 100] { t.add(message(s, "a")) }
+    #expect(t.longestSilence == TopicStatistics.Silence(from: at(20), to: at(100)))
+    #expect(t.stepsBack == 1)
+    #expect(t.span == 100)
+    // One record out of order, far ahead: the messages after it fill the gap it seemed to leave.
+    var u = TopicStatistics(topic: "a")
+    for s in [0.0, 1000, 1, 2, 3] { u.add(message(s, "a")) }
+    #expect(u.longestSilence == TopicStatistics.Silence(from: at(3), to: at(1000)))
+    #expect(u.stepsBack == 1)
+    // In time order, nothing changes: the largest gap between consecutive messages, no step back.
+    var v = TopicStatistics(topic: "a")
+    for s in [0.0, 2, 9, 10] { v.add(message(s, "a")) }
+    #expect(v.longestSilence == TopicStatistics.Silence(from: at(2), to: at(9)))
+    #expect(v.stepsBack == 0)
+  }
+
+  @Test("any order: the silence shown has no message inside it and ends at messages; in order, the largest gap")
+  func backwardsChecked() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<300 {
+      let times = (0..<Int.random(in: 2...12, using: &generator)).map { _ in Double(Int.random(in: 0...50)) }
+      var t = TopicStatistics(topic: "a")
+      for s in times { t.add(message(s, "a")) }
+      let stepsBack = zip(times, times.dropFirst()).filter { $0.1 < $0.0 }.count
+      #expect(t.stepsBack == stepsBack)
+      let sorted = times.sorted()
+      let largestGap = zip(sorted, sorted.dropFirst()).map { $1 - $0 }.max()!
+      guard let s = t.longestSilence else {
+        #expect(largestGap == 0 || stepsBack > 0, "\(times)")
+        continue
+      }
+      let from = Double(s.from.microseconds - base) / 1e6
+      let to = Double(s.to.microseconds - base) / 1e6
+      #expect(times.contains(from) && times.contains(to) && from < to, "\(times)")
+      #expect(!times.contains { from < $0 && $0 < to }, "\(times)")
+      if stepsBack == 0 { #expect(to - from == largestGap, "\(times)") }
+    }
+  }
+
   @Test("one message: no rate, no silence, a peak of 1")
   func single() {
     var t = TopicStatistics(topic: "a")

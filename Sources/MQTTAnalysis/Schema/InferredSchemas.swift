@@ -36,8 +36,8 @@ public struct InferredChannel: Sendable {
   public var filter: String
   /// The AsyncAPI address: the filter with each `+` as its `{parameter}`.
   public var address: String
-  /// The names of the address parameters, one per `+` level of `filter` in order (`event`, `temperature`;
-  /// `dev` for `dev/{dev}/state`); empty for a single topic.
+  /// The names of the address parameters, one per `+` level of `filter` in order (`event`,
+  /// `temperatureId`; `devId` for `dev/{devId}/state`); empty for a single topic.
   public var parameters: [String]
   /// The concrete topics seen, first seen first (at most `Options.maxTopicsListed`).
   public var topics: [String]

@@ -215,7 +215,7 @@ struct JSONShapeScanner {
       let start = index
       index = jsonNumberEnd(bytes, from: start) ?? start + 1
       let decimal = bytes[start..<index].contains { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }
-      node.addNumber(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), decimal: decimal)
+      node.addNumber(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), decimal: decimal, rank: limits.rank)
     }
   }
 

@@ -23,6 +23,9 @@ public struct SchemaInference {
     public var maxProperties = 256
     /// The most concrete topics a channel lists.
     public var maxTopicsListed = 100
+    /// How many topics keep a shape of their own before the wildcard channels of many topics found so far
+    /// take in their topics' messages directly (memory then grows with the channels, not the topics).
+    public var foldThreshold = 4_096
     /// Payloads larger than this (bytes) are not kept as examples.
     public var exampleLimit = 16_384
     /// Whether schemas hold the values seen (`enum`, `minimum`/`maximum`, `minItems`/`maxItems`) or only
@@ -34,18 +37,25 @@ public struct SchemaInference {
 
   /// The limits in use.
   public let options: Options
-  /// Per topic, in the order first seen (`index` finds a topic's place).
-  private var shapes: [PayloadShape] = []
-  private var order: [String] = []
-  private var index: [String: Int] = [:]
+  /// The shapes of the topics not folded into a channel yet, by place in `order`.
+  var shapes: [Int: PayloadShape] = [:]
+  /// Every topic, in the order first seen.
+  var order: [String] = []
+  /// Where a topic's messages go: its own shape, or a channel it was folded into.
+  var index: [String: Slot] = [:]
+  /// Channels of many topics of one shape whose topics no longer keep a shape each (see `fold()`).
+  var folded: [FoldedChannel] = []
+  /// When the next `fold()` is due: a number of held topic shapes.
+  var nextFold = 0
   private var messageCount = 0
 
   /// An empty inference.
   public init(options: Options = Options()) {
     self.options = options
+    nextFold = options.foldThreshold
   }
 
-  private var limits: ShapeNode.Limits {
+  var limits: ShapeNode.Limits {
     ShapeNode.Limits(
       enumLimit: options.enumLimit, enumStringLength: options.enumStringLength, maxDepth: options.maxDepth,
       maxProperties: options.maxProperties)
@@ -54,24 +64,31 @@ public struct SchemaInference {
   /// Takes one message into account.
   public mutating func add(_ message: CapturedMessage) {
     messageCount += 1
-    let limits = self.limits
-    let position: Int
-    if let known = index[message.topic] {
-      position = known
-    } else {
-      position = order.count
-      index[message.topic] = position
+    var limits = self.limits
+    switch index[message.topic] {
+    case .held(let position):
+      limits.rank = position
+      shapes[position]!.add(message, limits: limits, exampleLimit: options.exampleLimit)
+    case .folded(let channel, let position):
+      limits.rank = position
+      folded[channel].shape.add(message, limits: limits, exampleLimit: options.exampleLimit)
+    case nil:
+      let position = order.count
+      index[message.topic] = .held(position)
       order.append(message.topic)
-      shapes.append(PayloadShape())
+      limits.rank = position
+      var shape = PayloadShape()
+      shape.add(message, limits: limits, exampleLimit: options.exampleLimit)
+      shapes[position] = shape
+      if shapes.count >= nextFold { fold() }
     }
-    shapes[position].add(message, limits: limits, exampleLimit: options.exampleLimit)
   }
 
   /// The channels inferred from the messages added so far.
   public func result() -> InferredSchemas {
     var channels: [(first: Int, channel: InferredChannel)] = []
     var ids = ChannelIDs()
-    for group in groups() {
+    for group in groupsWithFolded() {
       channels.append((group.first, makeChannel(group, ids: &ids)))
     }
     channels.sort { $0.first < $1.first }
@@ -80,29 +97,40 @@ public struct SchemaInference {
 
   // MARK: - Grouping
 
-  private enum GroupKind {
+  enum GroupKind {
     case single
     /// The topics matching `filter`, whose `+` levels vary.
     case wildcard
     case events(parent: String)
   }
 
-  private struct Group {
+  struct Group {
     var kind: GroupKind
     /// The topic, or the filter covering the group's topics.
     var filter: String
-    /// The topics' places in `order`, first seen first.
+    /// The held topics' places in `order`, first seen first (empty for a folded channel alone).
     var positions: [Int]
-    var first: Int { positions[0] }
+    /// The folded channels that join them (places in `folded`).
+    var foldedChannels: [Int] = []
+    /// The place of the group's first topic.
+    var first: Int
+    init(kind: GroupKind, filter: String, positions: [Int], foldedChannels: [Int] = [], first: Int? = nil) {
+      self.kind = kind
+      self.filter = filter
+      self.positions = positions
+      self.foldedChannels = foldedChannels
+      self.first = first ?? positions[0]
+    }
   }
 
   /// Topics grouped: per parent level, an event family, or the largest set of siblings of one shape; then
   /// groups of one shape that differ in one level higher up (`dev/+/state` for a fleet of devices).
-  private func groups() -> [Group] {
+  func groups() -> [Group] {
     var byParent: [String: [Int]] = [:]
     var parents: [String] = []
     var groups: [Group] = []
-    for (position, topic) in order.enumerated() {
+    for position in shapes.keys.sorted() {
+      let topic = order[position]
       guard let slash = topic.utf8.lastIndex(of: UInt8(ascii: "/")) else {
         groups.append(Group(kind: .single, filter: topic, positions: [position]))
         continue
@@ -123,7 +151,7 @@ public struct SchemaInference {
         continue
       }
       var bySignature: [String: [Int]] = [:]
-      for position in positions { bySignature[shapes[position].signature, default: []].append(position) }
+      for position in positions { bySignature[shapes[position]!.signature, default: []].append(position) }
       let largest = bySignature.values.max { $0.count < $1.count || ($0.count == $1.count && $0[0] > $1[0]) }!
       let grouped = largest.count >= 2 ? Set(largest) : []
       for position in positions where !grouped.contains(position) {
@@ -133,7 +161,7 @@ public struct SchemaInference {
         groups.append(Group(kind: .wildcard, filter: parent + "/+", positions: largest))
       }
     }
-    return Self.generalized(groups, signature: { shapes[$0].signature })
+    return Self.generalized(groups, signature: { shapes[$0]!.signature })
   }
 
   /// The least groups of one shape that make a level higher up a wildcard: for each level from the
@@ -178,13 +206,25 @@ public struct SchemaInference {
 
   private func makeChannel(_ group: Group, ids: inout ChannelIDs) -> InferredChannel {
     let limits = self.limits
-    let topics = group.positions.map { order[$0] }
     var merged = PayloadShape()
-    for position in group.positions { merged.merge(shapes[position], limits: limits) }
-    let listed = Array(topics.prefix(options.maxTopicsListed))
+    let joining = group.foldedChannels.map { folded[$0] }.sorted { $0.first < $1.first }
+    var listed = joining.flatMap(\.listed) + group.positions.prefix(options.maxTopicsListed).map { ($0, order[$0]) }
+    listed.sort { $0.position < $1.position }
+    let topicCount = group.positions.count + joining.reduce(0) { $0 + $1.topicCount }
+    // In the order first seen, the topics of a folded channel counted where its first one was.
+    var next = 0
+    for position in group.positions {
+      while next < joining.count, joining[next].first < position {
+        merged.merge(joining[next].shape, limits: limits)
+        next += 1
+      }
+      merged.merge(shapes[position]!, limits: limits)
+    }
+    for channel in joining[next...] { merged.merge(channel.shape, limits: limits) }
     var channel = InferredChannel(
-      kind: .topic, id: "", filter: group.filter, address: group.filter, parameters: [], topics: listed,
-      topicCount: topics.count, messages: [], messageCount: merged.count, qos: merged.qosLevels,
+      kind: .topic, id: "", filter: group.filter, address: group.filter, parameters: [],
+      topics: listed.prefix(options.maxTopicsListed).map(\.topic),
+      topicCount: topicCount, messages: [], messageCount: merged.count, qos: merged.qosLevels,
       retainedCount: merged.retained, schema: .object([]), notes: [])
     switch group.kind {
     case .single:
@@ -203,16 +243,17 @@ public struct SchemaInference {
       channel.address = parent + "/{event}"
       channel.messages = group.positions.map { position in
         let topic = order[position]
-        return message(String(topic[topic.index(after: topic.lastIndex(of: "/")!)...]), filter: topic, shapes[position])
+        return message(
+          String(topic[topic.index(after: topic.lastIndex(of: "/")!)...]), filter: topic, shapes[position]!)
       }
       channel.schema = .object([.init("anyOf", .array(channel.messages.map(\.schema)))])
     }
-    channel.notes = notes(for: channel, merged)
+    channel.notes = notes(for: channel, merged, group: group)
     return channel
   }
 
-  /// The id, address and parameters of a wildcard channel: each `+` level is named after the level before it
-  /// (`octoPrint/temperature/{temperature}`, `dev/{dev}/state`), or `level` where that is no plain name.
+  /// The id, address and parameters of a wildcard channel, each `+` level a parameter named by
+  /// `parameterName(levels:at:)`, unique within the channel.
   private func setWildcard(_ channel: inout InferredChannel, ids: inout ChannelIDs) {
     let levels = channel.filter.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     var names: [String] = []
@@ -222,11 +263,8 @@ public struct SchemaInference {
         address.append(level)
         continue
       }
-      let before = i > 0 ? levels[i - 1] : ""
-      var name =
-        !before.isEmpty && before != "+" && before.utf8.allSatisfy { ChannelIDs.isPlain($0) && $0 != UInt8(ascii: ".") }
-        ? before : "level"
-      if names.contains(name) { name += String(names.count + 1) }
+      var name = Self.parameterName(levels: levels, at: i)
+      if names.contains(name) { name += String(i + 1) }
       names.append(name)
       address.append("{\(name)}")
     }
@@ -235,13 +273,37 @@ public struct SchemaInference {
     channel.parameters = names
   }
 
+  /// The name of the parameter for the `+` at `levels[index]`, as AsyncAPI's examples name them
+  /// (`streetlights/{streetlightId}`): the level before it in the singular, with `Id` (`dev/{devId}/state`,
+  /// `devices/{deviceId}`, `octoPrint/temperature/{temperatureId}`); `level` and the level's number
+  /// (`{level3}`) where the level before is no plain name (another `+`, empty, other characters) or there is
+  /// none.
+  static func parameterName(levels: [String], at index: Int) -> String {
+    let before = index > 0 ? levels[index - 1] : ""
+    let plain =
+      !before.isEmpty && before != "+"
+      && before.utf8.allSatisfy { ChannelIDs.isPlain($0) && $0 != UInt8(ascii: ".") }
+    return plain ? singular(before) + "Id" : "level\(index + 1)"
+  }
+
+  /// A plural English noun in the singular, as far as a plain rule can: `batteries` → `battery`,
+  /// `devices` → `device`; words ending in `ss`, `us`, `is` and words of three letters or fewer stay.
+  static func singular(_ word: String) -> String {
+    let lower = word.lowercased()
+    if lower.count > 4, lower.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
+    if lower.count > 3, lower.hasSuffix("s"), !["ss", "us", "is"].contains(where: { lower.hasSuffix($0) }) {
+      return String(word.dropLast())
+    }
+    return word
+  }
+
   private func message(_ name: String, filter: String, _ shape: PayloadShape) -> InferredMessage {
     InferredMessage(
       name: name, filter: filter, count: shape.count, qos: shape.qosLevels, retainedCount: shape.retained,
       schema: shape.schema(options: options), example: shape.example, exampleValue: shape.exampleValue)
   }
 
-  private func notes(for channel: InferredChannel, _ shape: PayloadShape) -> [String] {
+  private func notes(for channel: InferredChannel, _ shape: PayloadShape, group: Group) -> [String] {
     var notes: [String] = []
     if shape.tooDeepCount > 0 {
       notes.append(
@@ -256,6 +318,12 @@ public struct SchemaInference {
       notes.append(
         "\(channel.filter): objects with more than \(options.maxProperties) member names; the rest are allowed, "
           + "not described.")
+    }
+    if group.foldedChannels.contains(where: { folded[$0].shape.signature != folded[$0].signature }) {
+      notes.append(
+        "\(channel.filter): topics folded into this channel to save memory (past \(formatCount(options.foldThreshold, "topic"))) "
+          + "later sent payloads of another shape; the schema covers them, the channel may include topics that would "
+          + "otherwise be their own.")
     }
     if channel.topicCount > channel.topics.count {
       notes.append(

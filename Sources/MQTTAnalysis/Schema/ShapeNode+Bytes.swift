@@ -15,30 +15,19 @@ extension ShapeNode {
     strings += 1
     guard !stringsOverflow else { return }
     if !escaped {
-      if distinctStrings.contains(where: { Self.equal($0, raw) }) { return }
-      if distinctStrings.count >= limits.enumLimit || raw.count > limits.enumStringLength {
-        stringsOverflow = true
-        distinctStrings = []
-      } else {
-        distinctStrings.append(String(decoding: raw, as: UTF8.self))
-      }
+      noteString(
+        length: raw.count, limits: limits, equal: { Self.equal($0, raw) },
+        text: String(decoding: raw, as: UTF8.self))
       return
     }
     let text = Self.text(raw, escaped: true)
-    guard !distinctStrings.contains(text) else { return }
-    if distinctStrings.count >= limits.enumLimit || text.utf8.count > limits.enumStringLength {
-      stringsOverflow = true
-      distinctStrings = []
-    } else {
-      distinctStrings.append(text)
-    }
+    noteString(length: text.utf8.count, limits: limits, equal: { $0 == text }, text: text)
   }
 
-  mutating func addNumber(_ literal: UnsafeRawBufferPointer, decimal: Bool) {
+  mutating func addNumber(_ literal: UnsafeRawBufferPointer, decimal: Bool, rank: Int) {
     if decimal { decimals += 1 } else { integers += 1 }
     let value = Self.fastDouble(literal) ?? Double(String(decoding: literal, as: UTF8.self)) ?? 0
-    if minimum == nil || value < minimum!.value { minimum = (value, String(decoding: literal, as: UTF8.self)) }
-    if maximum == nil || value > maximum!.value { maximum = (value, String(decoding: literal, as: UTF8.self)) }
+    noteBounds(value, String(decoding: literal, as: UTF8.self), rank: rank)
   }
 
   /// The value of a short plain literal (`-12`, `210.5`) computed exactly without `strtod`: digits that fit

@@ -48,7 +48,12 @@ extension ShapeNode {
     if strings > 0, !stringsOverflow, !distinctStrings.isEmpty,
       strings >= distinctStrings.count + rendering.enumMinimumRepeat, types == ["string"]
     {
-      out.append(.init("enum", .array(distinctStrings.map { .string($0) })))
+      out.append(
+        .init(
+          "enum",
+          .array(
+            distinctStrings.indices.sorted { (stringRanks[$0], $0) < (stringRanks[$1], $1) }
+              .map { .string(distinctStrings[$0]) })))
     }
     if let minimum, let maximum {
       out.append(.init("minimum", .number(minimum.literal)))

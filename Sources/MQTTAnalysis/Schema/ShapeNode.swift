@@ -15,11 +15,14 @@ struct ShapeNode: Sendable {
   /// Values nested deeper than the depth limit: described as any value.
   var tooDeep = 0
 
-  var minimum: (value: Double, literal: String)?
-  var maximum: (value: Double, literal: String)?
+  /// The bounds, with the `rank` of the first topic that had them (see `Limits.rank`).
+  var minimum: (value: Double, literal: String, rank: Int)?
+  var maximum: (value: Double, literal: String, rank: Int)?
 
   /// The distinct strings seen, while there are at most `enumLimit` of them (short ones only).
   var distinctStrings: [String] = []
+  /// The `rank` of the first topic that had each of `distinctStrings`: the enum lists them in that order.
+  var stringRanks: [Int] = []
   var stringsOverflow = false
 
   /// Object members in the order first seen, with how many objects had each.
@@ -44,6 +47,10 @@ struct ShapeNode: Sendable {
     var enumStringLength: Int
     var maxDepth: Int
     var maxProperties: Int
+    /// The place of the topic whose values are added, in the order topics were first seen: enum values
+    /// and equal bounds of several topics come out as if the topics had been merged in that order, however
+    /// their messages were interleaved (a folded channel takes its topics' messages as they come).
+    var rank = 0
   }
 
   mutating func add(_ value: JSONValue, depth: Int, limits: Limits) {
@@ -55,7 +62,7 @@ struct ShapeNode: Sendable {
     switch value {
     case .null: nulls += 1
     case .bool: booleans += 1
-    case .number(let literal): addNumber(literal)
+    case .number(let literal): addNumber(literal, rank: limits.rank)
     case .string(let text): addString(text, limits: limits)
     case .object(let members):
       objects += 1
@@ -71,15 +78,41 @@ struct ShapeNode: Sendable {
     }
   }
 
-  private mutating func addNumber(_ literal: String) {
+  private mutating func addNumber(_ literal: String, rank: Int) {
     if literal.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) {
       decimals += 1
     } else {
       integers += 1
     }
     let value = Self.fastDouble(literal) ?? Double(literal) ?? 0
-    if minimum == nil || value < minimum!.value { minimum = (value, literal) }
-    if maximum == nil || value > maximum!.value { maximum = (value, literal) }
+    noteBounds(value, literal, rank: rank)
+  }
+
+  /// Takes `value` into the bounds; an equal value replaces a bound only from a topic first seen earlier.
+  mutating func noteBounds(_ value: Double, _ literal: @autoclosure () -> String, rank: Int) {
+    if minimum == nil || value < minimum!.value || (value == minimum!.value && rank < minimum!.rank) {
+      minimum = (value, literal(), rank)
+    }
+    if maximum == nil || value > maximum!.value || (value == maximum!.value && rank < maximum!.rank) {
+      maximum = (value, literal(), rank)
+    }
+  }
+
+  /// Takes string `text` into the enum candidates (`equal` tells whether a kept one is the same text).
+  mutating func noteString(
+    length: Int, limits: Limits, equal: (String) -> Bool, text: @autoclosure () -> String
+  ) {
+    guard !stringsOverflow else { return }
+    if let known = distinctStrings.firstIndex(where: equal) {
+      stringRanks[known] = min(stringRanks[known], limits.rank)
+    } else if distinctStrings.count >= limits.enumLimit || length > limits.enumStringLength {
+      stringsOverflow = true
+      distinctStrings = []
+      stringRanks = []
+    } else {
+      distinctStrings.append(text())
+      stringRanks.append(limits.rank)
+    }
   }
 
   static func fastDouble(_ literal: String) -> Double? {
@@ -89,13 +122,7 @@ struct ShapeNode: Sendable {
 
   private mutating func addString(_ text: String, limits: Limits) {
     strings += 1
-    guard !stringsOverflow, !distinctStrings.contains(text) else { return }
-    if distinctStrings.count >= limits.enumLimit || text.utf8.count > limits.enumStringLength {
-      stringsOverflow = true
-      distinctStrings = []
-    } else {
-      distinctStrings.append(text)
-    }
+    noteString(length: text.utf8.count, limits: limits, equal: { $0 == text }, text: text)
   }
 
   private mutating func addMember(_ member: JSONValue.Member, depth: Int, limits: Limits) {
@@ -143,19 +170,18 @@ struct ShapeNode: Sendable {
     decimals += other.decimals
     strings += other.strings
     tooDeep += other.tooDeep
-    if let low = other.minimum, minimum == nil || low.value < minimum!.value { minimum = low }
-    if let high = other.maximum, maximum == nil || high.value > maximum!.value { maximum = high }
+    if let low = other.minimum { noteBounds(low.value, low.literal, rank: low.rank) }
+    if let high = other.maximum { noteBounds(high.value, high.literal, rank: high.rank) }
     if other.stringsOverflow {
       stringsOverflow = true
       distinctStrings = []
+      stringRanks = []
     } else if !stringsOverflow {
-      for text in other.distinctStrings where !distinctStrings.contains(text) {
-        if distinctStrings.count >= limits.enumLimit {
-          stringsOverflow = true
-          distinctStrings = []
-          break
-        }
-        distinctStrings.append(text)
+      for (text, rank) in zip(other.distinctStrings, other.stringRanks) {
+        var ranked = limits
+        ranked.rank = rank
+        noteString(length: 0, limits: ranked, equal: { $0 == text }, text: text)
+        if stringsOverflow { break }
       }
     }
     keysOverflow = keysOverflow || other.keysOverflow

@@ -89,6 +89,7 @@ public enum StatisticsJSON {
     w.key("messages_by_qos")
     w.out.append(contentsOf: "[\(t.messagesByQoS.map(String.init).joined(separator: ","))]".utf8)
     w.integer("retained", t.retained)
+    w.integer("steps_back", t.stepsBack)
     w.out.append(UInt8(ascii: "}"))
     out.append(contentsOf: w.out)
   }

@@ -6,8 +6,12 @@ import MQTTCapture
 /// - The peak rate is the most messages in one wall-clock second (a whole second of the Unix clock, not a
 ///   sliding window), counted over consecutive messages: a second that comes back after time went
 ///   backwards (files given out of order) is counted afresh.
-/// - The longest silence is the largest gap between one message and the next in the order they were
-///   added.
+/// - The longest silence is the largest gap between the latest time seen so far and a message after it:
+///   in a stream in time order, between consecutive messages. When time goes backwards (a clock set back,
+///   records or files out of order), a message earlier than one already seen never makes a silence, a
+///   silence begins at the latest time seen, and a message that falls inside the longest silence so far
+///   cuts it to its longer part: the silence shown never has a message inside it (it can then be shorter
+///   than one forgotten earlier). `stepsBack` counts the messages earlier than the one before them.
 /// - The median size is exact below `SizeHistogram.exactLimit` bytes, within 1/64 above.
 public struct TopicStatistics: Sendable {
   /// The longest time without a message.
@@ -42,6 +46,8 @@ public struct TopicStatistics: Sendable {
   public private(set) var peakSecond: Timestamp?
   /// The largest gap between consecutive messages; nil with fewer than two messages.
   public private(set) var longestSilence: Silence?
+  /// Messages earlier than the message before them (time went backwards); 0 in a stream in time order.
+  public private(set) var stepsBack = 0
   /// Messages per QoS, indexed by the level: `[QoS 0, QoS 1, QoS 2]`.
   public var messagesByQoS: [Int] { [qos0, qos1, qos2] }
   // Three counters rather than an array: no uniqueness check per message.
@@ -54,7 +60,7 @@ public struct TopicStatistics: Sendable {
   /// traffic, so that rates add up across topics (and in `TopicTree`); nil means the topic's own span.
   public var rateSpan: Double?
 
-  /// The previous message's time, for silences.
+  /// The previous message's time, for steps back.
   private var previous: Timestamp?
   /// The second being counted (Unix seconds) and its messages so far.
   private var second = Int64.min
@@ -100,14 +106,20 @@ public struct TopicStatistics: Sendable {
     }
     if retain { retained += 1 }
     let micros = timestamp.microseconds
-    if first == nil || micros < first!.microseconds { first = timestamp }
-    if last == nil || micros > last!.microseconds { last = timestamp }
-    if let previous {
-      let gap = micros - previous.microseconds
+    if let previous, micros < previous.microseconds { stepsBack += 1 }
+    if let s = longestSilence, s.from.microseconds < micros, micros < s.to.microseconds {
+      longestSilence =
+        micros - s.from.microseconds >= s.to.microseconds - micros
+        ? Silence(from: s.from, to: timestamp) : Silence(from: timestamp, to: s.to)
+    }
+    if let latest = last {
+      let gap = micros - latest.microseconds
       if gap > 0, gap > (longestSilence.map { $0.to.microseconds - $0.from.microseconds } ?? 0) {
-        longestSilence = Silence(from: previous, to: timestamp)
+        longestSilence = Silence(from: latest, to: timestamp)
       }
     }
+    if first == nil || micros < first!.microseconds { first = timestamp }
+    if last == nil || micros > last!.microseconds { last = timestamp }
     previous = timestamp
     // Floor division: a timestamp before 1970 still falls into the second that starts before it.
     let s = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000

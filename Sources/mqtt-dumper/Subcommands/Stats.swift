@@ -15,7 +15,9 @@ struct Stats: ParsableCommand {
       lower middle size, exact below 1,024 bytes, above that at most 1/64 below the true one, as sizes \
       are counted in buckets there); the longest silence between consecutive messages and when it began; \
       messages per QoS and with the retain flag; the first and last time (UTC, with the date when the \
-      traffic spans days).
+      traffic spans days). When the time goes backwards in a file (a clock set back, records or files out \
+      of order) a warning names the file and how often; a silence then begins at the latest time seen \
+      before it, never inside time already covered.
 
       --tree shows the topic hierarchy instead of the table, as MQTT Explorer's tree does: per level the \
       messages and topics at and below it, the messages published to the level itself (own), and the mean \
@@ -67,6 +69,7 @@ struct Stats: ParsableCommand {
     case .text:
       try writeOutput(text(statistics, filter: filter, tree: topicTree) + "\n")
     }
+    for sentence in outcome.stepsBack { printWarning(sentence) }
     for truncation in outcome.truncations { printWarning(truncation) }
     if !outcome.truncations.isEmpty { throw ExitCode.error }
   }
