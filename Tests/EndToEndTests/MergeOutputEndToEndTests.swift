@@ -116,3 +116,42 @@ struct MergeOutputEndToEndTests {
     #expect(try names(in: dir, startingWith: "hard") == [])
   }
 }
+
+/// The warnings about files that do not overlap in time.
+@Suite("merge names files that do not overlap in time")
+struct MergeOverlapEndToEndTests {
+  private func capture(_ start: Int, _ count: Int, in dir: URL, name: String) throws -> String {
+    try writeCapture(
+      (0..<count).map { i in
+        CapturedMessage(
+          timestamp: Timestamp(microseconds: Int64(1_764_068_856 + start + i) * 1_000_000), topic: "t",
+          payload: Array("\(start + i)".utf8))
+      }, in: dir, name: name)
+  }
+
+  @Test("a rotated set (files that follow one another) gets one line; a file apart from overlapping ones its own")
+  func rotatedSet() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let parts = try (0..<8).map { try capture($0 * 10, 10, in: dir, name: "rot.\($0).jsonl.gz") }
+    let out = dir.appendingPathComponent("all.jsonl.gz").path
+    let merged = try mqttDumper(["merge"] + parts + ["-o", out, "--quiet"])
+    #expect(merged.status == 0)
+    #expect(
+      merged.stderr
+        == "mqtt-dumper: warning: the 8 files do not overlap in time: they follow one another "
+        + "(2025-11-25T11:07:36.000000Z to 2025-11-25T11:08:55.000000Z), as a rotated set or separate days do, "
+        + "and are merged one after the other.\n")
+
+    // Two recorders of one minute and a file from an hour later: only that one is named.
+    let a = try capture(0, 60, in: dir, name: "a.jsonl.gz")
+    let b = try capture(30, 60, in: dir, name: "b.jsonl.gz")
+    let later = try capture(3_600, 5, in: dir, name: "later.jsonl.gz")
+    let mixed = try mqttDumper(["merge", a, b, later, "-o", out, "--force", "--quiet"])
+    #expect(mixed.status == 0)
+    #expect(
+      mixed.stderr
+        == "mqtt-dumper: warning: \(later) does not overlap any other file in time "
+        + "(2025-11-25T12:07:36.000000Z to 2025-11-25T12:07:40.000000Z).\n")
+  }
+}

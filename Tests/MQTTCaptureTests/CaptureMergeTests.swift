@@ -81,10 +81,41 @@ final class CaptureMergeTests {
     }
     #expect(payloads == ["t=1", "t=2", "t=2", "u=1", "t=9", "t=9"])
     #expect(summary.duplicates == 2)
-    #expect(summary.clockOffsets.count == 1)
-    #expect(summary.clockOffsets.first?.microseconds == 300_000)
+    #expect(
+      summary.clockOffsets.map { "\($0.reference) \($0.path) \($0.microseconds) \($0.copies)" } == [
+        "\(a) \(b) 300000 2"
+      ])
     // Without --dedup every message is kept.
     #expect(try merged(CaptureMerge(paths: [a, b])).records.count == 8)
+  }
+
+  @Test("clocks: every two files that share copies are compared, not only with the first; either may be earlier")
+  func clocksOfEveryPair() throws {
+    // a and b share "1" and "2" (b 300 ms ahead); c shares "7" and "8" with b only, 2 s behind it, so c's
+    // copies come first in time and b's are the ones dropped.
+    let a = try capture("a", broker: "x", [m(1000, "t", "1"), m(2000, "t", "2")], in: dir)
+    let b = try capture(
+      "b", broker: "x", [m(1300, "t", "1"), m(2300, "t", "2"), m(20000, "t", "7"), m(21000, "t", "8")], in: dir)
+    let c = try capture("c", broker: "x", [m(18000, "t", "7"), m(19000, "t", "8"), m(30000, "t", "9")], in: dir)
+    var merge = CaptureMerge(paths: [a, b, c])
+    merge.dedupWindow = 3_000_000
+    let (records, summary) = try merged(merge)
+    #expect(records.count == 5 && summary.duplicates == 4)
+    let offsets = summary.clockOffsets.map { "\($0.reference) \($0.path) \($0.microseconds) \($0.copies)" }
+    #expect(offsets == ["\(a) \(b) 300000 2", "\(b) \(c) -2000000 2"])
+  }
+
+  @Test("a clock offset sample is exact up to its capacity and a close estimate beyond, in constant memory")
+  func offsetSample() {
+    var small = ClockOffsetSample()
+    for v: Int64 in [5, -3, 9, 1, 7] { small.add(v) }
+    #expect(small.count == 5 && small.median == 5)
+    #expect(ClockOffsetSample().median == 0)
+    // 200,000 values 0 ..< 200,000 in a scrambled order (7919 is prime to 200,000): the median is 100,000.
+    var large = ClockOffsetSample()
+    for i in 0..<200_000 { large.add(Int64(i * 7919 % 200_000)) }
+    #expect(large.count == 200_000)
+    #expect(abs(large.median - 100_000) < 6_000, "\(large.median)")
   }
 
   @Test("a cut-off file is merged up to the damage and named")

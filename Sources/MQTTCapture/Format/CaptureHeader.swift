@@ -17,6 +17,10 @@ public struct CaptureHeader: Equatable, Sendable {
   public var subscriptions: [CaptureSubscription]
   /// The captures a merged capture was made from (`mqtt-dumper merge`), as given; empty for a recording.
   public var sources: [String]
+  /// The instance (`capture --instance`) each of `sources` was recorded by, in the same order, nil for a
+  /// source that names none; empty when none does. Written as `instances`; a list of another length than
+  /// `sources` is not read.
+  public var sourceInstances: [String?]
   /// The shared-subscription group the recorder belonged to (`capture --share`): it subscribed to
   /// `$share/<group>/<filter>` for each of `subscriptions`; nil for a recorder of its own.
   public var group: String?
@@ -27,7 +31,7 @@ public struct CaptureHeader: Equatable, Sendable {
   public init(
     version: Int = CaptureHeader.currentVersion, created: String, tool: String, broker: String,
     protocolName: String, subscriptions: [CaptureSubscription], sources: [String] = [], group: String? = nil,
-    instance: String? = nil
+    instance: String? = nil, sourceInstances: [String?] = []
   ) {
     self.version = version
     self.created = created
@@ -38,6 +42,7 @@ public struct CaptureHeader: Equatable, Sendable {
     self.sources = sources
     self.group = group
     self.instance = instance
+    self.sourceInstances = sourceInstances
   }
 }
 

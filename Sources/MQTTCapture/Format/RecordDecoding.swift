@@ -144,10 +144,12 @@ public enum RecordDecoder {
     }
     var sources: [String] = []
     if case .array(let list) = value["sources"] { sources = list.compactMap(\.stringValue) }
+    var instances: [String?] = []
+    if case .array(let list) = value["instances"], list.count == sources.count { instances = list.map(\.stringValue) }
     return CaptureHeader(
       version: version, created: value["created"]?.stringValue ?? "", tool: value["tool"]?.stringValue ?? "",
       broker: value["broker"]?.stringValue ?? "", protocolName: value["protocol"]?.stringValue ?? "",
       subscriptions: subscriptions, sources: sources, group: value["group"]?.stringValue,
-      instance: value["instance"]?.stringValue)
+      instance: value["instance"]?.stringValue, sourceInstances: instances)
   }
 }

@@ -138,6 +138,10 @@ public enum RecordEncoder {
       }
       out.append(UInt8(ascii: "]"))
     }
+    if header.sourceInstances.contains(where: { $0 != nil }) {
+      out.append(contentsOf: #","instances":"#.utf8)
+      JSONWriter.append(.array(header.sourceInstances.map { $0.map(JSONValue.string) ?? .null }), to: &out)
+    }
     out.append(contentsOf: "}\n".utf8)
   }
 

@@ -46,12 +46,23 @@ public struct CaptureMerge {
     /// One sentence per input that was cut off or is corrupt or unreadable from some line on (its records
     /// up to the damage were merged, and the other inputs in full).
     public var truncations: [String] = []
-    /// For each input after the first that shares copies with the first: the median of (its time − the
-    /// first input's time) over those copies, in microseconds.
-    public var clockOffsets: [(path: String, microseconds: Int64, copies: Int)] = []
+    /// For each two inputs that share copies (a copy is matched with the earliest copy another input
+    /// recorded within the window), in the inputs' order: the median of (`path`'s time − `reference`'s
+    /// time) over those copies, in microseconds, where `reference` was given before `path`. Worked out
+    /// from at most `ClockOffsetSample.capacity` of them, drawn evenly, so memory stays constant.
+    public var clockOffsets: [(reference: String, path: String, microseconds: Int64, copies: Int)] = []
   }
 
-  /// The header the merged capture gets: the earliest start, every broker and subscription, the sources.
+  /// The groups (`capture --share`) the inputs' headers name, each once, in the inputs' order: more than
+  /// one means the merged header names none.
+  public static func groups(of headers: [CaptureHeader]) -> [String] {
+    var groups: [String] = []
+    for group in headers.compactMap(\.group) where !groups.contains(group) { groups.append(group) }
+    return groups
+  }
+
+  /// The header the merged capture gets: the earliest start, every broker and subscription, the sources
+  /// and the instance each was recorded by; the group when every input that names one names the same.
   public static func header(for headers: [CaptureHeader], paths: [String], tool: String) -> CaptureHeader {
     var brokers: [String] = []
     var subscriptions: [CaptureSubscription] = []
@@ -60,10 +71,12 @@ public struct CaptureMerge {
       for s in h.subscriptions where !subscriptions.contains(s) { subscriptions.append(s) }
     }
     let protocols = Set(headers.map(\.protocolName))
+    let groups = groups(of: headers)
     return CaptureHeader(
       created: headers.map(\.created).min() ?? "", tool: tool, broker: brokers.joined(separator: ", "),
       protocolName: protocols.count == 1 ? protocols.first! : headers.first?.protocolName ?? "",
-      subscriptions: subscriptions, sources: paths)
+      subscriptions: subscriptions, sources: paths, group: groups.count == 1 ? groups.first : nil,
+      sourceInstances: headers.contains { $0.instance != nil } ? headers.map(\.instance) : [])
   }
 
   /// The first input that is the same file as an earlier one however it is spelt (another path, a symlink,
@@ -164,7 +177,8 @@ public struct CaptureMerge {
     }
     for i in readers.indices { advance(i) }
     var window = DuplicateWindow(span: dedupWindow ?? 0)
-    var offsets: [Int: [Int64]] = [:]
+    // Per two inputs (in the order given) that share copies: (the later one's time − the earlier one's).
+    var offsets: [InputPair: ClockOffsetSample] = [:]
     while let head = heads.popMin() {
       var source = summary.sources[head.input]
       if source.first == nil { source.first = head.time }
@@ -185,8 +199,11 @@ public struct CaptureMerge {
           if let original = window.copy(of: m, from: head.input) {
             summary.duplicates += 1
             summary.sources[head.input] = source
-            if original.input == 0 {
-              offsets[head.input, default: []].append(m.timestamp.microseconds - original.time.microseconds)
+            let offset = m.timestamp.microseconds - original.time.microseconds
+            if original.input < head.input {
+              offsets[InputPair(earlier: original.input, later: head.input), default: .init()].add(offset)
+            } else {
+              offsets[InputPair(earlier: head.input, later: original.input), default: .init()].add(-offset)
             }
             advance(head.input)
             continue
@@ -205,9 +222,8 @@ public struct CaptureMerge {
       // Only now: the line just written lives in the reader's buffer until its next read.
       advance(head.input)
     }
-    for (input, list) in offsets.sorted(by: { $0.key < $1.key }) {
-      let sorted = list.sorted()
-      summary.clockOffsets.append((paths[input], sorted[sorted.count / 2], sorted.count))
+    for (pair, sample) in offsets.sorted(by: { ($0.key.earlier, $0.key.later) < ($1.key.earlier, $1.key.later) }) {
+      summary.clockOffsets.append((paths[pair.earlier], paths[pair.later], sample.median, sample.count))
     }
     return summary
   }

@@ -97,6 +97,14 @@ struct Info: ParsableCommand {
     out.append(UInt8(ascii: "]"))
     if let group = h.group { string("group", group) }
     if let instance = h.instance { string("instance", instance) }
+    if !h.sources.isEmpty {
+      key("sources")
+      JSONWriter.append(.array(h.sources.map(JSONValue.string)), to: &out)
+    }
+    if !h.sourceInstances.isEmpty {
+      key("instances")
+      JSONWriter.append(.array(h.sourceInstances.map { $0.map(JSONValue.string) ?? .null }), to: &out)
+    }
     if let snapshot = s.retainedSnapshotMessages { number("retained_snapshot", snapshot) }
     number("sessions", s.sessions)
     number("messages", s.messages)
@@ -147,6 +155,19 @@ struct Info: ParsableCommand {
           + (h.instance.map { ", recorded by instance \(name($0))" } ?? ""))
     } else if let instance = h.instance {
       lines.append("  instance     \(name(instance))")
+    }
+    if !h.sources.isEmpty {
+      let shown = h.sources.prefix(5).map(name).joined(separator: ", ")
+      let more = h.sources.count > 5 ? " and \(formatCount(h.sources.count - 5)) more" : ""
+      lines.append("  sources      \(formatCount(h.sources.count, "file")): \(shown)\(more)")
+    }
+    let instances = h.sourceInstanceCounts
+    if !instances.isEmpty {
+      let none = h.sourceInstances.count(where: { $0 == nil })
+      lines.append(
+        "  instances    "
+          + instances.map { "\(name($0.instance)) (\(formatCount($0.sources, "file")))" }.joined(separator: ", ")
+          + (none > 0 ? "; \(formatCount(none, "file")) without one" : ""))
     }
     if s.sessions > 1 { lines.append("  sessions     \(s.sessions) (appended)") }
     lines.append("  messages     \(formatCount(s.messages)) on \(formatCount(s.topics.count, "topic"))")

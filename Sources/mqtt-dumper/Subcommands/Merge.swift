@@ -9,18 +9,21 @@ struct Merge: ParsableCommand {
       A k-way merge by the records' times that holds one record per file, so captures of any size merge in \
       constant memory. Ties keep the files' order, then each file's line order. Messages and connection \
       events are kept; the merged capture has one header (the earliest start, every broker and \
-      subscription) listing its sources. Message lines are checked as every command checks them and \
+      subscription) listing its sources and the instance that recorded each (capture --instance); it \
+      keeps the group (capture --share) when every file that names one names the same, and names none, \
+      with a warning, when they differ. Message lines are checked as every command checks them and \
       copied unchanged; a gzip output is compressed on every core, a gzip member per MiB that every gzip \
       reader takes as one file (--level 1 compresses about 1.7 times faster than the default 6, for a \
       file about 1.1 times larger).
 
       --dedup WINDOW drops a message identical in topic, payload, QoS, retain flag and properties to one \
       another file recorded at most WINDOW earlier (recorders running side by side on one broker) and says \
-      how many; the copies also tell whether the recorders' clocks disagree, which is named when they do by \
-      more than a second. Files that do not overlap in time are named too (merged one after the other), \
-      and files that hold no messages. The same file given twice (under any name) is refused. The output \
-      is written as OUT.partial-PID and renamed to OUT when finished: Ctrl-C or a failure removes it and \
-      leaves an existing OUT as it was.
+      how many; the copies also tell whether the recorders' clocks disagree: any two files that share \
+      copies are compared (the median of their offsets), and named when they disagree by more than a \
+      second. Files that do not overlap in time are named too (merged one after the other; files that \
+      follow one another, as a rotated set does, in one line), and files that hold no messages. The same \
+      file given twice (under any name) is refused. The output is written as OUT.partial-PID and renamed \
+      to OUT when finished: Ctrl-C or a failure removes it and leaves an existing OUT as it was.
 
       Examples:
         mqtt-dumper merge a.jsonl.gz b.jsonl.gz -o ab.jsonl.gz
@@ -82,8 +85,10 @@ struct Merge: ParsableCommand {
     removeStagedFilesOnSignal()
     let summary: CaptureMerge.Summary
     var writer: CaptureWriter?
+    var groups: [String] = []
     do {
       let readers = try merge.open()
+      groups = CaptureMerge.groups(of: readers.map(\.header))
       let header = CaptureMerge.header(
         for: readers.map(\.header), paths: files, tool: "mqtt-dumper \(MQTTDumperVersion.string) merge")
       // Written under a name of its own and renamed when finished: a killed merge never leaves a file under
@@ -103,28 +108,43 @@ struct Merge: ParsableCommand {
       printError(error)
       throw ExitCode.error
     }
-    report(summary)
+    report(summary, groups: groups)
     if !summary.truncations.isEmpty { throw ExitCode.error }
   }
 
-  private func report(_ s: CaptureMerge.Summary) {
+  private func report(_ s: CaptureMerge.Summary, groups: [String]) {
+    if groups.count > 1 {
+      printWarning(
+        "the files were recorded by \(groups.count) groups "
+          + "(\(groups.map { VisibleText.name($0, limit: Info.nameLimit) }.joined(separator: ", "))): "
+          + "the merged header names none.")
+    }
     for truncation in s.truncations { printWarning(truncation) }
-    for (path, offset, copies) in s.clockOffsets where abs(offset) > 1_000_000 {
+    for (reference, path, offset, copies) in s.clockOffsets where abs(offset) > 1_000_000 {
       let seconds = formatDuration(seconds: Double(abs(offset)) / 1_000_000)
       printWarning(
-        "\(path)'s clock looks \(seconds) \(offset > 0 ? "ahead of" : "behind") \(files[0])'s "
+        "\(path)'s clock looks \(seconds) \(offset > 0 ? "ahead of" : "behind") \(reference)'s "
           + "(the median over \(formatCount(copies, "message")) both recorded).")
     }
     // A file without messages (one that holds only connection events) says so, and is left out of the
     // overlap check: its events are merged where their times put them.
     for src in s.sources where src.messages == 0 { printWarning("\(src.path) holds no messages.") }
-    let spans = s.sources.enumerated().compactMap { i, src in
-      src.messages == 0 ? nil : src.first.flatMap { f in src.last.map { (i, src.path, f, $0) } }
-    }
-    for (i, path, first, last) in spans {
-      let overlaps = spans.contains { $0.0 != i && $0.2 <= last && first <= $0.3 }
-      if !overlaps && spans.count > 1 {
-        printWarning("\(path) does not overlap any other file in time (\(first.rfc3339) to \(last.rfc3339)).")
+    let separate = s.separateSources
+    if separate.count > 1 && separate.count == s.sources.filter({ $0.messages > 0 }).count {
+      let first = separate.compactMap(\.first).min()!
+      let last = separate.compactMap(\.last).max()!
+      printWarning(
+        "the \(formatCount(separate.count, "file")) do not overlap in time: they follow one another (\(first.rfc3339) "
+          + "to \(last.rfc3339)), as a rotated set or separate days do, and are merged one after the other.")
+    } else {
+      for src in separate.prefix(5) {
+        printWarning(
+          "\(src.path) does not overlap any other file in time (\(src.first!.rfc3339) to \(src.last!.rfc3339)).")
+      }
+      if separate.count > 5 {
+        let more = separate.count - 5
+        printWarning(
+          "\(formatCount(more, "more file")) \(more == 1 ? "does" : "do") not overlap any other file in time either.")
       }
     }
     guard !quiet else { return }

@@ -1,14 +1,18 @@
 import Foundation
 import MQTTCapture
 
-/// Writes `messages` as a complete capture `name` in `dir` (the header of a v5 recorder of `#`).
-func writeCapture(_ messages: [CapturedMessage], in dir: URL, name: String = "source.jsonl.gz") throws -> String {
+/// Writes `messages` as a complete capture `name` in `dir` (the header of a v5 recorder of `#`, of a group's
+/// instance when they are given).
+func writeCapture(
+  _ messages: [CapturedMessage], in dir: URL, name: String = "source.jsonl.gz", group: String? = nil,
+  instance: String? = nil
+) throws -> String {
   let path = dir.appendingPathComponent(name).path
   let writer = try CaptureWriter(
     path: path,
     header: CaptureHeader(
       created: "2025-11-25T11:07:36.000000Z", tool: "test", broker: "localhost:1883", protocolName: "mqttv5",
-      subscriptions: [CaptureSubscription(filter: "#", qos: .exactlyOnce)]))
+      subscriptions: [CaptureSubscription(filter: "#", qos: .exactlyOnce)], group: group, instance: instance))
   for m in messages { try writer.write(m) }
   try writer.close()
   return path
