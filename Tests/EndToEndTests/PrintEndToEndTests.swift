@@ -132,6 +132,35 @@ struct PrintEndToEndTests {
       lines[1] == #"{"ts":1764068857.000000,"topic":"octoPrint/mqtt","qos":0,"retain":false,"payload":"connected"}"#)
   }
 
+  @Test("--format jsonl passes on every line of the capture: events, the retained snapshot's marks, later sessions")
+  func jsonlKeepsEverything() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("sessions.jsonl.gz").path
+    func t(_ s: Int64) -> Timestamp { Timestamp(microseconds: 1_764_068_856_000_000 + s * 1_000_000) }
+    for (session, mode) in [(0, CaptureWriter.Mode.createNew), (1, .append)] {
+      let header = CaptureHeader(
+        created: t(Int64(session) * 10).rfc3339, tool: "test", broker: "localhost:1883", protocolName: "mqttv5",
+        subscriptions: [CaptureSubscription(filter: "#", qos: .atLeastOnce)])
+      let writer = try CaptureWriter(path: path, mode: mode, header: header)
+      let base = Int64(session) * 10
+      try writer.write(.event(ConnectionEvent(kind: .connected, timestamp: t(base))))
+      try writer.write(.event(ConnectionEvent(kind: .retainedSnapshot, timestamp: t(base))))
+      try writer.write(
+        CapturedMessage(timestamp: t(base + 1), topic: "a/state", payload: Array("on".utf8), retain: true))
+      try writer.write(.event(ConnectionEvent(kind: .retainedSnapshotEnd, timestamp: t(base + 1))))
+      try writer.write(CapturedMessage(timestamp: t(base + 2), topic: "a/temp", payload: Array("21.5".utf8)))
+      try writer.write(.event(ConnectionEvent(kind: .disconnected, timestamp: t(base + 3), reason: "broker went away")))
+      try writer.close()
+    }
+    let jsonl = try mqttDumper(["print", path, "--format", "jsonl"])
+    #expect(jsonl.status == 0, "\(jsonl.stderr)")
+    // zcat is the independent reader: the same 14 lines (2 headers, 8 events, 4 messages), byte for byte.
+    let zcat = try Running("/bin/sh", ["-c", "zcat '\(path)'"]).wait(timeout: 30)
+    #expect(zcat.stdoutText.split(separator: "\n").count == 14)
+    #expect(jsonl.stdoutText == zcat.stdoutText)
+  }
+
   @Test("a closed pipe (| head) stops print quietly")
   func closedPipe() throws {
     let capture = try makeCapture((0..<20_000).map { message(Int64($0), "t/\($0 % 5)", #"{"i": \#($0)}"#) })

@@ -86,10 +86,16 @@ public struct MessagePrinter {
     }
   }
 
-  /// Appends what the pretty layout shows for a connection event (nothing in the others).
+  /// Appends a connection event: a line in the pretty layout, the event's capture line for `jsonl` (so the
+  /// retained snapshot's marks and the connections stay in a capture piped on), nothing in the compact one.
   public mutating func append(_ event: ConnectionEvent, to out: inout [UInt8]) {
     if event.kind == .retainedSnapshot || event.kind == .retainedSnapshotEnd {
       inRetainedSnapshot = event.kind == .retainedSnapshot
+    }
+    if layout == .jsonl {
+      let start = out.count
+      RecordEncoder.append(event, to: &out)
+      VisibleText.escapeControlsInJSON(&out, from: start, hidden: true)
     }
     guard layout == .pretty else { return }
     let reason = event.reason.map { ": \(VisibleText.escape($0))" } ?? ""

@@ -98,8 +98,8 @@ struct Print: ParsableCommand {
         if filter.accept(m) { try output.append { printer.append(m, to: &$0) } }
       case .event(let e):
         try output.append { printer.append(e, to: &$0) }
-      case .header:
-        break
+      case .header(let h):  // a session added with --append
+        try output.append { printer.append(h, path: path, to: &$0) }
       }
     }
     if let truncation = reader.truncation {
