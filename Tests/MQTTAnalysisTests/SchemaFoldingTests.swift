@@ -42,7 +42,7 @@ import Testing
     for threshold in [8, 50, 256] {
       let (folded, folding) = Self.document(messages, foldThreshold: threshold)
       #expect(folded == kept, "fold threshold \(threshold)")
-      #expect(folding.shapes.count < 2 * threshold)
+      #expect(folding.heldCount < 2 * threshold)
       #expect(!folding.folded.isEmpty)
     }
     #expect(kept.contains(#""x-mqtt-channels":{"plant/+/+/m":"#))

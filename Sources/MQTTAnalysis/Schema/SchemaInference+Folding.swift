@@ -54,7 +54,9 @@ extension SchemaInference {
         folded.append(FoldedChannel(filter: group.filter, signature: signature, first: group.first))
       }
       for position in group.positions {
-        folded[target].shape.merge(shapes.removeValue(forKey: position)!, limits: limits)
+        folded[target].shape.merge(shapes[position]!, limits: limits)
+        shapes[position] = nil
+        heldCount -= 1
         folded[target].topicCount += 1
         if folded[target].listed.count < options.maxTopicsListed {
           folded[target].listed.append((position, order[position]))
@@ -62,7 +64,7 @@ extension SchemaInference {
         index[order[position]] = .folded(target, position: position)
       }
     }
-    nextFold = max(options.foldThreshold, 2 * shapes.count)
+    nextFold = max(options.foldThreshold, 2 * heldCount)
   }
 
   /// Whether every topic `filter` matches is matched by `wider` (both made of levels and `+`).

@@ -37,8 +37,12 @@ public struct SchemaInference {
 
   /// The limits in use.
   public let options: Options
-  /// The shapes of the topics not folded into a channel yet, by place in `order`.
-  var shapes: [Int: PayloadShape] = [:]
+  /// The shapes of the topics not folded into a channel yet, by place in `order` (nil once folded). An array,
+  /// not a dictionary: a message updates its topic's shape in place (a dictionary's moved it out and back,
+  /// 25 % of `schema`'s time).
+  var shapes: [PayloadShape?] = []
+  /// How many topics hold a shape of their own (`shapes` not nil).
+  var heldCount = 0
   /// Every topic, in the order first seen.
   var order: [String] = []
   /// Where a topic's messages go: its own shape, or a channel it was folded into.
@@ -79,8 +83,9 @@ public struct SchemaInference {
       limits.rank = position
       var shape = PayloadShape()
       shape.add(message, limits: limits, exampleLimit: options.exampleLimit)
-      shapes[position] = shape
-      if shapes.count >= nextFold { fold() }
+      shapes.append(shape)
+      heldCount += 1
+      if heldCount >= nextFold { fold() }
     }
   }
 
@@ -129,7 +134,7 @@ public struct SchemaInference {
     var byParent: [String: [Int]] = [:]
     var parents: [String] = []
     var groups: [Group] = []
-    for position in shapes.keys.sorted() {
+    for position in shapes.indices where shapes[position] != nil {
       let topic = order[position]
       guard let slash = topic.utf8.lastIndex(of: UInt8(ascii: "/")) else {
         groups.append(Group(kind: .single, filter: topic, positions: [position]))
