@@ -45,9 +45,13 @@ struct MergeOutputEndToEndTests {
     killed.wait(timeout: 20)
     #expect(try names(in: dir, startingWith: "out") == [partial])
 
-    // Nothing blocks the next run, which finishes OUT with every record (counted by python3).
+    // Nothing blocks the next run, which names the leftover and finishes OUT with every record (counted by python3).
     let merge = try mqttDumper(["merge", source, "-o", out, "--quiet"])
     #expect(merge.status == 0, "\(merge.stderr)")
+    #expect(
+      merge.stderr
+        == "mqtt-dumper: warning: \(dir.path)/\(partial) is left from a run that was killed before it finished; "
+        + "delete it.\n")
     let count = try Running(
       try which("python3"), ["-c", "import gzip, sys; print(sum(1 for _ in gzip.open(sys.argv[1])))", out]
     ).wait(timeout: 30)
@@ -88,6 +92,36 @@ struct MergeOutputEndToEndTests {
     let zcat = try Running(try which("sh"), ["-c", "zcat '\(out)' | wc -l"]).wait(timeout: 30)
     #expect(zcat.stdoutText.trimmingCharacters(in: .whitespaces) == "101\n")
     #expect(try names(in: dir, startingWith: "out") == ["out.jsonl.gz"])
+  }
+
+  @Test("--force onto a symbolic link writes through it, onto a hard-linked file in place; a file keeps its mode")
+  func forceKeepsWhatTheNameIs() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let source = try numberedCapture(100, gap: 0.01, in: dir, name: "source.jsonl.gz")
+    let fm = FileManager.default
+    let target = dir.appendingPathComponent("target.jsonl").path
+    let link = dir.appendingPathComponent("link.jsonl").path
+    let linked = dir.appendingPathComponent("linked.jsonl").path
+    let other = dir.appendingPathComponent("other-name.jsonl").path
+    let secret = dir.appendingPathComponent("secret.jsonl").path
+    for path in [target, linked, secret] { try Data("old\n".utf8).write(to: URL(fileURLWithPath: path)) }
+    try fm.createSymbolicLink(atPath: link, withDestinationPath: target)
+    try fm.linkItem(atPath: linked, toPath: other)
+    chmod(secret, 0o600)
+    for out in [link, linked, secret] {
+      let merge = try mqttDumper(["merge", source, "-o", out, "--force", "--quiet"])
+      #expect(merge.status == 0, "\(merge.stderr)")
+    }
+    let zcat = try Running("/bin/sh", ["-c", "zcat -f '\(source)'"]).wait(timeout: 30).stdoutText
+    #expect(try fm.destinationOfSymbolicLink(atPath: link) == target)
+    #expect(try String(contentsOfFile: target, encoding: .utf8).split(separator: "\n").count == 101)
+    #expect(try String(contentsOfFile: other, encoding: .utf8) == String(contentsOfFile: linked, encoding: .utf8))
+    #expect(
+      try String(contentsOfFile: other, encoding: .utf8).split(separator: "\n").dropFirst()
+        == zcat.split(separator: "\n").dropFirst())
+    #expect((try fm.attributesOfItem(atPath: secret)[.posixPermissions] as? Int) == 0o600)
+    #expect(try String(contentsOfFile: secret, encoding: .utf8).split(separator: "\n").count == 101)
   }
 
   @Test("more inputs than the soft limit on open files: raised to the hard limit; past the hard one, one sentence")

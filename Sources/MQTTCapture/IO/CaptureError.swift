@@ -73,9 +73,10 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
       return "check the path and its permissions"
     case .writeFailed:
       return "what was written before this stays in the file; free some space, or write to another place"
-    case .stagedWriteFailed:
-      return "nothing was written under that name (the unfinished file is removed); free some space, or write to "
-        + "another place"
+    case .stagedWriteFailed(_, let code):
+      let full = code == ENOSPC || code == EDQUOT
+      return "nothing was written under that name (the unfinished file is removed); "
+        + (full ? "free some space, or write to another place" : "write to another place")
     case .readFailed:
       return nil
     case .empty, .notACapture:

@@ -21,28 +21,49 @@ final class OutputFile {
 
   enum Mode { case createNew, replace, append }
 
-  /// Opens `path`; `staged` writes it under its partial name instead, unless the mode is `.append` or `path`
-  /// is a device or a pipe (written in place).
+  /// Opens `path`; `staged` writes it under its partial name instead when nothing is lost by renaming it into
+  /// place at the end: `path` does not exist yet, or is a plain file of ours with no other name (it keeps its
+  /// permissions). Anything else is written in place as without `staged`: `.append`, a symbolic link (renaming
+  /// would replace the link, say /dev/stdout, not write through it), a device or pipe, a file with hard links
+  /// or another owner, or a name too long for the suffix.
   init(path: String, mode: Mode, staged: Bool = false) throws {
     var existing = stat()
-    let exists = stat(path, &existing) == 0
-    if staged && mode != .append && (!exists || existing.st_mode & S_IFMT == S_IFREG) {
-      if mode == .createNew && exists { throw CaptureError.fileExists(path: path) }
-      partialPath = "\(path).partial-\(getpid())"
+    let exists = lstat(path, &existing) == 0
+    var keepMode: mode_t?
+    if staged && mode != .append {
+      if !exists {
+        partialPath = "\(path).partial-\(getpid())"
+      } else if mode == .createNew {
+        throw CaptureError.fileExists(path: path)
+      } else if existing.st_mode & S_IFMT == S_IFREG && existing.st_nlink == 1 && existing.st_uid == geteuid() {
+        partialPath = "\(path).partial-\(getpid())"
+        keepMode = existing.st_mode & 0o7777
+      }
     }
     var flags = O_WRONLY | O_CREAT | O_CLOEXEC
-    switch partialPath == nil ? mode : .replace {
-    case .createNew: flags |= O_EXCL
-    case .replace: flags |= O_TRUNC
-    case .append: flags |= O_APPEND
-    }
-    let opened = partialPath ?? path
+    var descriptor: Int32 = -1
     do throws(SystemCallError) {
-      fd = try POSIX.open(opened, flags, 0o644)
+      if let partial = partialPath {
+        do throws(SystemCallError) {
+          descriptor = try POSIX.open(partial, flags | O_TRUNC, 0o644)
+        } catch  where error.code == ENAMETOOLONG {
+          partialPath = nil
+        }
+      }
+      if partialPath == nil {
+        switch mode {
+        case .createNew: flags |= O_EXCL
+        case .replace: flags |= O_TRUNC
+        case .append: flags |= O_APPEND
+        }
+        descriptor = try POSIX.open(path, flags, 0o644)
+      }
     } catch {
       if error.code == EEXIST { throw CaptureError.fileExists(path: path) }
-      throw CaptureError.cannotOpen(path: opened, errno: error.code)
+      throw CaptureError.cannotOpen(path: path, errno: error.code)
     }
+    if let keepMode, partialPath != nil { fchmod(descriptor, keepMode) }
+    fd = descriptor
     self.path = path
     self.mode = mode
     self.ownsDescriptor = true
@@ -83,7 +104,8 @@ final class OutputFile {
 
   /// Gives a closed staged file its name: never over another file in `.createNew` mode (a hard link fails if
   /// the name is taken; a file system without hard links gets a rename). Nothing to do for other files.
-  /// - Throws: `CaptureError.fileExists` when the name was taken meanwhile, `.writeFailed` when the rename fails.
+  /// - Throws: `CaptureError.fileExists` when the name was taken meanwhile, `.stagedWriteFailed` when the rename
+  ///   fails.
   func publish() throws {
     guard let staged = partialPath else { return }
     if mode == .createNew {
@@ -94,7 +116,7 @@ final class OutputFile {
       }
       if errno == EEXIST { throw CaptureError.fileExists(path: path) }
     }
-    guard rename(staged, path) == 0 else { throw CaptureError.writeFailed(path: path, errno: errno) }
+    guard rename(staged, path) == 0 else { throw CaptureError.stagedWriteFailed(path: path, errno: errno) }
     forgetStaged()
   }
 

@@ -51,3 +51,27 @@ func raiseOpenFileLimit() {
   limit.rlim_cur = limit.rlim_max
   _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
 }
+
+/// Names the `OUTPUT.partial-PID` files beside `output` whose process is gone (a `kill -9` leaves them): they
+/// take space and are never finished, but do not block a new run.
+func warnAboutLeftoverPartials(_ output: String) {
+  guard output != "-" else { return }
+  let url = URL(fileURLWithPath: output)
+  let prefix = url.lastPathComponent + ".partial-"
+  let dir = url.deletingLastPathComponent()
+  guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
+  for name in names.sorted() where name.hasPrefix(prefix) {
+    guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), !isRunning(pid) else { continue }
+    let shown = output.lastIndex(of: "/").map { String(output[...$0]) + name } ?? name
+    printWarning("\(shown) is left from a run that was killed before it finished; delete it.")
+  }
+}
+
+/// Whether process `pid` exists and has not ended (a zombie, killed and not yet reaped, has ended).
+private func isRunning(_ pid: Int32) -> Bool {
+  guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+  guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+    let close = stat.lastIndex(of: ")")
+  else { return true }
+  return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
+}

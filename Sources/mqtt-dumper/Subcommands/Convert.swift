@@ -80,6 +80,7 @@ struct Convert: ParsableCommand {
   func run() throws {
     try checkOutput(output, inputs: [input], force: force)
     removeStagedFilesOnSignal()
+    warnAboutLeftoverPartials(output)
     let summary: Conversion.Summary
     let format: ConvertFormat
     do {

@@ -83,6 +83,7 @@ struct Merge: ParsableCommand {
     }
     raiseOpenFileLimit()
     removeStagedFilesOnSignal()
+    warnAboutLeftoverPartials(output)
     let summary: CaptureMerge.Summary
     var writer: CaptureWriter?
     var groups: [String] = []
