@@ -33,12 +33,16 @@ public final class CaptureReader {
   private var endOfFile = false
   private var damage: String?
 
-  private static let chunkSize = 256 * 1024
+  /// Bytes read, and decompressed, at a time.
+  private let chunkSize: Int
 
   /// Opens `path` (`-` for standard input) and reads its header.
+  /// - Parameter bufferSize: bytes read and decompressed at a time; each reader holds about twice that
+  ///   (smaller for `merge` of many files, which holds them all open).
   /// - Throws: `CaptureError` when the file cannot be read, is empty, or is not a capture.
-  public init(path: String) throws {
+  public init(path: String, bufferSize: Int = 256 * 1024) throws {
     self.path = path
+    chunkSize = max(4096, bufferSize)
     header = CaptureHeader(created: "", tool: "", broker: "", protocolName: "", subscriptions: [])
     if path == "-" {
       fd = STDIN_FILENO
@@ -60,7 +64,7 @@ public final class CaptureReader {
     let firstRead = try fillRaw(minimum: 2)
     isCompressed = raw.count >= 2 && raw[0] == 0x1F && raw[1] == 0x8B
     guard firstRead || !raw.isEmpty else { throw CaptureError.empty(path: path) }
-    if isCompressed { inflater = Inflater() }
+    if isCompressed { inflater = Inflater(chunkSize: chunkSize) }
     try readHeader()
   }
 
@@ -286,10 +290,10 @@ public final class CaptureReader {
   private func fillRaw(minimum: Int) throws -> Bool {
     var gotAny = false
     while raw.count - rawStart < minimum {
-      raw.reserveCapacity(raw.count + Self.chunkSize)
+      raw.reserveCapacity(raw.count + chunkSize)
       let n: Int
       do throws(SystemCallError) {
-        n = try POSIX.read(fd, appendingTo: &raw, count: Self.chunkSize)
+        n = try POSIX.read(fd, appendingTo: &raw, count: chunkSize)
       } catch {
         throw CaptureError.readFailed(path: path, errno: error.code)
       }

@@ -16,9 +16,11 @@ final class Inflater {
   private let stream: UnsafeMutablePointer<z_stream>
   /// True between a member's first byte and its end: the file is cut off if it stops here.
   private(set) var midStream = false
-  private var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+  private var chunk: [UInt8]
 
-  init() {
+  /// A gzip reader handing out at most `chunkSize` bytes of text per call.
+  init(chunkSize: Int = 256 * 1024) {
+    chunk = [UInt8](repeating: 0, count: chunkSize)
     stream = .allocate(capacity: 1)
     stream.initialize(to: z_stream())
     let rc = mqttdumper_inflate_init_gzip(stream)

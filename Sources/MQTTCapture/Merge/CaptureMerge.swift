@@ -117,7 +117,10 @@ public struct CaptureMerge {
   /// Opens every input and reads its header.
   /// - Throws: `CaptureError` for an input that cannot be read or is not a capture.
   public func open() throws -> [CaptureReader] {
-    try paths.map { try CaptureReader(path: $0) }
+    // Every input is open at once: past 256 of them, their buffers share 64 MiB (a day of rotated files
+    // took 0.5 MB each, 816 MB for 1,500).
+    let bufferSize = min(256 * 1024, (64 << 20) / max(1, paths.count))
+    return try paths.map { try CaptureReader(path: $0, bufferSize: bufferSize) }
   }
 
   /// Merges what `readers` (from `open()`) hold into `writer`, in time order. A message line is checked as
