@@ -69,7 +69,11 @@ struct StepsBack {
     guard count > 0 else { return nil }
     let name = path == "-" ? "standard input" : path
     let start =
-      !atStart ? "" : count == 1 ? ", at its start (before the end of the file before it)" : ", once at its start"
+      !atStart
+      ? ""
+      : count == 1
+        ? ", at its start (before the end of the file before it: give the files in time order)"
+        : ", once at its start (give the files in time order)"
     return "\(name): the time goes back \(formatCount(count, "time")), by up to "
       + "\(StatisticsText.duration(Double(largest) / 1e6))\(start); the longest silence shown has no message "
       + "inside it but may miss a longer one, and a second that comes back counts afresh for the peak."

@@ -124,7 +124,7 @@ private func checkIndependently(_ path: String, _ extra: [String] = [], in dir: 
       text.stderr
         == "mqtt-dumper: warning: \(day2): the time goes back 1 time, by up to 1h 00m 10s\(tail)"
         + "mqtt-dumper: warning: \(day1): the time goes back 1 time, by up to 2h 30m 00s, at its start (before the "
-        + "end of the file before it)\(tail)")
+        + "end of the file before it: give the files in time order)\(tail)")
     let json = try mqttDumper(["stats", day2, day1, "--format", "json"])
     let check = #"""
       import gzip, json, sys

@@ -54,7 +54,7 @@ import Testing
     let outcome = try scan.run { _ in }
     #expect(
       outcome.stepsBack == [
-        "\(dir)/b.jsonl: the time goes back 3 times, by up to 1h 00m 00s, once at its start; the longest silence "
+        "\(dir)/b.jsonl: the time goes back 3 times, by up to 1h 00m 00s, once at its start (give the files in time order); the longest silence "
           + "shown has no message inside it but may miss a longer one, and a second that comes back counts afresh "
           + "for the peak."
       ])
@@ -64,7 +64,7 @@ import Testing
     #expect(
       swapped.stepsBack[1]
         == "\(dir)/a.jsonl: the time goes back 1 time, by up to 1h 04m 58s, at its start (before the end of the file "
-        + "before it); the longest silence shown has no message inside it but may miss a longer one, and a second "
+        + "before it: give the files in time order); the longest silence shown has no message inside it but may miss a longer one, and a second "
         + "that comes back counts afresh for the peak.")
   }
 }

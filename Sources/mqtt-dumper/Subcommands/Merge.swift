@@ -61,7 +61,7 @@ struct Merge: ParsableCommand {
     guard (1...9).contains(level) else { throw ValidationError("--level must be from 1 to 9.") }
     if let dedup {
       guard let d = parseDuration(dedup), d > .zero else {
-        throw ValidationError("--dedup '\(dedup)' must be a duration, like 2s or 500ms.")
+        throw ValidationError("--dedup '\(dedup)' must be a duration longer than zero, like 2s or 500ms.")
       }
     }
     if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read once.") }
