@@ -7,11 +7,16 @@ public struct MessageScan {
   public var paths: [String]
   /// Which messages are handed on (the `print` filters).
   public var filter: MessageFilter
+  /// Whether the scan also summarises each file (`Outcome.summaries`, what `info` shows) from the records it
+  /// reads: then it reads every file to its end, past the filter's `--limit`, counting every record whatever
+  /// the filter says, and standard input gets a summary too.
+  public var summarizes = false
 
   /// A scan of `paths` through `filter`.
-  public init(paths: [String], filter: MessageFilter = MessageFilter()) {
+  public init(paths: [String], filter: MessageFilter = MessageFilter(), summarizes: Bool = false) {
     self.paths = paths
     self.filter = filter
+    self.summarizes = summarizes
   }
 
   /// What a scan found besides the messages.
@@ -23,27 +28,40 @@ public struct MessageScan {
     /// One sentence per file in which the time of the messages handed on goes backwards (counting its first
     /// message against the file before it).
     public var stepsBack: [String] = []
+    /// Each file's summary, in the order of `paths`, when the scan `summarizes`; empty otherwise.
+    public var summaries: [CaptureSummary] = []
   }
 
   /// Hands every accepted message to `body`, file by file, and stops early when the filter's `--limit` is
-  /// reached.
+  /// reached (unless it `summarizes`: then it reads on to the end of every file, handing nothing more on).
   /// - Throws: `CaptureError` for a file that cannot be read, is not a capture or is corrupt; what `body` throws.
   public mutating func run(_ body: (CapturedMessage) throws -> Void) throws -> Outcome {
     var outcome = Outcome()
     var previous: Int64?
     for path in paths {
-      if filter.isExhausted { break }
+      if filter.isExhausted && !summarizes { break }
       let reader = try CaptureReader(path: path)
+      var summary = summarizes ? CaptureSummary.Builder(reader) : nil
       var steps = StepsBack()
-      while !filter.isExhausted, let record = try reader.next() {
-        guard case .message(let message) = record, filter.accept(message) else { continue }
+      // Whether the messages were wanted up to the end of the file: a cut-off end read only for the summary,
+      // after the `--limit`, is the summary's to tell, not a warning of the scan.
+      var scannedToEnd = false
+      while summary != nil || !filter.isExhausted {
+        let wanted = !filter.isExhausted
+        guard let record = try reader.next() else {
+          scannedToEnd = wanted
+          break
+        }
+        summary?.add(record)
+        guard wanted, case .message(let message) = record, filter.accept(message) else { continue }
         outcome.messages += 1
         steps.add(message.timestamp.microseconds, after: previous)
         previous = message.timestamp.microseconds
         try body(message)
       }
       if let sentence = steps.sentence(path) { outcome.stepsBack.append(sentence) }
-      if let truncation = reader.truncation { outcome.truncations.append(truncation) }
+      if scannedToEnd, let truncation = reader.truncation { outcome.truncations.append(truncation) }
+      if let summary { outcome.summaries.append(summary.summary(reader)) }
     }
     return outcome
   }

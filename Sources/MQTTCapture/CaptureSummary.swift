@@ -52,47 +52,78 @@ public struct CaptureSummary: Sendable {
   /// - Throws: `CaptureError` when it is not a capture or is corrupt.
   public init(path: String) throws {
     let reader = try CaptureReader(path: path)
+    var builder = Builder(reader)
+    while let record = try reader.next() { builder.add(record) }
+    self = builder.summary(reader)
+  }
+
+  /// A summary without anything counted yet, of the file `path` whose first header is `header`.
+  init(path: String, header: CaptureHeader) {
     self.path = path
-    self.header = reader.header
-    var topicIndex: [String: Int] = [:]
-    var inSnapshot = false
-    while let record = try reader.next() {
+    self.header = header
+  }
+
+  /// Builds a summary one record at a time, for a reader that reads the file anyway (`report` summarises each
+  /// file in the same pass that reads its messages, so standard input has a summary too): hand it every record
+  /// the reader gives, then take the `summary` when the reader is at the end.
+  public struct Builder: Sendable {
+    private var summary: CaptureSummary
+    private var topicIndex: [String: Int] = [:]
+    private var inSnapshot = false
+
+    /// A summary of the file `reader` has opened (its header read, no record yet).
+    public init(_ reader: CaptureReader) {
+      summary = CaptureSummary(path: reader.path, header: reader.header)
+    }
+
+    /// Counts one record: a later session's header, an event or a message.
+    public mutating func add(_ record: CaptureRecord) {
       switch record {
-      case .header: sessions += 1
+      case .header: summary.sessions += 1
       case .event(let event):
         switch event.kind {
-        case .disconnected: disconnections += 1
+        case .disconnected: summary.disconnections += 1
         case .retainedSnapshot:
           inSnapshot = true
-          retainedSnapshotMessages = retainedSnapshotMessages ?? 0
+          summary.retainedSnapshotMessages = summary.retainedSnapshotMessages ?? 0
         case .retainedSnapshotEnd: inSnapshot = false
         default: break
         }
-      case .message(let m):
-        messages += 1
-        if inSnapshot { retainedSnapshotMessages? += 1 }
-        payloadBytes += UInt64(m.payload.count)
-        if m.retain { retainedMessages += 1 }
-        messagesByQoS[Int(m.qos.rawValue)] += 1
-        if !m.properties.isEmpty { withProperties += 1 }
-        if !isValidUTF8(m.payload) { binaryMessages += 1 }
-        if first == nil || m.timestamp < first! { first = m.timestamp }
-        if last == nil || m.timestamp > last! { last = m.timestamp }
-        let index: Int
-        if let i = topicIndex[m.topic] {
-          index = i
-        } else {
-          index = topics.count
-          topicIndex[m.topic] = index
-          topics.append(TopicStats(topic: m.topic))
-        }
-        topics[index].messages += 1
-        topics[index].payloadBytes += UInt64(m.payload.count)
+      case .message(let m): add(m)
       }
     }
-    isCompressed = reader.isCompressed
-    fileBytes = reader.fileBytesRead
-    uncompressedBytes = reader.uncompressedBytesRead
-    truncation = reader.truncation
+
+    private mutating func add(_ m: CapturedMessage) {
+      summary.messages += 1
+      if inSnapshot { summary.retainedSnapshotMessages? += 1 }
+      summary.payloadBytes += UInt64(m.payload.count)
+      if m.retain { summary.retainedMessages += 1 }
+      summary.messagesByQoS[Int(m.qos.rawValue)] += 1
+      if !m.properties.isEmpty { summary.withProperties += 1 }
+      if !isValidUTF8(m.payload) { summary.binaryMessages += 1 }
+      if summary.first.map({ m.timestamp < $0 }) ?? true { summary.first = m.timestamp }
+      if summary.last.map({ m.timestamp > $0 }) ?? true { summary.last = m.timestamp }
+      let index: Int
+      if let i = topicIndex[m.topic] {
+        index = i
+      } else {
+        index = summary.topics.count
+        topicIndex[m.topic] = index
+        summary.topics.append(TopicStats(topic: m.topic))
+      }
+      summary.topics[index].messages += 1
+      summary.topics[index].payloadBytes += UInt64(m.payload.count)
+    }
+
+    /// The summary, with the sizes and the cut-off end taken from `reader` (the one that read the records
+    /// given), which should be at the end of the file.
+    public func summary(_ reader: CaptureReader) -> CaptureSummary {
+      var s = summary
+      s.isCompressed = reader.isCompressed
+      s.fileBytes = reader.fileBytesRead
+      s.uncompressedBytes = reader.uncompressedBytesRead
+      s.truncation = reader.truncation
+      return s
+    }
   }
 }

@@ -157,6 +157,36 @@ struct ReportEndToEndTests {
         "## Charts\n\n![Progress](<\(samplesDir)/progress.svg>)\n\n![Message rate](<\(samplesDir)/rate.svg>)\n\n"))
     #expect(FileManager.default.fileExists(atPath: samplesDir + "/progress.svg"))
   }
+
+  @Test("report - reads standard input once and summarises it, the whole file whatever the filters, as for the file")
+  func standardInput() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let capture = repoRoot.appendingPathComponent("captures/print-done.jsonl.gz").path
+    let filters = ["-t", "octoPrint/temperature/+", "--limit", "10"]
+    let fromFile = dir.appendingPathComponent("file.html").path
+    let made = try mqttDumper(["report", capture, "-o", fromFile] + filters)
+    #expect(made.status == 0, "\(made.stderr)")
+    let fromStdin = dir.appendingPathComponent("stdin.html").path
+    let piped = try mqttDumper(
+      ["report", "-", "-o", fromStdin] + filters, stdin: try Data(contentsOf: URL(fileURLWithPath: capture)))
+    #expect(piped.stderr == "wrote \(fromStdin): 10 messages, 2 charts, \(try sizeText(fromStdin))\n")
+    #expect(piped.status == 0)
+
+    // Python counts the capture itself: the table is of all of it (not of the 10 messages), and its rows are
+    // those of the file's report.
+    let check = try run("/usr/bin/env", ["python3", checker, "summary", fromStdin, capture, fromFile])
+    #expect(check.stdoutText == "ok standard input\n", "\(check.stdoutText)")
+    let fileCheck = try run("/usr/bin/env", ["python3", checker, "summary", fromFile, capture])
+    #expect(fileCheck.stdoutText == "ok \(capture)\n", "\(fileCheck.stdoutText)")
+    // And the pages are the same but for the name of the input.
+    let page = try String(contentsOfFile: fromFile, encoding: .utf8)
+    let stdinPage = try String(contentsOfFile: fromStdin, encoding: .utf8)
+    #expect(
+      stdinPage
+        == page.replacingOccurrences(
+          of: "<h3 class=\"file\">\(capture)</h3>", with: "<h3 class=\"file\">standard input</h3>"))
+  }
 }
 
 /// The size the command reports for a file: `74 kB`.

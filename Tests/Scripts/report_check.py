@@ -11,6 +11,10 @@
       The PNG is a real screenshot, not blank: decodes it (zlib) and counts distinct pixel colours.
   report_check.py static REPORT.html
       The file is self-contained: no script, no external URL, no <link>, no @import, no url(...).
+  report_check.py summary REPORT.html CAPTURE.jsonl.gz [OTHER.html]
+      The report has one summary table, of CAPTURE: its messages (and topics), sessions and time span are
+      those counted here with gzip and json, it says the file is complete; with OTHER.html, whose single
+      table must have the very same rows (the same file read another way). Prints "ok HEADING".
 """
 import bisect
 import gzip
@@ -18,6 +22,7 @@ import json
 import re
 import struct
 import sys
+import time
 import zlib
 
 
@@ -146,6 +151,51 @@ def static(path):
     print("ok")
 
 
+def summary_tables(html):
+    """[(heading, {key: value})] of the summary section, tags stripped from the values."""
+    section = re.search(r'<section id="summary">(.*?)</section>', html, re.S)
+    if not section:
+        fail("no summary section")
+    tables = []
+    for heading, body in re.findall(r'<h3 class="file">(.*?)</h3>\s*<table class="summary">(.*?)</table>', section.group(1), re.S):
+        rows = {k: re.sub(r"<[^>]+>", "", v) for k, v in re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", body)}
+        tables.append((heading, rows))
+    return tables
+
+
+def summary(html_path, capture, other=None):
+    tables = summary_tables(open(html_path, encoding="utf-8").read())
+    if len(tables) != 1:
+        fail(f"{len(tables)} summary tables, expected 1")
+    heading, rows = tables[0]
+    messages, topics, sessions, times = 0, set(), 0, []
+    with gzip.open(capture, "rt", encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            if "mqtt_dumper_capture" in record:
+                sessions += 1
+            elif "topic" in record:
+                messages += 1
+                topics.add(record["topic"])
+                times.append(record["ts"])
+    expected = f"{messages:,} on {len(topics):,} topic" + ("" if len(topics) == 1 else "s")
+    if rows.get("messages") != expected:
+        fail(f"messages row {rows.get('messages')!r}, the capture has {expected!r}")
+    if sessions > 1 and rows.get("sessions") != f"{sessions} (appended)" or sessions == 1 and "sessions" in rows:
+        fail(f"sessions row {rows.get('sessions')!r}, the capture has {sessions}")
+    first = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(min(times))))
+    last = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(max(times))))
+    if not rows.get("time", "").startswith(first) or f"→ {last}" not in rows.get("time", ""):
+        fail(f"time row {rows.get('time')!r}, the capture spans {first} to {last}")
+    if rows.get("complete") != "yes":
+        fail(f"complete row {rows.get('complete')!r}")
+    if other is not None:
+        others = summary_tables(open(other, encoding="utf-8").read())
+        if len(others) != 1 or others[0][1] != rows:
+            fail(f"the other report's summary differs: {others} against {rows}")
+    print(f"ok {heading}")
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "points":
@@ -154,5 +204,7 @@ if __name__ == "__main__":
         png(sys.argv[2])
     elif mode == "static":
         static(sys.argv[2])
+    elif mode == "summary":
+        summary(*sys.argv[2:5])
     else:
         fail("unknown mode " + mode)

@@ -2,8 +2,9 @@ import MQTTCapture
 
 /// `mqtt-dumper report` as a library call: streams captures through the print filters once, gathering the
 /// charts and samples (`ReportBuilder`), the topic tree (`TrafficStatistics`) and the schemas
-/// (`SchemaInference`) at the same time, then reads each file's summary (`CaptureSummary`, what `info`
-/// shows), and renders the HTML page and the charts.
+/// (`SchemaInference`) and each file's summary (`CaptureSummary`, what `info` shows, of every record of the
+/// file whatever the filter) at the same time, then renders the HTML page and the charts. Each file is read
+/// once, so standard input is summarised too.
 public struct CaptureReport {
   /// The charts' and samples' data.
   public private(set) var builder: ReportBuilder
@@ -15,7 +16,7 @@ public struct CaptureReport {
   public static let treeRows = 400
   /// What the scan found besides the messages (files cut off).
   public private(set) var outcome = MessageScan.Outcome()
-  /// Each file's summary (standard input, which cannot be read twice, has none).
+  /// Each file's summary, in the order of the paths.
   public private(set) var summaries: [CaptureSummary] = []
 
   /// Reads `paths` through `filter`.
@@ -24,7 +25,7 @@ public struct CaptureReport {
     var builder = ReportBuilder(limits: limits)
     var statistics = TrafficStatistics()
     var inference = SchemaInference()
-    var scan = MessageScan(paths: paths, filter: filter)
+    var scan = MessageScan(paths: paths, filter: filter, summarizes: true)
     outcome = try scan.run { message in
       builder.add(message)
       statistics.add(message)
@@ -33,7 +34,7 @@ public struct CaptureReport {
     self.builder = builder
     self.statistics = statistics
     schemas = inference.result()
-    summaries = try paths.filter { $0 != "-" }.map { try CaptureSummary(path: $0) }
+    summaries = outcome.summaries
   }
 
   /// The charts, as `--svg DIR` writes them.

@@ -72,10 +72,11 @@ public struct HTMLReport {
 
   private func summarySection(_ h: inout String) {
     h += "<section id=\"summary\">\n<h2>Summary</h2>\n"
-    if summaries.isEmpty { h += "<p class=\"none\">Read from standard input: no file to summarise.</p>\n" }
+    if summaries.isEmpty { h += "<p class=\"none\">No file read.</p>\n" }
     for s in summaries {
       let hd = s.header
-      h += "<h3 class=\"file\">\(Markup.name(s.path))</h3>\n<table class=\"summary\">\n"
+      let name = s.path == "-" ? "standard input" : Markup.name(s.path)
+      h += "<h3 class=\"file\">\(name)</h3>\n<table class=\"summary\">\n"
       func row(_ key: String, _ value: String) { h += "<tr><th>\(key)</th><td>\(value)</td></tr>\n" }
       row("format", "mqtt-dumper capture v\(hd.version), created \(Markup.name(hd.created)) by \(Markup.name(hd.tool))")
       let subs = hd.subscriptions.map { "<code>\(Markup.name($0.filter))</code> (QoS \($0.qos.rawValue))" }

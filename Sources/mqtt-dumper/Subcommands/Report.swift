@@ -7,13 +7,14 @@ struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Write a self-contained HTML report of captures: summary, topic tree, timeline, charts, samples.",
     discussion: """
-      One HTML file with everything inline (CSS and SVG charts, no script, no network), readable offline \
-      and printable: the summary (what info shows), the topic tree with counts and rates, a timeline of \
-      events (every …/event/… message as a marker, printer state changes as bands), a chart of every \
-      numeric field of JSON payloads over time (OctoPrint temperatures: each heater's actual solid and \
-      target dashed on one chart; progress; any topic's numbers), the message rate, and per topic a \
-      sample payload and its inferred schema. Charts keep each pixel column's smallest and largest value, \
-      so spikes survive in captures of any size. Topics and payloads are made visible and escaped.
+      One HTML file with everything inline (CSS and SVG charts, no script, no network), readable offline and \
+      printable: the summary (what info shows, of each whole file whatever the filters, standard input too), \
+      the topic tree with counts and rates, a timeline of events (every …/event/… message as a marker, printer \
+      state changes as bands), a chart of every numeric field of JSON payloads over time (OctoPrint \
+      temperatures: each heater's actual solid and target dashed on one chart; progress; any topic's numbers), \
+      the message rate, and per topic a sample payload and its inferred schema. Charts keep each pixel \
+      column's smallest and largest value, so spikes survive in captures of any size. Topics and payloads are \
+      made visible and escaped.
 
       Examples:
         mqtt-dumper report print.jsonl.gz -o report.html
