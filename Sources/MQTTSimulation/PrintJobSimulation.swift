@@ -67,6 +67,9 @@ public struct PrintJobOptions: Sendable {
   public var homeAssistant = false
   /// Which printer of `printers` this is (1-based): it names the Home Assistant node.
   var printerNumber = 1
+  /// The printer's name in topics (a scenario's `name`); nil: `printer-<printerNumber>`. With several printers
+  /// it names the Home Assistant node (`OctoPrint prusa`).
+  var printerName: String?
   /// How far into the job it is cancelled (`cancelled`) or fails (`failed`), 0…1; nil: somewhere in the
   /// middle, by the seed.
   public var stopAt: Double?
@@ -141,9 +144,12 @@ public struct PrintJobStream: Sequence, IteratorProtocol {
   }
 
   /// The printers of `scenario`, each with its queue; `base` gives what the scenario does not (the plugin,
-  /// the heaters, the base topic, achievements, printer data, the start when the scenario has none).
+  /// the heaters, the base topic, achievements, printer data, the start when the scenario has none). The Home
+  /// Assistant companion runs on every printer when `base` or the scenario asks for it.
   public init(_ scenario: Scenario, base: PrintJobOptions) {
     var rng = SeededRandom(seed: scenario.seed ?? base.seed)
+    var base = base
+    base.homeAssistant = base.homeAssistant || scenario.homeAssistant
     for (i, printer) in scenario.printers.enumerated() {
       printers.append(
         PrinterSession(

@@ -160,7 +160,9 @@ struct PrinterJob {
       var companion = HomeAssistantCompanion(
         baseTopic: options.base,
         nodeID: HomeAssistantCompanion.nodeID(seed: options.seed, printer: options.printerNumber))
-      if options.printers > 1 { companion.nodeName = "OctoPrint printer-\(options.printerNumber)" }
+      if options.printers > 1 {
+        companion.nodeName = "OctoPrint " + (options.printerName ?? "printer-\(options.printerNumber)")
+      }
       self.companion = companion
     } else {
       companion = nil
@@ -503,11 +505,21 @@ extension PrinterJob {
     return PrinterStatus(connected: t >= timeline.connecting && !gone, data: data.payload)
   }
 
+  /// What the companion reads from OctoPrint during a disconnect at `t` (a scenario's `disconnect:`): the state
+  /// at `t` while the connection still exists, then offline with no job (OctoPrint drops the job with it).
+  func disconnectStatus(at t: Double, stillConnected: Bool) -> PrinterStatus {
+    guard !stillConnected else { return status(at: t) }
+    var data = printerData(.offline, printed: nil, printTime: nil)
+    data.fileSelected = false
+    return PrinterStatus(connected: false, data: data.payload)
+  }
+
   /// The next tick of the companion's timers: its 60 s status timer while the job prints, its 30 s SoC
   /// timer while the session lasts.
   var nextCompanionTick: Double? {
     guard companion != nil else { return nil }
-    let status = statusTick < timeline.end ? statusTick : nil
+    // The status timer's thread starts once per server: only the first job after startup has it.
+    let status = o.connectPlugin && statusTick < timeline.end ? statusTick : nil
     let soc = socTick <= temperaturesUntil ? socTick : nil
     switch (status, soc) {
     case (nil, nil): return nil

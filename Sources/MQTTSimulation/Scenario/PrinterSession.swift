@@ -39,6 +39,9 @@ struct PrinterSession {
       case .wait(let seconds):
         t = Timestamp(microseconds: t.microseconds + Int64(seconds * 1_000_000))
       case .disconnect(let seconds):
+        var lastJob: PrinterJob?
+        if let last, case .job(let job) = segments[last.index] { lastJob = job }
+        let into = last.map { Double(t.microseconds - $0.start.microseconds) / 1_000_000 } ?? 0
         temperatures = handOver(&segments, at: t) ?? temperatures
         last = nil
         if printerUp {
@@ -48,13 +51,17 @@ struct PrinterSession {
             (0.05, "Disconnected", []),
             (0.06, "PrinterStateChanged", [("state_id", .string("OFFLINE")), ("state_string", .string("Offline"))]),
           ]
-          segments.append(
-            .messages(
-              events.map { offset, name, fields in
-                PrinterJob.eventMessage(
-                  name, fields, base: topic, plugin: base.plugin,
-                  at: Timestamp(microseconds: t.microseconds + Int64(offset * 1_000_000)))
-              }))
+          var messages: [CapturedMessage] = []
+          for (offset, name, fields) in events {
+            let at = Timestamp(microseconds: t.microseconds + Int64(offset * 1_000_000))
+            messages.append(PrinterJob.eventMessage(name, fields, base: topic, plugin: base.plugin, at: at))
+            if let lastJob, let companion = lastJob.companion {
+              // The companion follows the connection events: still connected while disconnecting, then offline.
+              let status = lastJob.disconnectStatus(at: into + offset, stillConnected: name == "Disconnecting")
+              messages += companion.messages(forEvent: name, printer: status, at: at)
+            }
+          }
+          segments.append(.messages(messages))
         }
         printerUp = false
         t = Timestamp(microseconds: t.microseconds + Int64(seconds * 1_000_000))
@@ -78,6 +85,8 @@ struct PrinterSession {
         o.heaters = base.heaters
         o.achievements = base.achievements
         o.printerData = base.printerData
+        o.homeAssistant = base.homeAssistant
+        o.printerName = printer.name
         o.baseTopic = topic
         o.start = t
         o.seed = seed
