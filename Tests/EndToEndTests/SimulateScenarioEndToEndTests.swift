@@ -92,6 +92,27 @@ struct SimulateScenarioEndToEndTests {
       ], "\(r.stderr)")
   }
 
+  @Test("a file written with the companion names homeassistant/# in its header's subscriptions")
+  func writtenHeader() throws {
+    let dir = try temporaryDirectory()
+    let scenario = dir.appendingPathComponent("one.yaml").path
+    try "homeassistant: true\nprinters:\n  - jobs: [{duration: 30s}]\n".write(
+      toFile: scenario, atomically: true, encoding: .utf8)
+    let file = dir.appendingPathComponent("one.jsonl.gz").path
+    let r = try mqttDumper(["simulate", "print-job", "--scenario", scenario, "--output", file, "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let script = """
+      import gzip, json, sys
+      lines = [json.loads(l) for l in gzip.open(sys.argv[1], "rt")]
+      print(lines[0]["subscriptions"], sorted({l["topic"].split("/")[0] for l in lines[1:]}))
+      """
+    let py = try Running(try which("python3"), ["-c", script, file]).wait(timeout: 30)
+    #expect(
+      py.stdoutText
+        == "[{'filter': 'octoPrint/#', 'qos': 2}, {'filter': 'homeassistant/#', 'qos': 2}] "
+        + "['homeassistant', 'octoPrint']\n", "\(py.stderr)")
+  }
+
   @Test("--scenario refuses --control and --printers, saying why")
   func refusals() throws {
     let control = try mqttDumper([

@@ -204,13 +204,16 @@ struct PrintJob: ParsableCommand {
     return control != nil || homeAssistant ? "a simulated print job" : "a simulated \(outcome.rawValue) print"
   }
 
-  /// What makes the messages: the job the options describe, or the scenario file's printers.
+  /// What makes the messages: the job the options describe, or the scenario file's printers; whether the Home
+  /// Assistant companion runs (`--homeassistant`, or the file's `homeassistant: true`).
   /// - Throws: `ExitCode.error` (after one sentence) when the scenario file cannot be read or used.
   private func streamMaker(_ o: PrintJobOptions) throws -> (
-    make: () -> PrintJobStream, start: Timestamp, tool: String
+    make: () -> PrintJobStream, start: Timestamp, tool: String, homeAssistant: Bool
   ) {
     let tool = "mqtt-dumper \(MQTTDumperVersion.string) simulate print-job"
-    guard let scenario else { return ({ PrintJobStream(o) }, o.start, "\(tool) --seed \(seed)") }
+    guard let scenario else {
+      return ({ PrintJobStream(o) }, o.start, "\(tool) --seed \(seed)", homeAssistant)
+    }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: scenario, isDirectory: &isDirectory) else {
       printError("the scenario \(scenario) does not exist; give the path of a YAML file (see docs/simulation.md).")
@@ -226,7 +229,8 @@ struct PrintJob: ParsableCommand {
       let parsed = try Scenario(yaml: text, defaults: o)
       return (
         { PrintJobStream(parsed, base: o) }, parsed.start ?? o.start,
-        "\(tool) --scenario \((scenario as NSString).lastPathComponent) --seed \(parsed.seed ?? seed)"
+        "\(tool) --scenario \((scenario as NSString).lastPathComponent) --seed \(parsed.seed ?? seed)",
+        homeAssistant || parsed.homeAssistant
       )
     } catch {
       printError("the scenario \(scenario) cannot be used: \(error.description).")
@@ -236,16 +240,17 @@ struct PrintJob: ParsableCommand {
 
   func run() throws {
     let o = try options()
-    let (makeStream, start, tool) = try streamMaker(o)
+    let (makeStream, start, tool, companion) = try streamMaker(o)
     do {
       if let output {
         let header = CaptureHeader(
           created: start.rfc3339, tool: tool,
           broker: "simulated", protocolName: "mqttv5",
+          // The companion's discovery configs are under homeassistant/ (the SoC sensor's always).
           subscriptions: [
             CaptureSubscription(
               filter: "\(o.baseTopic ?? (plugin == .current ? "octoPrint" : "octoprint"))/#", qos: .exactlyOnce)
-          ])
+          ] + (companion ? [CaptureSubscription(filter: "homeassistant/#", qos: .exactlyOnce)] : []))
         let writer =
           output == "-"
           ? try CaptureWriter(standardOutputWithHeader: header)
