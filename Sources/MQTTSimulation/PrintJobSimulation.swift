@@ -82,6 +82,9 @@ public struct PrintJobOptions: Sendable {
   var connectPlugin = true
   /// Whether the session starts with OctoPrint connecting to the printer.
   var connectPrinter = true
+  /// How long OctoPrint has been up when the session starts, in seconds (a later job of a scenario): the
+  /// companion's 30 s SoC timer keeps the beat it has run on since startup.
+  var serverUptime = 0.0
   /// Achievements the server unlocked before (by earlier jobs of a scenario): they come once per server.
   var unlockedAchievements: Set<String> = []
   /// The heaters' temperatures when the session starts (a later job starts where the last left them).

@@ -155,6 +155,8 @@ struct PrinterJob {
     layerRandom = SeededRandom(seed: random.next())
     temperatureRandom = SeededRandom(seed: random.next())
     socRandom = SeededRandom(seed: random.next())
+    let soc = HomeAssistantCompanion.socInterval
+    socTick = soc * ((options.serverUptime / soc).rounded(.down) + 1) - options.serverUptime
     statusTick = started + HomeAssistantCompanion.statusInterval
     if options.homeAssistant && options.plugin == .current {
       var companion = HomeAssistantCompanion(
@@ -520,7 +522,8 @@ extension PrinterJob {
     guard companion != nil else { return nil }
     // The status timer's thread starts once per server: only the first job after startup has it.
     let status = o.connectPlugin && statusTick < timeline.end ? statusTick : nil
-    let soc = socTick <= temperaturesUntil ? socTick : nil
+    // The SoC timer runs as long as OctoPrint does: in a scenario, until the next step takes over.
+    let soc = socTick <= (reportsUntil ?? temperaturesUntil) ? socTick : nil
     switch (status, soc) {
     case (nil, nil): return nil
     case (let s?, nil): return s
@@ -587,7 +590,7 @@ extension PrinterJob {
     let status = HomeAssistantCompanion.statusInterval
     statusTick = timeline.started + status * (((t - timeline.started) / status).rounded(.down) + 1)
     let soc = HomeAssistantCompanion.socInterval
-    socTick = soc * ((t / soc).rounded(.down) + 1)
+    socTick = soc * (((t + o.serverUptime) / soc).rounded(.down) + 1) - o.serverUptime
   }
 }
 

@@ -118,6 +118,34 @@ struct ScenarioHomeAssistantTests {
     #expect(first.map(text) == "Connected")
   }
 
+  @Test("the 30 s SoC timer keeps its beat from each startup across jobs and a disconnect; none while down")
+  func socTimer() throws {
+    let messages = try farmMessages()
+    func ticks(_ name: String) -> [Int64] {
+      messages.filter { $0.topic == "octoPrint/\(name)/temperature/soc" }.map(\.timestamp.microseconds)
+    }
+    func flags(_ name: String) -> [Int64] {
+      messages.filter { $0.topic == "octoPrint/\(name)/mqtt" && $0.qos == .atLeastOnce }.map(\.timestamp.microseconds)
+    }
+    // prusa: up from its first connect to the end of its 1-minute disconnect, a report every 30 s throughout.
+    let prusaUp = try #require(flags("prusa").first)
+    let prusa = ticks("prusa")
+    let disconnected = try #require(messages.first { $0.topic == "octoPrint/prusa/event/Disconnecting" })
+    let end = disconnected.timestamp.microseconds + 60_000_000
+    #expect(prusa.first == prusaUp + 30_000_000)
+    #expect(zip(prusa, prusa.dropFirst()).allSatisfy { $1 - $0 == 30_000_000 })
+    #expect(prusa.last.map { $0 <= end && end - $0 < 30_000_000 } == true)
+    // ender: from its first startup until it dies, none while it is down, then from its second startup.
+    let ender = flags("ender")
+    try #require(ender.count == 3)
+    let before = ticks("ender").filter { $0 <= ender[1] }
+    let after = ticks("ender").filter { $0 > ender[1] }
+    #expect(before.first == ender[0] + 30_000_000 && after.first == ender[2] + 30_000_000)
+    #expect(zip(before, before.dropFirst()).allSatisfy { $1 - $0 == 30_000_000 })
+    #expect(zip(after, after.dropFirst()).allSatisfy { $1 - $0 == 30_000_000 })
+    #expect(before.last.map { ender[1] - $0 < 30_000_000 } == true)
+  }
+
   @Test("--homeassistant gives a scenario the companion as the file's key does; without either, none")
   func flagOrKey() throws {
     let withoutKey = farm.replacingOccurrences(of: "homeassistant: true\n", with: "")
