@@ -67,6 +67,9 @@ public struct PrintJobOptions: Sendable {
   public var homeAssistant = false
   /// Which printer of `printers` this is (1-based): it names the Home Assistant node.
   var printerNumber = 1
+  /// The printer's name in topics (a scenario's `name`); nil: `printer-<printerNumber>`. With several printers
+  /// it names the Home Assistant node (`OctoPrint prusa`).
+  var printerName: String?
   /// How far into the job it is cancelled (`cancelled`) or fails (`failed`), 0…1; nil: somewhere in the
   /// middle, by the seed.
   public var stopAt: Double?
@@ -79,6 +82,9 @@ public struct PrintJobOptions: Sendable {
   var connectPlugin = true
   /// Whether the session starts with OctoPrint connecting to the printer.
   var connectPrinter = true
+  /// How long OctoPrint has been up when the session starts, in seconds (a later job of a scenario): the
+  /// companion's 30 s SoC timer keeps the beat it has run on since startup.
+  var serverUptime = 0.0
   /// Achievements the server unlocked before (by earlier jobs of a scenario): they come once per server.
   var unlockedAchievements: Set<String> = []
   /// The heaters' temperatures when the session starts (a later job starts where the last left them).
@@ -141,9 +147,12 @@ public struct PrintJobStream: Sequence, IteratorProtocol {
   }
 
   /// The printers of `scenario`, each with its queue; `base` gives what the scenario does not (the plugin,
-  /// the heaters, the base topic, achievements, printer data, the start when the scenario has none).
+  /// the heaters, the base topic, achievements, printer data, the start when the scenario has none). The Home
+  /// Assistant companion runs on every printer when `base` or the scenario asks for it.
   public init(_ scenario: Scenario, base: PrintJobOptions) {
     var rng = SeededRandom(seed: scenario.seed ?? base.seed)
+    var base = base
+    base.homeAssistant = base.homeAssistant || scenario.homeAssistant
     for (i, printer) in scenario.printers.enumerated() {
       printers.append(
         PrinterSession(

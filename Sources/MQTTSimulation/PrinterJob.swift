@@ -155,12 +155,16 @@ struct PrinterJob {
     layerRandom = SeededRandom(seed: random.next())
     temperatureRandom = SeededRandom(seed: random.next())
     socRandom = SeededRandom(seed: random.next())
+    let soc = HomeAssistantCompanion.socInterval
+    socTick = soc * ((options.serverUptime / soc).rounded(.down) + 1) - options.serverUptime
     statusTick = started + HomeAssistantCompanion.statusInterval
     if options.homeAssistant && options.plugin == .current {
       var companion = HomeAssistantCompanion(
         baseTopic: options.base,
         nodeID: HomeAssistantCompanion.nodeID(seed: options.seed, printer: options.printerNumber))
-      if options.printers > 1 { companion.nodeName = "OctoPrint printer-\(options.printerNumber)" }
+      if options.printers > 1 {
+        companion.nodeName = "OctoPrint " + (options.printerName ?? "printer-\(options.printerNumber)")
+      }
       self.companion = companion
     } else {
       companion = nil
@@ -503,12 +507,23 @@ extension PrinterJob {
     return PrinterStatus(connected: t >= timeline.connecting && !gone, data: data.payload)
   }
 
+  /// What the companion reads from OctoPrint during a disconnect at `t` (a scenario's `disconnect:`): the state
+  /// at `t` while the connection still exists, then offline with no job (OctoPrint drops the job with it).
+  func disconnectStatus(at t: Double, stillConnected: Bool) -> PrinterStatus {
+    guard !stillConnected else { return status(at: t) }
+    var data = printerData(.offline, printed: nil, printTime: nil)
+    data.fileSelected = false
+    return PrinterStatus(connected: false, data: data.payload)
+  }
+
   /// The next tick of the companion's timers: its 60 s status timer while the job prints, its 30 s SoC
   /// timer while the session lasts.
   var nextCompanionTick: Double? {
     guard companion != nil else { return nil }
-    let status = statusTick < timeline.end ? statusTick : nil
-    let soc = socTick <= temperaturesUntil ? socTick : nil
+    // The status timer's thread starts once per server: only the first job after startup has it.
+    let status = o.connectPlugin && statusTick < timeline.end ? statusTick : nil
+    // The SoC timer runs as long as OctoPrint does: in a scenario, until the next step takes over.
+    let soc = socTick <= (reportsUntil ?? temperaturesUntil) ? socTick : nil
     switch (status, soc) {
     case (nil, nil): return nil
     case (let s?, nil): return s
@@ -575,7 +590,7 @@ extension PrinterJob {
     let status = HomeAssistantCompanion.statusInterval
     statusTick = timeline.started + status * (((t - timeline.started) / status).rounded(.down) + 1)
     let soc = HomeAssistantCompanion.socInterval
-    socTick = soc * ((t / soc).rounded(.down) + 1)
+    socTick = soc * (((t + o.serverUptime) / soc).rounded(.down) + 1) - o.serverUptime
   }
 }
 

@@ -34,13 +34,32 @@ struct PrinterSession {
     }
     var temperatures: (tool: Double, bed: Double)?
     var unlocked: Set<String> = []
+    // The companion's SoC timer runs while OctoPrint is up, from its startup; between jobs the session keeps it.
+    var upSince: Timestamp?
+    var companion: HomeAssistantCompanion?
+    var socRandom = SeededRandom(seed: seed ^ 0x534F_4354)
+    func socReports(through seconds: Double) -> [CapturedMessage] {
+      guard let companion, let upSince else { return [] }
+      // Ticks after `t`, up to and including the end (the next job's own ticks come after its start).
+      let end = Timestamp(microseconds: t.microseconds + Int64(seconds * 1_000_000) + 1)
+      return HomeAssistantCompanion.timerTicks(every: HomeAssistantCompanion.socInterval, from: upSince, until: end)
+        .filter { $0 > t }.flatMap { tick in
+          companion.messages(forSoCTemperature: twoDecimals(44.5 + socRandom.gaussian(sigma: 0.6)), at: tick)
+        }
+    }
     for step in printer.steps {
       switch step {
       case .wait(let seconds):
+        // After a job its reports go on; after a disconnect only the SoC timer does.
+        if last == nil { segments.append(.messages(socReports(through: seconds))) }
         t = Timestamp(microseconds: t.microseconds + Int64(seconds * 1_000_000))
       case .disconnect(let seconds):
+        var lastJob: PrinterJob?
+        if let last, case .job(let job) = segments[last.index] { lastJob = job }
+        let into = last.map { Double(t.microseconds - $0.start.microseconds) / 1_000_000 } ?? 0
         temperatures = handOver(&segments, at: t) ?? temperatures
         last = nil
+        var messages: [CapturedMessage] = []
         if printerUp {
           // Reference, "Printer disconnect": Disconnecting, UpdatedFiles, Disconnected, OFFLINE.
           let events: [(Double, String, [(String, Payload)])] = [
@@ -48,14 +67,20 @@ struct PrinterSession {
             (0.05, "Disconnected", []),
             (0.06, "PrinterStateChanged", [("state_id", .string("OFFLINE")), ("state_string", .string("Offline"))]),
           ]
-          segments.append(
-            .messages(
-              events.map { offset, name, fields in
-                PrinterJob.eventMessage(
-                  name, fields, base: topic, plugin: base.plugin,
-                  at: Timestamp(microseconds: t.microseconds + Int64(offset * 1_000_000)))
-              }))
+          for (offset, name, fields) in events {
+            let at = Timestamp(microseconds: t.microseconds + Int64(offset * 1_000_000))
+            messages.append(PrinterJob.eventMessage(name, fields, base: topic, plugin: base.plugin, at: at))
+            if let lastJob, let companion = lastJob.companion {
+              // The companion follows the connection events: still connected while disconnecting, then offline.
+              let status = lastJob.disconnectStatus(at: into + offset, stillConnected: name == "Disconnecting")
+              messages += companion.messages(forEvent: name, printer: status, at: at)
+            }
+          }
         }
+        // The SoC timer goes on while the printer is away; a tick within the events goes among them.
+        messages += socReports(through: seconds)
+        segments.append(
+          .messages(messages.enumerated().sorted { ($0.1.timestamp, $0.0) < ($1.1.timestamp, $1.0) }.map(\.1)))
         printerUp = false
         t = Timestamp(microseconds: t.microseconds + Int64(seconds * 1_000_000))
       case .restart(let seconds):
@@ -71,6 +96,7 @@ struct PrinterSession {
             ]))
         }
         (pluginUp, printerUp) = (false, false)
+        upSince = nil
         t = Timestamp(microseconds: t.microseconds + Int64(seconds * 1_000_000))
       case .job(var o):
         temperatures = handOver(&segments, at: t) ?? temperatures
@@ -78,6 +104,8 @@ struct PrinterSession {
         o.heaters = base.heaters
         o.achievements = base.achievements
         o.printerData = base.printerData
+        o.homeAssistant = base.homeAssistant
+        o.printerName = printer.name
         o.baseTopic = topic
         o.start = t
         o.seed = seed
@@ -85,10 +113,13 @@ struct PrinterSession {
         o.printers = count
         o.connectPlugin = !pluginUp
         o.connectPrinter = !printerUp
+        if !pluginUp { upSince = t }
+        o.serverUptime = upSince.map { Double(t.microseconds - $0.microseconds) / 1_000_000 } ?? 0
         o.startingTemperatures = temperatures
         o.unlockedAchievements = unlocked
         let job = PrinterJob(options: o, random: SeededRandom(seed: random.next()))
         unlocked = job.achievementsAfter
+        companion = job.companion
         last = (segments.count, t)
         segments.append(.job(job))
         t = Timestamp(microseconds: t.microseconds + Int64(job.quietAfter * 1_000_000))

@@ -31,6 +31,9 @@ public struct Scenario: Sendable {
   public var start: Timestamp?
   /// The printers.
   public var printers: [Printer] = []
+  /// Every printer's OctoPrint also runs the Home Assistant companion (`homeassistant: true`, like
+  /// `--homeassistant`).
+  public var homeAssistant = false
 }
 
 /// A scenario file that cannot be used: where, and what is wrong.
@@ -69,9 +72,17 @@ extension Scenario {
         line: root?.mark?.line, field: nil, problem: "it must be a mapping with printers: (see docs/simulation.md)")
     }
     var reader = ScenarioReader()
-    try reader.check(top, allowed: ["seed", "start", "printers"], at: "")
+    try reader.check(top, allowed: ["seed", "start", "homeassistant", "printers"], at: "")
     if let node = top["seed"] { seed = try reader.integer(node, "seed") }
     if let node = top["start"] { start = try reader.time(node, "start") }
+    if let node = top["homeassistant"] {
+      homeAssistant = try reader.boolean(node, "homeassistant")
+      guard !homeAssistant || defaults.plugin == .current else {
+        throw ScenarioError(
+          line: node.mark?.line, field: "homeassistant",
+          problem: "the companion needs the current plugin (OctoPrint-MQTT 0.8); drop --plugin 2017")
+      }
+    }
     guard let list = top["printers"], case .sequence(let printers) = list, !printers.isEmpty else {
       throw ScenarioError(
         line: top["printers"]?.mark?.line ?? root.mark?.line, field: "printers",

@@ -29,6 +29,14 @@ struct ScenarioReader {
     return n
   }
 
+  func boolean(_ node: Node, _ field: String) throws(ScenarioError) -> Bool {
+    switch node.string {
+    case "true": return true
+    case "false": return false
+    default: throw fail(node, field, "'\(node.string ?? "?")' must be true or false")
+    }
+  }
+
   func number(_ node: Node, _ field: String, in range: ClosedRange<Double>) throws(ScenarioError) -> Double {
     guard let text = node.string, let n = Double(text), range.contains(n) else {
       throw fail(

@@ -96,7 +96,10 @@ struct PrintJob: ParsableCommand {
     name: .long,
     help: ArgumentHelp(
       "A YAML scenario: printers, each with a queue of jobs, waits, disconnects and restarts.",
-      discussion: "The job options above are the defaults of every job; see docs/simulation.md.",
+      discussion: """
+        The job options above are the defaults of every job; --homeassistant (or homeassistant: true in the \
+        file) runs the companion on every printer, without taking its commands. See docs/simulation.md.
+        """,
       valueName: "file"))
   var scenario: String?
 
@@ -141,9 +144,13 @@ struct PrintJob: ParsableCommand {
     if let control, control.isEmpty || control.contains("#") || control.contains("+") {
       throw ValidationError("--control '\(control)' must be a topic without wildcards, like sim/control.")
     }
-    if scenario != nil && (control != nil || homeAssistant || printers != 1) {
+    if scenario != nil && printers != 1 {
+      throw ValidationError("--scenario names its printers itself and takes no --printers.")
+    }
+    if scenario != nil && control != nil {
       throw ValidationError(
-        "--scenario names its printers itself and takes no --printers, --control or --homeassistant.")
+        "--scenario takes no --control: its queues are planned ahead, so a cancelled or paused job would run into "
+          + "the next job's planned start.")
     }
     if control != nil && output != nil {
       throw ValidationError("--control takes commands while publishing; it does nothing with --output.")
@@ -197,13 +204,16 @@ struct PrintJob: ParsableCommand {
     return control != nil || homeAssistant ? "a simulated print job" : "a simulated \(outcome.rawValue) print"
   }
 
-  /// What makes the messages: the job the options describe, or the scenario file's printers.
+  /// What makes the messages: the job the options describe, or the scenario file's printers; whether the Home
+  /// Assistant companion runs (`--homeassistant`, or the file's `homeassistant: true`).
   /// - Throws: `ExitCode.error` (after one sentence) when the scenario file cannot be read or used.
   private func streamMaker(_ o: PrintJobOptions) throws -> (
-    make: () -> PrintJobStream, start: Timestamp, tool: String
+    make: () -> PrintJobStream, start: Timestamp, tool: String, homeAssistant: Bool
   ) {
     let tool = "mqtt-dumper \(MQTTDumperVersion.string) simulate print-job"
-    guard let scenario else { return ({ PrintJobStream(o) }, o.start, "\(tool) --seed \(seed)") }
+    guard let scenario else {
+      return ({ PrintJobStream(o) }, o.start, "\(tool) --seed \(seed)", homeAssistant)
+    }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: scenario, isDirectory: &isDirectory) else {
       printError("the scenario \(scenario) does not exist; give the path of a YAML file (see docs/simulation.md).")
@@ -219,7 +229,8 @@ struct PrintJob: ParsableCommand {
       let parsed = try Scenario(yaml: text, defaults: o)
       return (
         { PrintJobStream(parsed, base: o) }, parsed.start ?? o.start,
-        "\(tool) --scenario \((scenario as NSString).lastPathComponent) --seed \(parsed.seed ?? seed)"
+        "\(tool) --scenario \((scenario as NSString).lastPathComponent) --seed \(parsed.seed ?? seed)",
+        homeAssistant || parsed.homeAssistant
       )
     } catch {
       printError("the scenario \(scenario) cannot be used: \(error.description).")
@@ -229,16 +240,17 @@ struct PrintJob: ParsableCommand {
 
   func run() throws {
     let o = try options()
-    let (makeStream, start, tool) = try streamMaker(o)
+    let (makeStream, start, tool, companion) = try streamMaker(o)
     do {
       if let output {
         let header = CaptureHeader(
           created: start.rfc3339, tool: tool,
           broker: "simulated", protocolName: "mqttv5",
+          // The companion's discovery configs are under homeassistant/ (the SoC sensor's always).
           subscriptions: [
             CaptureSubscription(
               filter: "\(o.baseTopic ?? (plugin == .current ? "octoPrint" : "octoprint"))/#", qos: .exactlyOnce)
-          ])
+          ] + (companion ? [CaptureSubscription(filter: "homeassistant/#", qos: .exactlyOnce)] : []))
         let writer =
           output == "-"
           ? try CaptureWriter(standardOutputWithHeader: header)
@@ -257,17 +269,15 @@ struct PrintJob: ParsableCommand {
       }
       installStopHandlers()
       let client = try MQTTClient(options: try connection.options(), lowLatency: true)
-      if plugin == .current {
-        // The plugin's last will: consumers see the printer go away if we are killed.
-        let base = o.baseTopic ?? "octoPrint"
-        try client.setWill(
-          topic: printers > 1 ? "\(base)/printer-1/mqtt" : "\(base)/mqtt", payload: Array("disconnected".utf8),
-          qos: .atLeastOnce, retain: true)
+      let stream = makeStream()
+      if plugin == .current, let first = stream.availabilityTopics.first {
+        // The plugin's last will: consumers see the (first) printer go away if we are killed.
+        try client.setWill(topic: first, payload: Array("disconnected".utf8), qos: .atLeastOnce, retain: true)
       }
+      // A scenario's printers take no commands (see validate()).
       let topics = JobControlTopics(
-        base: o.base, printers: o.printers, homeAssistant: homeAssistant, prefix: control)
-      let simulation = ControlledSimulation(
-        stream: makeStream(), topics: topics, speed: playback.speed, quiet: quiet)
+        base: o.base, printers: o.printers, homeAssistant: homeAssistant && scenario == nil, prefix: control)
+      let simulation = ControlledSimulation(stream: stream, topics: topics, speed: playback.speed, quiet: quiet)
       if topics.isActive { client.onMessage = { simulation.receive(topic: $0.topic, payload: $0.payload) } }
       try client.connect()
       defer { client.disconnect() }
