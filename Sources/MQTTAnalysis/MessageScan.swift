@@ -67,21 +67,7 @@ public struct MessageScan {
   }
 }
 
-/// The times one file's messages go backwards: how often, by how much at most, and whether at its start.
-struct StepsBack {
-  var count = 0
-  var largest: Int64 = 0
-  var atStart = false
-  var seen = false
-
-  mutating func add(_ micros: Int64, after previous: Int64?) {
-    defer { seen = true }
-    guard let previous, micros < previous else { return }
-    count += 1
-    largest = max(largest, previous - micros)
-    if !seen { atStart = true }
-  }
-
+extension StepsBack {
   /// One sentence for the warning, nil when time never went back.
   func sentence(_ path: String) -> String? {
     guard count > 0 else { return nil }

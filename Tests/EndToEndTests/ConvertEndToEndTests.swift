@@ -76,12 +76,16 @@ struct ConvertEndToEndTests {
     ])
     try publish(["-t", "set/sticky", "-q", "1", "-r", "-m", "on"])
     try publish(["-t", "set/empty", "-q", "0", "-n"])
+    // A payload %j cuts at its NUL to "bin", 5 bytes written as its payloadlen, before and after JSON text.
+    try publish(["-t", "set/nul", "-q", "0", "-s"], stdin: Data([0x62, 0x69, 0x6E, 0x00, 0xFF]))
+    try publish(["-t", "set/json2", "-q", "0", "-m", #"{"a":1}"#])
+    try publish(["-t", "set/nul", "-q", "0", "-s"], stdin: Data([0x62, 0x69, 0x6E, 0x00, 0xFF]))
     usleep(300_000)
     for s in [percentJ, percentCapitalJ, verbose, capture] { s.signal(SIGINT) }
     let outputs = [percentJ, percentCapitalJ, verbose].map { $0.wait(timeout: 10).stdout }
     #expect(capture.wait(timeout: 10).status == 0)
     let recorded = try dump(path("cap.jsonl.gz"))
-    #expect(recorded.count == 8)
+    #expect(recorded.count == 11)
 
     // %j: everything but the binary payload, which mosquitto_sub cut at its NUL byte.
     try outputs[0].write(to: URL(fileURLWithPath: path("j.jsonl")))
@@ -89,14 +93,30 @@ struct ConvertEndToEndTests {
     #expect(j.status == 0, "\(j.stderr)")
     #expect(
       j.stderr == """
-        mqtt-dumper: warning: mosquitto_sub -F %j cuts a payload at its first NUL byte: 1 payload cut short (their payloadlen is larger).
-        mqtt-dumper: converted 8 messages from mosquitto-json to capture in \(path("j.jsonl.gz"))
+        mqtt-dumper: warning: mosquitto_sub -F %j cuts a payload at its first NUL byte: 3 payloads cut short (their payloadlen is larger).
+        mqtt-dumper: converted 11 messages from mosquitto-json to capture in \(path("j.jsonl.gz"))
 
         """)
     var expected = recorded
     expected[3] = recorded[3].replacingOccurrences(of: #""620001ff""#, with: #""62""#)
     #expect(recorded[3].contains(#""620001ff""#))
+    for i in [8, 10] {
+      #expect(recorded[i].contains(#""62696e00ff""#))
+      expected[i] = recorded[i].replacingOccurrences(of: #""62696e00ff""#, with: #""62696e""#)
+    }
     #expect(try dump(path("j.jsonl.gz")) == expected)
+
+    // Its last three lines alone: the first one could be %J's JSON string "bin"; the next one says it is %j.
+    let lastThree = outputs[0].split(separator: 0x0A).suffix(3).map { Data($0) + Data([0x0A]) }.reduce(Data(), +)
+    try lastThree.write(to: URL(fileURLWithPath: path("j3.jsonl")))
+    let j3 = try mqttDumper(["convert", path("j3.jsonl"), "-o", path("j3.jsonl.gz")])
+    #expect(
+      j3.stderr == """
+        mqtt-dumper: warning: mosquitto_sub -F %j cuts a payload at its first NUL byte: 2 payloads cut short (their payloadlen is larger).
+        mqtt-dumper: converted 3 messages from mosquitto-json to capture in \(path("j3.jsonl.gz"))
+
+        """)
+    #expect(try dump(path("j3.jsonl.gz")) == Array(expected.suffix(3)))
 
     // The same lines gzip-compressed (by gzip itself) read the same.
     let gzip = try Running(try which("sh"), ["-c", "gzip -c \"$0\" > \"$1\"", path("j.jsonl"), path("j-gz.gz")])
@@ -110,12 +130,13 @@ struct ConvertEndToEndTests {
     try outputs[1].write(to: URL(fileURLWithPath: path("J.jsonl")))
     let capitalJ = try mqttDumper(["convert", path("J.jsonl"), "-o", path("J.jsonl.gz"), "--quiet"])
     #expect(capitalJ.status == 0, "\(capitalJ.stderr)")
-    #expect(capitalJ.stderr.contains("not JSON: 5 messages lost"), "\(capitalJ.stderr)")
+    #expect(capitalJ.stderr.contains("not JSON: 7 messages lost"), "\(capitalJ.stderr)")
     let jsonOnly = try dump(path("J.jsonl.gz"))
-    #expect(jsonOnly.count == 3)
+    #expect(jsonOnly.count == 4)
     #expect(jsonOnly[0] == #"["set/json", "\#(Data(#"{"new":9,"old":8.8}"#.utf8).hex)", 0, false, {}]"#)
     #expect(jsonOnly[1] == recorded[5].replacingOccurrences(of: Data("[1, 2]".utf8).hex, with: Data("[1,2]".utf8).hex))
     #expect(jsonOnly[2] == recorded[7])
+    #expect(jsonOnly[3] == recorded[9])
 
     // -v: topics and payloads byte for byte; no QoS, retain flags or properties.
     try outputs[2].write(to: URL(fileURLWithPath: path("v.txt")))
@@ -143,7 +164,7 @@ struct ConvertEndToEndTests {
     let rows = try Running(try which("python3"), ["-c", check, path("cap.csv")]).wait(timeout: 30)
     #expect(rows.status == 0, "\(rows.stderr)")
     let expectedRows = recorded.enumerated().map { i, line in
-      line.replacing(#/, \{.*\}\]$/#, with: "]") + ([3, 4].contains(i) ? " base64" : " text")
+      line.replacing(#/, \{.*\}\]$/#, with: "]") + ([3, 4, 8, 10].contains(i) ? " base64" : " text")
     }
     #expect(rows.stdoutText.split(separator: "\n").map(String.init) == expectedRows)
 
@@ -153,7 +174,7 @@ struct ConvertEndToEndTests {
     #expect(
       fromCSV.stderr == """
         mqtt-dumper: warning: the CSV has no MQTT v5 properties: the messages have none.
-        mqtt-dumper: converted 8 messages from csv to capture in \(path("csv.jsonl.gz"))
+        mqtt-dumper: converted 11 messages from csv to capture in \(path("csv.jsonl.gz"))
 
         """)
     #expect(try dump(path("csv.jsonl.gz")) == recorded.map { $0.replacing(#/\{.*\}\]$/#, with: "{}]") })

@@ -105,6 +105,36 @@ final class CaptureMergeTests {
     #expect(offsets == ["\(a) \(b) 300000 2", "\(b) \(c) -2000000 2"])
   }
 
+  @Test("copies per file: one that overlaps the others but shares none (its clock 5 s ahead, a 2 s window) is named")
+  func sharingNoCopies() throws {
+    let times = Array(stride(from: Int64(10_000), through: 20_000, by: 1000))
+    let a = try capture("a", broker: "x", times.map { m($0, "t", "\($0)") }, in: dir)
+    let b = try capture("b", broker: "x", times.map { m($0 + 500, "t", "\($0)") }, in: dir)
+    let c = try capture("c", broker: "x", times.map { m($0 + 5000, "t", "\($0)") }, in: dir)
+    // d comes a minute later: apart from the others, named as such, not here.
+    let d = try capture("d", broker: "x", [m(70_000, "t", "late")], in: dir)
+    var merge = CaptureMerge(paths: [a, b, c, d])
+    merge.dedupWindow = 2_000_000
+    let summary = try merged(merge).summary
+    #expect(summary.duplicates == 11)
+    #expect(summary.sources.map(\.copies) == [11, 11, 0, 0])
+    #expect(summary.sourcesSharingNoCopies.map(\.path) == [c])
+    #expect(summary.separateSources.map(\.path) == [d])
+    // A window wide enough finds c's copies.
+    merge.dedupWindow = 6_000_000
+    #expect(try merged(merge).summary.sourcesSharingNoCopies.map(\.path) == [])
+  }
+
+  @Test("a file whose own times go backwards: how often and by how much, each file on its own")
+  func stepsBack() throws {
+    let a = try capture("a", broker: "x", [m(0, "a"), m(5000, "a"), m(2000, "a"), m(8000, "a"), m(7500, "a")], in: dir)
+    let b = try capture("b", broker: "x", [m(1000, "b"), m(9000, "b")], in: dir)
+    let (records, summary) = try merged(CaptureMerge(paths: [a, b]))
+    #expect(topics(records) == ["a", "b", "a", "a", "a", "a", "b"])
+    #expect(summary.sources.map(\.stepsBack.count) == [2, 0])
+    #expect(summary.sources.map(\.stepsBack.largest) == [3_000_000, 0])
+  }
+
   @Test("a clock offset sample is exact up to its capacity and a close estimate beyond, in constant memory")
   func offsetSample() {
     var small = ClockOffsetSample()

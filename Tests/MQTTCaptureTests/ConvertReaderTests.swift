@@ -101,12 +101,59 @@ struct MosquittoJSONRecordingTests {
     let dir = try ScratchDirectory()
     let line =
       #"{"tst":"2026-11-26T03:29:51.720781Z+0000","topic":"a/bin","qos":0,"retain":0,"payloadlen":11,"payload":"bin"}"#
-    let recording = try MosquittoJSONRecording(path: try dir.file("j", utf8(line + "\n")))
-    #expect(try readAll(recording).map(\.payload) == [utf8("bin")])
+    let text =
+      #"{"tst":"2026-11-26T03:29:51.721000Z+0000","topic":"a/text","qos":0,"retain":0,"payloadlen":2,"payload":"hi"}"#
+    let recording = try MosquittoJSONRecording(path: try dir.file("j", utf8(line + "\n" + text + "\n")))
+    #expect(try readAll(recording).map(\.payload) == [utf8("bin"), utf8("hi")])
     #expect(
       recording.losses == [
         "mosquitto_sub -F %j cuts a payload at its first NUL byte: 1 payload cut short (their payloadlen is larger)"
       ])
+  }
+
+  @Test("%j or %J is decided once a file: a NUL cut that looks like a %J string, before and after JSON text")
+  func formDecidedPerFile() throws {
+    let dir = try ScratchDirectory()
+    // mosquitto_sub 2.0.11 -F %j of bin\0\xff, {"a":1}, bin\0\xff: "bin" is 5 bytes written, as long as the payload.
+    let cut =
+      #"{"tst":"2026-11-26T03:29:51.720781Z+0000","topic":"a/bin","qos":0,"retain":0,"payloadlen":5,"payload":"bin"}"#
+    let json =
+      #"{"tst":"2026-11-26T03:29:51.730000Z+0000","topic":"a/json","qos":0,"retain":0,"payloadlen":7,"payload":"{\"a\":1}"}"#
+    let j = try MosquittoJSONRecording(path: try dir.file("j", utf8([cut, json, cut, ""].joined(separator: "\n"))))
+    #expect(try readAll(j).map(\.payload) == [utf8("bin"), utf8(#"{"a":1}"#), utf8("bin")])
+    #expect(
+      j.losses == [
+        "mosquitto_sub -F %j cuts a payload at its first NUL byte: 2 payloads cut short (their payloadlen is larger)"
+      ])
+    // %J of "bin" (a JSON string, 5 bytes), {"a":1}, "bin": the same string line, kept with its quotes.
+    let object =
+      #"{"tst":"2026-11-26T03:29:51.730000Z+0000","topic":"a/json","qos":0,"retain":0,"payloadlen":7,"payload":{"a":1}}"#
+    let capitalJ = try MosquittoJSONRecording(
+      path: try dir.file("J", utf8([cut, object, cut, ""].joined(separator: "\n"))))
+    #expect(try readAll(capitalJ).map(\.payload) == [utf8(#""bin""#), utf8(#"{"a":1}"#), utf8(#""bin""#)])
+    #expect(capitalJ.losses == [])
+    // Nothing else in the file: read as %j, and the warning says why.
+    let alone = try MosquittoJSONRecording(path: try dir.file("alone", utf8(cut + "\n")))
+    #expect(try readAll(alone).map(\.payload) == [utf8("bin")])
+    #expect(
+      alone.losses == [
+        "mosquitto_sub -F %j cuts a payload at its first NUL byte: 1 payload cut short (their payloadlen is larger); "
+          + "no line tells %j from %J, so the file was read as %j (if it is %J, these are JSON strings without "
+          + "their quotes)"
+      ])
+  }
+
+  @Test("messages held until the form is known come before a bad line's error")
+  func heldBeforeError() throws {
+    let dir = try ScratchDirectory()
+    let cut =
+      #"{"tst":"2026-11-26T03:29:51.720781Z+0000","topic":"a/bin","qos":0,"retain":0,"payloadlen":5,"payload":"bin"}"#
+    let path = try dir.file("bad", utf8(cut + "\n" + #"{"topic":"a","qos":0,"payload":"x"}"# + "\n"))
+    let recording = try MosquittoJSONRecording(path: path)
+    #expect(try recording.next()?.payload == utf8("bin"))
+    #expect(
+      throws: CaptureError.foreignInput(path: path, line: 2, reason: #"has no "tst" time, not mosquitto_sub -F %j"#)
+    ) { try recording.next() }
   }
 
   @Test("%J: JSON values as cJSON re-printed them, empty lines for other payloads counted as lost")

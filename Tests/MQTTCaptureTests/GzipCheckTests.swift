@@ -39,6 +39,48 @@ struct GzipCheckTests {
           + "records read before it may be damaged too.")
     }
   }
+
+  @Test("a damaged second gzip member puts in doubt only what was read since the first one passed its check")
+  func secondMember() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crc2-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // Two sessions, a gzip member each (as --append adds one), then the second member's CRC-32 changed.
+    var bytes = Data()
+    for session in 0..<2 {
+      let path = dir.appendingPathComponent("\(session).jsonl.gz").path
+      let writer = try CaptureWriter(
+        path: path,
+        header: CaptureHeader(
+          created: "2025-11-25T11:0\(session):00.000000Z", tool: "test", broker: "x", protocolName: "mqttv5",
+          subscriptions: []))
+      for i in 0..<10 {
+        try writer.write(
+          CapturedMessage(
+            timestamp: Timestamp(microseconds: 1_764_068_856_000_000 + Int64(session * 100 + i)), topic: "t",
+            payload: Array("\(i)".utf8)))
+      }
+      try writer.close()
+      bytes += try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+    bytes[bytes.count - 8] ^= 0x01
+    let path = dir.appendingPathComponent("both.jsonl.gz").path
+    try bytes.write(to: URL(fileURLWithPath: path))
+    #expect(Process.gzipTestFails(path))
+
+    let reader = try CaptureReader(path: path)
+    var read = 0
+    do {
+      while try reader.next() != nil { read += 1 }
+      Issue.record("read to the end without an error")
+    } catch let error as CaptureError {
+      #expect(read == 21)  // 10 messages, the second session's header, 10 messages
+      #expect(
+        error.description
+          == "\(path) is corrupt at line 23: the gzip check of the data before it failed (incorrect data check): "
+          + "records read since the end of the last gzip member that passed its check may be damaged too.")
+    }
+  }
 }
 
 extension Process {

@@ -9,10 +9,40 @@
 /// - `%J` writes a JSON payload as a JSON value, re-printed by cJSON (white space dropped, `9.0` as `9`), and an
 ///   empty line for any other payload.
 ///
+/// Which of the two a file is, is decided once, by its first line only one of them writes: a string as long as
+/// its `payloadlen` (`%j`), a JSON value, a `null` of 4 bytes or an empty line (`%J`). A string shorter than its
+/// `payloadlen` is either (`%j` of `bin\0…`, `%J` of the JSON string `"bin"`), so such messages wait for that
+/// line, at most `holdLimit` of them; a file with no such line is read as `%j`.
+///
 /// Both come back as they were sent where the line can hold it; `losses` counts the rest.
 public final class MosquittoJSONRecording: ForeignRecording, CutOffReporting {
+  /// Which of mosquitto_sub's two formats a file is in.
+  private enum Form {
+    /// `%j`: every payload a JSON string.
+    case strings
+    /// `%J`: JSON payloads as JSON values.
+    case values
+  }
+
+  /// A string payload shorter than its `payloadlen`: `%j` cut it at a NUL byte, or `%J` wrote a JSON string.
+  private struct Undecided {
+    var cut: [UInt8]
+    var written: [UInt8]
+    var length: Int64
+  }
+
+  /// How many messages are held back, at most, until a line tells `%j` from `%J`.
+  static let holdLimit = 1000
+
   private let lines: LineReader
-  private var sawJSONValues = false
+  /// Decided once per file, by the first line only one of the two forms writes.
+  private var form: Form?
+  private var formAssumed = false
+  /// Messages read before the form was decided, in order; `Undecided` ones get their payload then.
+  private var held: [(message: CapturedMessage, undecided: Undecided?)] = []
+  private var ready: [CapturedMessage] = []
+  private var readyIndex = 0
+  private var heldError: CaptureError?
   private var cutAtNUL = 0
   private var reprinted = 0
   private var emptyLines = 0
@@ -39,7 +69,10 @@ public final class MosquittoJSONRecording: ForeignRecording, CutOffReporting {
     if cutAtNUL > 0 {
       out.append(
         "mosquitto_sub -F %j cuts a payload at its first NUL byte: \(formatCount(cutAtNUL, "payload")) "
-          + "cut short (their payloadlen is larger)")
+          + "cut short (their payloadlen is larger)"
+          + (formAssumed
+            ? "; no line tells %j from %J, so the file was read as %j (if it is %J, these are JSON strings "
+              + "without their quotes)" : ""))
     }
     if let truncation = lines.truncation { out.append(truncation) }
     return out
@@ -51,29 +84,92 @@ public final class MosquittoJSONRecording: ForeignRecording, CutOffReporting {
   /// The next message.
   /// - Throws: `CaptureError.foreignInput` for a line that is not mosquitto_sub's JSON.
   public func next() throws -> CapturedMessage? {
-    while let raw = try lines.next() {
+    while true {
+      if readyIndex < ready.count {
+        defer { readyIndex += 1 }
+        return ready[readyIndex]
+      }
+      ready.removeAll(keepingCapacity: true)
+      readyIndex = 0
+      if let error = heldError {
+        heldError = nil
+        throw error
+      }
+      guard let raw = try lines.next() else {
+        // Nothing told the forms apart: %j, whose NUL cut is reported.
+        guard !held.isEmpty else { return nil }
+        assume()
+        continue
+      }
       var line = Array(raw)
       if line.last == 0x0D { line.removeLast() }
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
         // %J's line for a payload that is not JSON (mosquitto_sub said so on its stderr).
         emptyLines += 1
-        sawJSONValues = true
+        decide(.values)
         continue
       }
+      let read: (message: CapturedMessage, undecided: Undecided?)
       do {
-        return try message(LooseJSON.parse(line), line: line)
-      } catch let error as JSONSyntaxError {
-        throw fail("is not JSON (\(error))")
+        do {
+          read = try message(LooseJSON.parse(line), line: line)
+        } catch let error as JSONSyntaxError {
+          throw fail("is not JSON (\(error))")
+        }
+      } catch let error as CaptureError {
+        // The messages before the line come first.
+        guard !held.isEmpty else { throw error }
+        heldError = error
+        assume()
+        continue
       }
+      if form == nil && (read.undecided != nil || !held.isEmpty) {
+        held.append(read)
+        if held.count >= Self.holdLimit { assume() }
+        continue
+      }
+      if !held.isEmpty { release() }
+      ready.append(read.message)
     }
-    return nil
+  }
+
+  /// Decides the form from a line only it writes, if it is not decided yet.
+  private func decide(_ evidence: Form) {
+    guard form == nil else { return }
+    form = evidence
+    release()
+  }
+
+  /// Decides `%j` for want of evidence.
+  private func assume() {
+    formAssumed = true
+    decide(.strings)
+  }
+
+  /// Gives the held messages their payloads and queues them.
+  private func release() {
+    for (message, undecided) in held {
+      var message = message
+      if let undecided { message.payload = resolve(undecided) }
+      ready.append(message)
+    }
+    held.removeAll()
+  }
+
+  private func resolve(_ payload: Undecided) -> [UInt8] {
+    if form == .values {
+      if payload.written.count != payload.length { reprinted += 1 }
+      return payload.written
+    }
+    cutAtNUL += 1
+    return payload.cut
   }
 
   private func fail(_ reason: String) -> CaptureError {
     CaptureError.foreignInput(path: lines.path, line: lines.lineNumber, reason: "\(reason), not mosquitto_sub -F %j")
   }
 
-  private func message(_ object: LooseJSON, line: [UInt8]) throws -> CapturedMessage {
+  private func message(_ object: LooseJSON, line: [UInt8]) throws -> (CapturedMessage, Undecided?) {
     guard case .object = object.kind else { throw fail("is not a JSON object") }
     let time: Timestamp
     switch object["tst"]?.kind {
@@ -100,86 +196,52 @@ public final class MosquittoJSONRecording: ForeignRecording, CutOffReporting {
     }
     guard let payloadValue = object["payload"] else { throw fail("has no \"payload\"") }
     let length = object["payloadlen"]?.integer
-    let payload = self.payload(payloadValue, length: length, line: line)
+    var payload: [UInt8] = []
+    var undecided: Undecided?
+    switch self.payload(payloadValue, length: length, line: line) {
+    case .known(let bytes): payload = bytes
+    case .undecided(let u): undecided = u
+    }
     var properties = MQTTProperties()
     if let p = object["properties"] { properties = Self.properties(p) }
-    return CapturedMessage(
+    let message = CapturedMessage(
       timestamp: time, topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
+    return (message, undecided)
+  }
+
+  private enum Payload {
+    case known([UInt8])
+    case undecided(Undecided)
   }
 
   /// The payload's bytes from `value`, as `%j` or `%J` wrote them; `length` is the line's `payloadlen`.
-  private func payload(_ value: LooseJSON, length: Int64?, line: [UInt8]) -> [UInt8] {
+  /// A line only one of the two forms writes decides the file's form.
+  private func payload(_ value: LooseJSON, length: Int64?, line: [UInt8]) -> Payload {
     var written: [UInt8] { Array(line[value.span]) }
     switch value.kind {
     case .null:
       // An empty payload in both; `%J` writes a payload `null` as null too, and payloadlen tells them apart.
-      if length == 4 { return Array("null".utf8) }
-      return []
+      if length == 4 {
+        decide(.values)
+        return .known(Array("null".utf8))
+      }
+      return .known([])
     case .string(let bytes):
-      guard let length, bytes.count != length else { return bytes }
-      if value.span.count == length {
-        // %J: the payload was a JSON string literal, written back as it was.
-        sawJSONValues = true
-        return written
+      guard let length, bytes.count != length else {
+        // A JSON string `%J` wrote is longer than its text by its quotes at least: %j.
+        if !bytes.isEmpty { decide(.strings) }
+        return .known(bytes)
       }
-      if !sawJSONValues && bytes.count < length {
-        cutAtNUL += 1
-        return bytes
+      guard bytes.count < length else {
+        reprinted += 1
+        return .known(written)
       }
-      reprinted += 1
-      return written
+      let undecided = Undecided(cut: bytes, written: written, length: length)
+      return form == nil ? .undecided(undecided) : .known(resolve(undecided))
     default:
-      sawJSONValues = true
+      decide(.values)
       if let length, value.span.count != length { reprinted += 1 }
-      return written
+      return .known(written)
     }
-  }
-
-  /// The properties from mosquitto's names for them; names it does not record are left out.
-  static func properties(_ value: LooseJSON) -> MQTTProperties {
-    var p = MQTTProperties()
-    guard case .object(let members) = value.kind else { return p }
-    for (key, v) in members {
-      switch String(decoding: key, as: UTF8.self) {
-      case "content-type": p.contentType = v.text
-      case "payload-format-indicator": p.payloadFormatIndicator = v.integer.map { UInt8(clamping: $0) }
-      case "message-expiry-interval": p.messageExpiryInterval = v.integer.map { UInt32(clamping: $0) }
-      case "response-topic": p.responseTopic = v.text
-      case "correlation-data": p.correlationData = v.bytes
-      case "user-properties":
-        if case .object(let pairs) = v.kind {
-          for (name, value) in pairs {
-            p.userProperties.append(MQTTUserProperty(String(decoding: name, as: UTF8.self), value.text ?? ""))
-          }
-        }
-      default: break
-      }
-    }
-    return p
-  }
-
-  /// mosquitto_sub's `tst`: `2026-11-26T04:30:04.465677Z+0100` (local time, then its offset from UTC);
-  /// plain RFC 3339 (`…Z`, `…+01:00`) is read too.
-  public static func timestamp(_ text: String) -> Timestamp? {
-    let b = Array(text.utf8)
-    guard b.count >= 19 else { return nil }
-    var end = 19
-    while end < b.count, b[end] == UInt8(ascii: ".") || (0x30...0x39).contains(b[end]) { end += 1 }
-    guard let local = Timestamp(rfc3339: String(decoding: b[0..<end], as: UTF8.self) + "Z") else { return nil }
-    var rest = b[end...]
-    if rest.first == UInt8(ascii: "Z") { rest = rest.dropFirst() }
-    if rest.isEmpty { return local }
-    let sign: Int64
-    switch rest.first {
-    case UInt8(ascii: "+"): sign = 1
-    case UInt8(ascii: "-"): sign = -1
-    default: return nil
-    }
-    let digits = rest.dropFirst().filter { $0 != UInt8(ascii: ":") }
-    guard digits.count == 4, digits.allSatisfy({ (0x30...0x39).contains($0) }),
-      let hhmm = Int64(String(decoding: digits, as: UTF8.self))
-    else { return nil }
-    let offset = sign * ((hhmm / 100) * 3600 + (hhmm % 100) * 60)
-    return Timestamp(microseconds: local.microseconds - offset * 1_000_000)
   }
 }

@@ -83,7 +83,8 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
       return "record one with `mqtt-dumper capture -o FILE`"
     case .newerVersion:
       return "upgrade mqtt-dumper to read it"
-    case .corrupt(_, _, let reason) where reason == Inflater.checkFailed:
+    case .corrupt(_, _, let reason)
+    where reason == Inflater.checkFailed || reason == Inflater.checkFailedAfterGoodMember:
       return nil
     case .corrupt:
       return "the records before it are intact"

@@ -6,6 +6,10 @@ final class Inflater {
   /// The reason given when a gzip member's CRC-32 or length does not match its text, which was read already.
   static let checkFailed =
     "the gzip check of the data before it failed (incorrect data check): records read before it may be damaged too"
+  /// The same when an earlier member passed its check: only what was read since then is in doubt.
+  static let checkFailedAfterGoodMember =
+    "the gzip check of the data before it failed (incorrect data check): records read since the end of the last "
+    + "gzip member that passed its check may be damaged too"
 
   enum Result {
     case consumed(Int)
@@ -16,6 +20,8 @@ final class Inflater {
   private let stream: UnsafeMutablePointer<z_stream>
   /// True between a member's first byte and its end: the file is cut off if it stops here.
   private(set) var midStream = false
+  /// Whether a member ended here with its CRC-32 and length checked (zlib checks both before its stream end).
+  private var passedMember = false
   private var chunk: [UInt8]
 
   /// A gzip reader handing out at most `chunkSize` bytes of text per call.
@@ -59,6 +65,7 @@ final class Inflater {
       switch rc {
       case Z_STREAM_END:
         midStream = false
+        passedMember = true
         return .streamEnded(used)
       case Z_OK:
         // One output chunk at a time, so damage is found at the line where it is, not ahead of it.
@@ -69,7 +76,8 @@ final class Inflater {
         let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
         // zlib checks a member's CRC-32 and length at its end, after handing out its text.
         let checkFailed = message == "incorrect data check" || message == "incorrect length check"
-        return .corrupt(checkFailed ? Inflater.checkFailed : "damaged compressed data (\(message))")
+        if !checkFailed { return .corrupt("damaged compressed data (\(message))") }
+        return .corrupt(passedMember ? Inflater.checkFailedAfterGoodMember : Inflater.checkFailed)
       }
     }
   }

@@ -12,3 +12,14 @@ extension CaptureMerge.Summary {
     }.map { spans[$0].0 }
   }
 }
+
+extension CaptureMerge.Summary {
+  /// The inputs holding messages whose span of time overlaps another such input's but that share no copy
+  /// with any input, in the order given: with `dedupWindow`, a clock off by more than the window (or other
+  /// topics recorded).
+  public var sourcesSharingNoCopies: [CaptureMerge.Source] {
+    let separate = Set(separateSources.map(\.path))
+    guard sources.filter({ $0.messages > 0 }).count > 1 else { return [] }
+    return sources.filter { $0.messages > 0 && $0.copies == 0 && !separate.contains($0.path) }
+  }
+}

@@ -33,6 +33,10 @@ public struct CaptureMerge {
     public var first: Timestamp?
     /// Its last record's time.
     public var last: Timestamp?
+    /// Its messages that were copies of another input's, or had a copy in another input (with `dedupWindow`).
+    public var copies = 0
+    /// Where its own records' times go backwards (merged where their times put them, so out of its order).
+    public var stepsBack = StepsBack()
   }
 
   /// What a merge did.
@@ -147,6 +151,7 @@ public struct CaptureMerge {
     var summary = Summary(sources: paths.map { Source(path: $0) })
     var heads = MinHeap<Head>()
     var lines = Array(repeating: 0, count: readers.count)
+    var previousTimes = [Int64?](repeating: nil, count: readers.count)
     // Each input's next record; nil for a message line passed on as it stands (`CaptureReader.Line`).
     var held = [CaptureRecord?](repeating: nil, count: readers.count)
     /// Puts input `i`'s next record in the heap. A damaged input stops there like a cut-off one: its
@@ -157,6 +162,8 @@ public struct CaptureMerge {
           lines[i] += 1
           // A later session's header (nil time): one header for the merged file.
           guard let time = next.time else { continue }
+          summary.sources[i].stepsBack.add(time.microseconds, after: previousTimes[i])
+          previousTimes[i] = time.microseconds
           held[i] = next.record
           heads.insert(Head(time: time, input: i, line: lines[i]))
           return
@@ -201,7 +208,9 @@ public struct CaptureMerge {
           guard case .message(let m) = record else { preconditionFailure("a message line decoded as another record") }
           if let original = window.copy(of: m, from: head.input) {
             summary.duplicates += 1
+            source.copies += 1
             summary.sources[head.input] = source
+            summary.sources[original.input].copies += 1
             let offset = m.timestamp.microseconds - original.time.microseconds
             if original.input < head.input {
               offsets[InputPair(earlier: original.input, later: head.input), default: .init()].add(offset)

@@ -21,7 +21,9 @@ struct Merge: ParsableCommand {
       how many; the copies also tell whether the recorders' clocks disagree: any two files that share \
       copies are compared (the median of their offsets), and named when they disagree by more than a \
       second. Files that do not overlap in time are named too (merged one after the other; files that \
-      follow one another, as a rotated set does, in one line), and files that hold no messages. The same \
+      follow one another, as a rotated set does, in one line), files that hold no messages, files that \
+      overlap the others but share no copy with them under --dedup (a clock off by more than WINDOW), and \
+      files whose own times go backwards (their records are merged where their times put them). The same \
       file given twice (under any name) is refused. The output is written as OUT.partial-PID and renamed \
       to OUT when finished: Ctrl-C or a failure removes it and leaves an existing OUT as it was.
 
@@ -113,6 +115,8 @@ struct Merge: ParsableCommand {
     if !summary.truncations.isEmpty { throw ExitCode.error }
   }
 
+  private func name(_ path: String) -> String { path == "-" ? "standard input" : path }
+
   private func report(_ s: CaptureMerge.Summary, groups: [String]) {
     if groups.count > 1 {
       printWarning(
@@ -126,6 +130,20 @@ struct Merge: ParsableCommand {
       printWarning(
         "\(path)'s clock looks \(seconds) \(offset > 0 ? "ahead of" : "behind") \(reference)'s "
           + "(the median over \(formatCount(copies, "message")) both recorded).")
+    }
+    if let dedup {
+      for src in s.sourcesSharingNoCopies {
+        printWarning(
+          "\(name(src.path)) overlaps the other files in time but shares no message with them within --dedup "
+            + "\(dedup): maybe its clock is off by more than that (try a wider --dedup), or it recorded other traffic.")
+      }
+    }
+    for src in s.sources where src.stepsBack.count > 0 {
+      let steps = src.stepsBack
+      printWarning(
+        "\(name(src.path))'s own times go back \(formatCount(steps.count, "time")), by up to "
+          + "\(formatDuration(seconds: Double(steps.largest) / 1_000_000)): its records are merged where their "
+          + "times put them, so not all in its order.")
     }
     // A file without messages (one that holds only connection events) says so, and is left out of the
     // overlap check: its events are merged where their times put them.
