@@ -51,13 +51,14 @@ public final class CaptureWriter {
   /// Opens `path` and writes `header` as its first line.
   /// - Parameters:
   ///   - compressed: gzip or plain; by default gzip when the name ends in `.gz`.
-  ///   - level: zlib level, 1 (fast) to 9 (small).
+  ///   - level: compression level, 1 (fast) to 9 (small).
   ///   - threads: more than 1 compresses on that many cores (`ParallelDeflater`), for a file written in one
   ///     go such as `merge`'s; a flush then waits for the compression.
   ///   - staged: write to `partialPath` (`PATH.partial-PID`) and give the file its name only when `close()`
-  ///     finished it, so that `path` never holds half a file: for files written in one go (`merge`), whose
-  ///     gzip members would make a killed run's file look complete. Not for `.append`, nor for a path that
-  ///     is a device or a pipe (written in place).
+  ///     finished it, so that `path` never holds half a file: for files written in one go (`merge`,
+  ///     `convert`), whose gzip members would make a killed run's file look complete. Where renaming would
+  ///     lose something (`.append`, a symbolic link, a device or pipe, a file with other links or another
+  ///     owner) the file is written in place (see `OutputFile`).
   /// - Throws: `CaptureError` when the file exists (in `.createNew` mode), cannot be opened or written,
   ///   or (in `.append` mode) is not a complete capture.
   public init(
