@@ -94,8 +94,8 @@ struct Merge: ParsableCommand {
       groups = CaptureMerge.groups(of: readers.map(\.header))
       let header = CaptureMerge.header(
         for: readers.map(\.header), paths: files, tool: "mqtt-dumper \(MQTTDumperVersion.string) merge")
-      // Written under a name of its own and renamed when finished: a killed merge never leaves a file under
-      // OUTPUT (with a gzip member per MiB, half a file could look complete), nor one that blocks the next run.
+      // Staged (written as OUT.partial-PID, renamed when finished) wherever renaming loses nothing: a killed
+      // merge leaves no half file under OUT (with a gzip member per MiB it could look complete).
       writer =
         output == "-"
         ? try CaptureWriter(standardOutputWithHeader: header)
