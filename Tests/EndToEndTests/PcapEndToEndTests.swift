@@ -94,7 +94,7 @@ struct PcapEndToEndTests {
     try bytes.dropLast(3).write(to: URL(fileURLWithPath: cut))
     let cutConvert = try mqttDumper(["convert", cut, "-o", dir.appendingPathComponent("cut.jsonl.gz").path])
     #expect(cutConvert.status == 2)
-    #expect(cutConvert.stderr.contains("the file is cut off in the last packet at byte"), "\(cutConvert.stderr)")
+    #expect(cutConvert.stderr.contains("\(cut) is cut off in the last packet at byte"), "\(cutConvert.stderr)")
 
     // A file that is not a packet capture: one sentence, the input-file status.
     let text = dir.appendingPathComponent("notes.pcap").path

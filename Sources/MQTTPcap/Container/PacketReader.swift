@@ -100,7 +100,7 @@ final class PacketReader {
 
   func cutOff(at offset: Int, _ what: String) -> LinkPacket? {
     truncation =
-      "the file is cut off in \(what) at byte \(offset) (the recorder stopped before writing it all): "
+      "\(file.path) is cut off in \(what) at byte \(offset) (the recorder stopped before writing it all): "
       + "read up to there"
     return nil
   }
