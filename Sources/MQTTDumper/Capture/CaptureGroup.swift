@@ -33,7 +33,8 @@ public struct CaptureGroup: Equatable, Sendable {
   /// which tells the recorders of one group apart in their headers.
   public static var defaultInstance: String {
     var buffer = [CChar](repeating: 0, count: 256)
-    let host = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : "localhost"
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost-\(getpid())" }
+    let host = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     return "\(host)-\(getpid())"
   }
 
