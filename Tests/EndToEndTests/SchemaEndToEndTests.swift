@@ -227,6 +227,53 @@ private func capturedMessages(_ path: String) throws -> Int {
     #expect(validated.stdoutText == "4000 payloads, 0 invalid\n", "\(validated.stderr)")
   }
 
+  /// `schema` of `messages`, as JSON Schema and AsyncAPI YAML, and `check` of the capture against each (and
+  /// Python jsonschema against the JSON Schema): returns the JSON Schema's x-mqtt-channels filters.
+  private func schemaPassesItsCapture(_ messages: [CapturedMessage]) throws -> [String] {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let capture = try writeCapture(messages, in: dir)
+    let schema = dir.appendingPathComponent("s.json").path
+    let api = dir.appendingPathComponent("api.yaml").path
+    for arguments in [["-o", schema], ["--format", "asyncapi", "-o", api]] {
+      let written = try mqttDumper(["schema", capture] + arguments)
+      #expect(written.status == 0, "\(written.stderr)")
+    }
+    let count = "\(messages.count)"
+    let validated = try Running(try python(), [script("validate_schema.py"), schema, capture]).wait(timeout: 60)
+    #expect(validated.stdoutText == "\(count) payloads, 0 invalid\n", "\(validated.stderr)")
+    for document in [schema, api] {
+      let checked = try mqttDumper(["check", capture, "--schema", document])
+      #expect(checked.status == 0, "\(checked.stdoutText)")
+      #expect(checked.stdoutText == "\(formatCount(messages.count, "message")) checked: no violations.\n")
+    }
+    let structure = try Running(
+      try python(), [script("check_asyncapi.py"), capture],
+      stdin: try Data(
+        contentsOf: URL(fileURLWithPath: api))
+    ).wait(timeout: 60)
+    #expect(structure.stdoutText.hasPrefix("ok "), "\(structure.stderr)")
+    let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: schema)))
+    let channels = (document as? [String: Any])?["x-mqtt-channels"] as? [String: Any]
+    return (channels?.keys).map { Array($0).sorted() } ?? []
+  }
+
+  @Test("a fleet of lamps and one of thermostats under home/+/state are one channel the capture passes")
+  func mixedFleetsOneFilter() throws {
+    func m(_ i: Int, _ topic: String, _ payload: String) -> CapturedMessage {
+      CapturedMessage(timestamp: Timestamp(microseconds: Int64(i) * 1_000), topic: topic, payload: Array(payload.utf8))
+    }
+    let six =
+      (1...3).map { m($0, "home/lamp\($0)/state", #"{"on": true}"#) }
+      + (1...3).map { m(3 + $0, "home/therm\($0)/state", #"{"temp": 21.5}"#) }
+    #expect(try schemaPassesItsCapture(six) == ["home/+/state"])
+    // 5,000 topics, past the 4,096 where folding starts: 90 % sensors, 10 % lights.
+    let fleet = (0..<5_000).map { i in
+      i % 10 == 9 ? m(i, "home/light\(i)/state", #"{"on": false}"#) : m(i, "home/sensor\(i)/state", #"{"t": 1}"#)
+    }
+    #expect(try schemaPassesItsCapture(fleet) == ["home/+/state"])
+  }
+
   @Test("schema: bad input (deep nesting, binary, mixed shapes) is described with a warning, never a crash")
   func schemaBadInput() throws {
     let dir = try temporaryDirectory()

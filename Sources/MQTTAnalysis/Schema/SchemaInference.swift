@@ -93,10 +93,12 @@ public struct SchemaInference {
   public func result() -> InferredSchemas {
     var channels: [(first: Int, channel: InferredChannel)] = []
     var ids = ChannelIDs()
-    for group in groupsWithFolded() {
+    for group in separatingShadowed(Self.joiningSameFilter(groupsWithFolded())) {
       channels.append((group.first, makeChannel(group, ids: &ids)))
     }
-    channels.sort { $0.first < $1.first }
+    // A group keeps its `first` when its first topic is taken out (`separatingShadowed`): that topic's own
+    // channel, which no other matches, comes after it.
+    channels.sort { ($0.first, $0.channel.kind == .topic ? 1 : 0) < ($1.first, $1.channel.kind == .topic ? 1 : 0) }
     return InferredSchemas(channels: channels.map(\.channel), messageCount: messageCount)
   }
 
@@ -206,6 +208,29 @@ public struct SchemaInference {
 
   /// The fewest groups that differ in one level higher up and become one channel.
   static let minimumUpperGroup = 3
+
+  /// The groups with one wildcard filter joined into one (a fleet of lamps and one of thermostats under
+  /// `home/+/state`): a filter names one channel, whose schema is the union of their shapes (members not in
+  /// all of them optional), so that every topic the filter matches is checked against a schema that fits it.
+  static func joiningSameFilter(_ groups: [Group]) -> [Group] {
+    var byFilter: [String: Int] = [:]
+    var result: [Group] = []
+    for group in groups {
+      guard case .wildcard = group.kind else {
+        result.append(group)
+        continue
+      }
+      guard let known = byFilter[group.filter] else {
+        byFilter[group.filter] = result.count
+        result.append(group)
+        continue
+      }
+      result[known].positions = (result[known].positions + group.positions).sorted()
+      result[known].foldedChannels += group.foldedChannels
+      result[known].first = min(result[known].first, group.first)
+    }
+    return result
+  }
 
   // MARK: - Channels
 
