@@ -285,15 +285,20 @@ private func capturedMessages(_ path: String) throws -> Int {
     let capture = try writeCapture(
       [
         m("deep", Array(deep.utf8)), m("bin", [0xFF, 0xFE, 0x00]), m("mixed", Array("{\"a\":1}".utf8)),
-        m("mixed", Array("[true]".utf8)),
+        m("mixed", Array("[true]".utf8)), m("unclosed", Array(String(repeating: "[", count: 1_000).utf8)),
       ],
       in: dir)
     let schema = dir.appendingPathComponent("s.json").path
     let result = try mqttDumper(["schema", capture, "-o", schema])
     #expect(result.status == 0)
     #expect(result.stderr.contains("deep: 1 payloads nest JSON deeper than 512 levels and are described as any value."))
+    #expect(!result.stderr.contains("unclosed"))
     let validated = try Running(try python(), [script("validate_schema.py"), schema, capture]).wait(timeout: 60)
-    #expect(validated.stdoutText == "4 payloads, 0 invalid\n", "\(validated.stderr)")
+    #expect(validated.stdoutText == "5 payloads, 0 invalid\n", "\(validated.stderr)")
+    // What the schema allows, check accepts: deep JSON is any value; the unclosed [[[… is text.
+    let checked = try mqttDumper(["check", capture, "--schema", schema])
+    #expect(checked.status == 0, "\(checked.stdoutText)")
+    #expect(checked.stdoutText == "5 messages checked: no violations.\n")
   }
 }
 
