@@ -274,6 +274,43 @@ private func capturedMessages(_ path: String) throws -> Int {
     #expect(try schemaPassesItsCapture(fleet) == ["home/+/state"])
   }
 
+  @Test("AsyncAPI of odd input stays a document check reads: a repeated member name, braces in a level, plurals")
+  func oddAsyncAPIInput() throws {
+    func m(_ topic: String, _ payload: String) -> CapturedMessage {
+      CapturedMessage(timestamp: Timestamp(microseconds: 1), topic: topic, payload: Array(payload.utf8))
+    }
+    var messages = [m("d", #"{"a": 1, "a": "x"}"#), m("a/{x}/s", "1"), m("a/b/s", #"{"v": 2}"#)]
+    for (plural, payload) in [("boxes", "1"), ("aliases", #""s""#), ("ids", "true"), ("news", "null")] {
+      messages += (1...2).map { m("\(plural)/n\($0)", payload) }
+    }
+    #expect(
+      try schemaPassesItsCapture(messages) == ["a/b/s", "a/{x}/s", "aliases/+", "boxes/+", "d", "ids/+", "news/+"])
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let capture = try writeCapture(messages, in: dir)
+    let yaml = try mqttDumper(["schema", "--format", "asyncapi", capture])
+    let addresses = yaml.stdoutText.split(separator: "\n").filter { $0.hasPrefix("    address: ") }
+    #expect(
+      addresses.map { String($0.dropFirst(13)) } == [
+        "d", "a/{level2}/s", "a/b/s", "boxes/{boxId}", "aliases/{aliasId}", "ids/{id}", "news/{newsId}",
+      ])
+    // The empty topic, which no filter can name, is left out with a warning; check says it is not described.
+    let empty = try writeCapture([m("", "1"), m("t", "2")], in: dir, name: "empty.jsonl.gz")
+    let schema = dir.appendingPathComponent("e.json").path
+    let written = try mqttDumper(["schema", empty, "-o", schema])
+    #expect(written.status == 0)
+    #expect(
+      written.stderr
+        == "mqtt-dumper: warning: 1 message on the empty topic, which MQTT does not allow and no topic filter can name, is not described.\n"
+    )
+    let checked = try mqttDumper(["check", empty, "--schema", schema])
+    #expect(checked.status == 1)
+    #expect(
+      checked.stdoutText
+        == " #1: not described by the schema\n2 messages checked: no violations; 1 message on 1 topic the schema does not describe.\n"
+    )
+  }
+
   @Test("schema: bad input (deep nesting, binary, mixed shapes) is described with a warning, never a crash")
   func schemaBadInput() throws {
     let dir = try temporaryDirectory()

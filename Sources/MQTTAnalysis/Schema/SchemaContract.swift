@@ -103,7 +103,13 @@ public struct SchemaContract {
       let channel = follow(member.value)
       guard case .string(let address) = channel["address"] else { continue }  // no address: not a topic
       let filter = address.split(separator: "/", omittingEmptySubsequences: false).map { level in
-        level.hasPrefix("{") && level.hasSuffix("}") ? "+" : String(level)
+        guard level.hasPrefix("{") && level.hasSuffix("}") else { return String(level) }
+        // A parameter of one `enum` value is that level (how `schema` writes a level holding a brace).
+        let parameter = follow(channel["parameters"]?[String(level.dropFirst().dropLast())] ?? .null)
+        if case .array(let values) = parameter["enum"], values.count == 1, case .string(let value) = values[0] {
+          return value
+        }
+        return "+"
       }.joined(separator: "/")
       var payloads: [JSONValue] = []
       if case .object(let messages) = channel["messages"] {

@@ -52,6 +52,8 @@ public struct SchemaInference {
   /// When the next `fold()` is due: a number of held topic shapes.
   var nextFold = 0
   private var messageCount = 0
+  /// Messages on the empty topic, left out.
+  private var emptyTopicCount = 0
 
   /// An empty inference.
   public init(options: Options = Options()) {
@@ -67,6 +69,11 @@ public struct SchemaInference {
 
   /// Takes one message into account.
   public mutating func add(_ message: CapturedMessage) {
+    // No topic filter (and so no schema document) can name the empty topic, which MQTT does not allow.
+    guard !message.topic.isEmpty else {
+      emptyTopicCount += 1
+      return
+    }
     messageCount += 1
     var limits = self.limits
     switch index[message.topic] {
@@ -99,7 +106,13 @@ public struct SchemaInference {
     // A group keeps its `first` when its first topic is taken out (`separatingShadowed`): that topic's own
     // channel, which no other matches, comes after it.
     channels.sort { ($0.first, $0.channel.kind == .topic ? 1 : 0) < ($1.first, $1.channel.kind == .topic ? 1 : 0) }
-    return InferredSchemas(channels: channels.map(\.channel), messageCount: messageCount)
+    var schemas = InferredSchemas(channels: channels.map(\.channel), messageCount: messageCount)
+    if emptyTopicCount > 0 {
+      schemas.notes.append(
+        "\(formatCount(emptyTopicCount, "message")) on the empty topic, which MQTT does not allow and no topic filter "
+          + "can name, \(emptyTopicCount == 1 ? "is" : "are") not described.")
+    }
+    return schemas
   }
 
   // MARK: - Grouping
@@ -278,6 +291,7 @@ public struct SchemaInference {
       }
       channel.schema = .object([.init("anyOf", .array(channel.messages.map(\.schema)))])
     }
+    channel.address = InferredSchemas.addressLevels(of: channel).address
     channel.notes = notes(for: channel, merged, group: group)
     return channel
   }
@@ -305,27 +319,39 @@ public struct SchemaInference {
 
   /// The name of the parameter for the `+` at `levels[index]`, as AsyncAPI's examples name them
   /// (`streetlights/{streetlightId}`): the level before it in the singular, with `Id` (`dev/{devId}/state`,
-  /// `devices/{deviceId}`, `octoPrint/temperature/{temperatureId}`); `level` and the level's number
-  /// (`{level3}`) where the level before is no plain name (another `+`, empty, other characters) or there is
-  /// none.
+  /// `devices/{deviceId}`, `octoPrint/temperature/{temperatureId}`; `ids/{id}`, `uids/{uid}`: a singular that
+  /// ends in `id` is the name itself); `level` and the level's number (`{level3}`) where the level before is
+  /// no plain name (another `+`, empty, other characters) or there is none.
   static func parameterName(levels: [String], at index: Int) -> String {
     let before = index > 0 ? levels[index - 1] : ""
     let plain =
       !before.isEmpty && before != "+"
       && before.utf8.allSatisfy { ChannelIDs.isPlain($0) && $0 != UInt8(ascii: ".") }
-    return plain ? singular(before) + "Id" : "level\(index + 1)"
+    guard plain else { return "level\(index + 1)" }
+    let name = singular(before)
+    return name.lowercased().hasSuffix("id") ? name : name + "Id"
   }
 
-  /// A plural English noun in the singular, as far as a plain rule can: `batteries` → `battery`,
-  /// `devices` → `device`; words ending in `ss`, `us`, `is` and words of three letters or fewer stay.
+  /// A plural English noun in the singular, as far as a few plain rules can: `batteries` → `battery`;
+  /// `boxes`, `matches`, `dishes`, `addresses`, `aliases`, `statuses` lose `es`; `devices`, `houses`, `ids`
+  /// lose `s`; words ending in `ss`, `us`, `is`, words of three letters or fewer and a few that are no
+  /// plurals (`news`, `series`) stay.
   static func singular(_ word: String) -> String {
     let lower = word.lowercased()
+    if lower.hasSuffix("ids") { return String(word.dropLast()) }
+    if lower.count <= 3 || notPlural.contains(lower) { return word }
     if lower.count > 4, lower.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
-    if lower.count > 3, lower.hasSuffix("s"), !["ss", "us", "is"].contains(where: { lower.hasSuffix($0) }) {
+    if ["sses", "xes", "ches", "shes", "iases", "tuses"].contains(where: { lower.hasSuffix($0) }) {
+      return String(word.dropLast(2))
+    }
+    if lower.hasSuffix("s"), !["ss", "us", "is"].contains(where: { lower.hasSuffix($0) }) {
       return String(word.dropLast())
     }
     return word
   }
+
+  /// Words that end in `s` but are no plurals (or are their own singular).
+  private static let notPlural: Set<String> = ["news", "series", "species", "alias", "canvas", "atlas"]
 
   private func message(_ name: String, filter: String, _ shape: PayloadShape) -> InferredMessage {
     InferredMessage(
