@@ -75,6 +75,30 @@ struct SchemaChannelFilterTests {
     #expect(try selfCheck(result, messages) == [])
   }
 
+  @Test("folding: a folded topic an earlier filter matches first widens that filter's schema, with a note")
+  func overlappingFolded() throws {
+    let messages =
+      ["x", "y", "z"].map { message("a/\($0)/c", #"{"n": 1}"#) }
+      + ["a", "p", "q", "r"].map { message("\($0)/b/c", #"{"s": "v"}"#) }
+    var options = SchemaInference.Options()
+    options.foldThreshold = 4
+    var inference = SchemaInference(options: options)
+    for m in messages { inference.add(m) }
+    #expect(inference.folded.map(\.filter) == ["a/+/c", "+/b/c"])
+    let result = inference.result()
+    #expect(result.channels.map(\.filter) == ["a/+/c", "+/b/c"])
+    #expect(
+      compact(result.channels[0].schema)
+        == #"{"type":"object","properties":{"n":{"type":"integer","minimum":1,"maximum":1},"s":{"type":"string","enum":["v"]}}}"#
+    )
+    #expect(
+      result.channels[0].notes == [
+        "a/+/c: its schema also covers the payloads of +/b/c, folded to save memory, some of whose topics this "
+          + "filter matches first."
+      ])
+    #expect(try selfCheck(result, messages) == [])
+  }
+
   @Test("filters that cannot match one topic both are left alone")
   func filterTrie() {
     var trie = FilterTrie()

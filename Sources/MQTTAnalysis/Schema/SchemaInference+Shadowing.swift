@@ -3,10 +3,12 @@
 /// Wildcard channels can overlap (`home/+/state` for a fleet of lamps, `+/kitchen/state` for the rooms'
 /// thermostats): a topic of the later one that the earlier one also matches would be checked against the
 /// earlier one's schema. Such a topic gets a channel of its own, so that a capture always passes the schema
-/// made from it.
+/// made from it; a topic folded into a channel (no shape of its own left) widens the earlier channel's schema
+/// with its channel's shape instead.
 extension SchemaInference {
   /// The groups with every held topic that a wildcard filter earlier in the document (by `first`) than its
-  /// own matches taken out into a single-topic group; a group left with no topic goes.
+  /// own matches taken out into a single-topic group (a group left with no topic goes), and such folded
+  /// topics' channels in `widening` of the group whose filter matches them first.
   func separatingShadowed(_ groups: [Group]) -> [Group] {
     var filters = FilterTrie()
     var rank = [Int](repeating: 0, count: groups.count)
@@ -15,6 +17,8 @@ extension SchemaInference {
       if !groups[i].kind.isSingle { filters.insert(groups[i].filter, rank: k) }
     }
     guard filters.hasOverlap else { return groups }
+    var groups = groups
+    widenForFolded(&groups, filters: filters, rank: rank)
     var result: [Group] = []
     var separated: [Group] = []
     for (i, group) in groups.enumerated() {
@@ -31,6 +35,24 @@ extension SchemaInference {
       if !kept.positions.isEmpty || !kept.foldedChannels.isEmpty { result.append(kept) }
     }
     return result + separated
+  }
+
+  /// Adds to `widening` of a wildcard group the folded channels of other groups with a topic its filter
+  /// matches first.
+  private func widenForFolded(_ groups: inout [Group], filters: FilterTrie, rank: [Int]) {
+    guard !folded.isEmpty else { return }
+    var owner: [Int: Int] = [:]
+    for (i, group) in groups.enumerated() { for channel in group.foldedChannels { owner[channel] = i } }
+    var byRank: [Int: Int] = [:]
+    for i in groups.indices { byRank[rank[i]] = i }
+    var widening: [Int: Set<Int>] = [:]
+    for (topic, slot) in index {
+      guard case .folded(let channel, _) = slot, let i = owner[channel], let earliest = filters.firstMatch(topic),
+        earliest < rank[i], let catcher = byRank[earliest], groups[catcher].kind.isWildcard
+      else { continue }
+      widening[catcher, default: []].insert(channel)
+    }
+    for (i, channels) in widening { groups[i].widening = channels.sorted() }
   }
 }
 

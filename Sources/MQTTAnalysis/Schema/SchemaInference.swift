@@ -132,6 +132,9 @@ public struct SchemaInference {
     var positions: [Int]
     /// The folded channels that join them (places in `folded`).
     var foldedChannels: [Int] = []
+    /// Folded channels of other groups with topics this group's filter matches first, which its schema
+    /// covers too (places in `folded`; see `separatingShadowed`).
+    var widening: [Int] = []
     /// The place of the group's first topic.
     var first: Int
     init(kind: GroupKind, filter: String, positions: [Int], foldedChannels: [Int] = [], first: Int? = nil) {
@@ -278,6 +281,11 @@ public struct SchemaInference {
       setWildcard(&channel, ids: &ids)
       channel.kind = .wildcard
       channel.messages = [message(channel.id, filter: channel.filter, merged)]
+      if !group.widening.isEmpty {
+        var wide = merged
+        for index in group.widening { wide.merge(folded[index].shape, limits: limits) }
+        channel.messages[0].schema = wide.schema(options: options)
+      }
       channel.schema = channel.messages[0].schema
     case .events(let parent):
       channel.id = ids.make(parent)
@@ -380,6 +388,12 @@ public struct SchemaInference {
         "\(channel.filter): topics folded into this channel to save memory (past \(formatCount(options.foldThreshold, "topic"))) "
           + "later sent payloads of another shape; the schema covers them, the channel may include topics that would "
           + "otherwise be their own.")
+    }
+    if !group.widening.isEmpty {
+      let others = group.widening.map { folded[$0].filter }
+      notes.append(
+        "\(channel.filter): its schema also covers the payloads of \(others.joined(separator: ", ")), folded to save "
+          + "memory, some of whose topics this filter matches first.")
     }
     if channel.topicCount > channel.topics.count {
       notes.append(
