@@ -85,6 +85,7 @@ import Testing
       ("aliases/+", 1, "aliasId"), ("ids/+", 1, "id"), ("uids/+", 1, "uid"), ("statuses/+", 1, "statusId"),
       ("addresses/+", 1, "addressId"), ("matches/+", 1, "matchId"), ("houses/+", 1, "houseId"),
       ("series/+", 1, "seriesId"), ("alias/+", 1, "aliasId"), ("Boxes/+", 1, "BoxId"), ("devId/+", 1, "devId"),
+      ("kids/+", 1, "kidId"), ("device_ids/+", 1, "device_id"), ("UUIDs/+", 1, "UUID"),
     ]
     for (filter, index, name) in cases {
       let levels = filter.split(separator: "/", omittingEmptySubsequences: false).map(String.init)

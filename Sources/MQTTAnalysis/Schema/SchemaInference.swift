@@ -327,9 +327,9 @@ public struct SchemaInference {
 
   /// The name of the parameter for the `+` at `levels[index]`, as AsyncAPI's examples name them
   /// (`streetlights/{streetlightId}`): the level before it in the singular, with `Id` (`dev/{devId}/state`,
-  /// `devices/{deviceId}`, `octoPrint/temperature/{temperatureId}`; `ids/{id}`, `uids/{uid}`: a singular that
-  /// ends in `id` is the name itself); `level` and the level's number (`{level3}`) where the level before is
-  /// no plain name (another `+`, empty, other characters) or there is none.
+  /// `devices/{deviceId}`, `octoPrint/temperature/{temperatureId}`; an id already is the name: `ids/{id}`,
+  /// `uids/{uid}`, `devIds/{devId}`, `kids/{kidId}` though); `level` and the level's number (`{level3}`) where
+  /// the level before is no plain name (another `+`, empty, other characters) or there is none.
   static func parameterName(levels: [String], at index: Int) -> String {
     let before = index > 0 ? levels[index - 1] : ""
     let plain =
@@ -337,7 +337,11 @@ public struct SchemaInference {
       && before.utf8.allSatisfy { ChannelIDs.isPlain($0) && $0 != UInt8(ascii: ".") }
     guard plain else { return "level\(index + 1)" }
     let name = singular(before)
-    return name.lowercased().hasSuffix("id") ? name : name + "Id"
+    let lower = name.lowercased()
+    let isID =
+      ["id", "uid", "guid", "uuid"].contains(lower) || name.hasSuffix("Id") || name.hasSuffix("ID")
+      || lower.hasSuffix("_id") || lower.hasSuffix("-id")
+    return isID ? name : name + "Id"
   }
 
   /// A plural English noun in the singular, as far as a few plain rules can: `batteries` → `battery`;
