@@ -227,6 +227,90 @@ private func capturedMessages(_ path: String) throws -> Int {
     #expect(validated.stdoutText == "4000 payloads, 0 invalid\n", "\(validated.stderr)")
   }
 
+  /// `schema` of `messages`, as JSON Schema and AsyncAPI YAML, and `check` of the capture against each (and
+  /// Python jsonschema against the JSON Schema): returns the JSON Schema's x-mqtt-channels filters.
+  private func schemaPassesItsCapture(_ messages: [CapturedMessage]) throws -> [String] {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let capture = try writeCapture(messages, in: dir)
+    let schema = dir.appendingPathComponent("s.json").path
+    let api = dir.appendingPathComponent("api.yaml").path
+    for arguments in [["-o", schema], ["--format", "asyncapi", "-o", api]] {
+      let written = try mqttDumper(["schema", capture] + arguments)
+      #expect(written.status == 0, "\(written.stderr)")
+    }
+    let count = "\(messages.count)"
+    let validated = try Running(try python(), [script("validate_schema.py"), schema, capture]).wait(timeout: 60)
+    #expect(validated.stdoutText == "\(count) payloads, 0 invalid\n", "\(validated.stderr)")
+    for document in [schema, api] {
+      let checked = try mqttDumper(["check", capture, "--schema", document])
+      #expect(checked.status == 0, "\(checked.stdoutText)")
+      #expect(checked.stdoutText == "\(formatCount(messages.count, "message")) checked: no violations.\n")
+    }
+    let structure = try Running(
+      try python(), [script("check_asyncapi.py"), capture],
+      stdin: try Data(
+        contentsOf: URL(fileURLWithPath: api))
+    ).wait(timeout: 60)
+    #expect(structure.stdoutText.hasPrefix("ok "), "\(structure.stderr)")
+    let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: schema)))
+    let channels = (document as? [String: Any])?["x-mqtt-channels"] as? [String: Any]
+    return (channels?.keys).map { Array($0).sorted() } ?? []
+  }
+
+  @Test("a fleet of lamps and one of thermostats under home/+/state are one channel the capture passes")
+  func mixedFleetsOneFilter() throws {
+    func m(_ i: Int, _ topic: String, _ payload: String) -> CapturedMessage {
+      CapturedMessage(timestamp: Timestamp(microseconds: Int64(i) * 1_000), topic: topic, payload: Array(payload.utf8))
+    }
+    let six =
+      (1...3).map { m($0, "home/lamp\($0)/state", #"{"on": true}"#) }
+      + (1...3).map { m(3 + $0, "home/therm\($0)/state", #"{"temp": 21.5}"#) }
+    #expect(try schemaPassesItsCapture(six) == ["home/+/state"])
+    // 5,000 topics, past the 4,096 where folding starts: 90 % sensors, 10 % lights.
+    let fleet = (0..<5_000).map { i in
+      i % 10 == 9 ? m(i, "home/light\(i)/state", #"{"on": false}"#) : m(i, "home/sensor\(i)/state", #"{"t": 1}"#)
+    }
+    #expect(try schemaPassesItsCapture(fleet) == ["home/+/state"])
+  }
+
+  @Test("AsyncAPI of odd input stays a document check reads: a repeated member name, braces in a level, plurals")
+  func oddAsyncAPIInput() throws {
+    func m(_ topic: String, _ payload: String) -> CapturedMessage {
+      CapturedMessage(timestamp: Timestamp(microseconds: 1), topic: topic, payload: Array(payload.utf8))
+    }
+    var messages = [m("d", #"{"a": 1, "a": "x"}"#), m("a/{x}/s", "1"), m("a/b/s", #"{"v": 2}"#)]
+    for (plural, payload) in [("boxes", "1"), ("aliases", #""s""#), ("ids", "true"), ("news", "null")] {
+      messages += (1...2).map { m("\(plural)/n\($0)", payload) }
+    }
+    #expect(
+      try schemaPassesItsCapture(messages) == ["a/b/s", "a/{x}/s", "aliases/+", "boxes/+", "d", "ids/+", "news/+"])
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let capture = try writeCapture(messages, in: dir)
+    let yaml = try mqttDumper(["schema", "--format", "asyncapi", capture])
+    let addresses = yaml.stdoutText.split(separator: "\n").filter { $0.hasPrefix("    address: ") }
+    #expect(
+      addresses.map { String($0.dropFirst(13)) } == [
+        "d", "a/{level2}/s", "a/b/s", "boxes/{boxId}", "aliases/{aliasId}", "ids/{id}", "news/{newsId}",
+      ])
+    // The empty topic, which no filter can name, is left out with a warning; check says it is not described.
+    let empty = try writeCapture([m("", "1"), m("t", "2")], in: dir, name: "empty.jsonl.gz")
+    let schema = dir.appendingPathComponent("e.json").path
+    let written = try mqttDumper(["schema", empty, "-o", schema])
+    #expect(written.status == 0)
+    #expect(
+      written.stderr
+        == "mqtt-dumper: warning: 1 message on the empty topic, which MQTT does not allow and no topic filter can name, is not described.\n"
+    )
+    let checked = try mqttDumper(["check", empty, "--schema", schema])
+    #expect(checked.status == 1)
+    #expect(
+      checked.stdoutText
+        == " #1: not described by the schema\n2 messages checked: no violations; 1 message on 1 topic the schema does not describe.\n"
+    )
+  }
+
   @Test("schema: bad input (deep nesting, binary, mixed shapes) is described with a warning, never a crash")
   func schemaBadInput() throws {
     let dir = try temporaryDirectory()
@@ -238,15 +322,20 @@ private func capturedMessages(_ path: String) throws -> Int {
     let capture = try writeCapture(
       [
         m("deep", Array(deep.utf8)), m("bin", [0xFF, 0xFE, 0x00]), m("mixed", Array("{\"a\":1}".utf8)),
-        m("mixed", Array("[true]".utf8)),
+        m("mixed", Array("[true]".utf8)), m("unclosed", Array(String(repeating: "[", count: 1_000).utf8)),
       ],
       in: dir)
     let schema = dir.appendingPathComponent("s.json").path
     let result = try mqttDumper(["schema", capture, "-o", schema])
     #expect(result.status == 0)
     #expect(result.stderr.contains("deep: 1 payloads nest JSON deeper than 512 levels and are described as any value."))
+    #expect(!result.stderr.contains("unclosed"))
     let validated = try Running(try python(), [script("validate_schema.py"), schema, capture]).wait(timeout: 60)
-    #expect(validated.stdoutText == "4 payloads, 0 invalid\n", "\(validated.stderr)")
+    #expect(validated.stdoutText == "5 payloads, 0 invalid\n", "\(validated.stderr)")
+    // What the schema allows, check accepts: deep JSON is any value; the unclosed [[[… is text.
+    let checked = try mqttDumper(["check", capture, "--schema", schema])
+    #expect(checked.status == 0, "\(checked.stdoutText)")
+    #expect(checked.stdoutText == "5 messages checked: no violations.\n")
   }
 }
 

@@ -81,7 +81,11 @@ import Testing
       ("batteries/+", 1, "batteryId"), ("streetlights/+/lighting", 1, "streetlightId"), ("status/+", 1, "statusId"),
       ("address/+", 1, "addressId"), ("bus/+", 1, "busId"), ("gps/+", 1, "gpsId"), ("octoPrint/+", 1, "octoPrintId"),
       ("+/state", 0, "level1"), ("dev/+/+", 2, "level3"), ("site.v2/+", 1, "level2"), ("a//+", 2, "level3"),
-      ("my-sensors/+", 1, "my-sensorId"),
+      ("my-sensors/+", 1, "my-sensorId"), ("boxes/+", 1, "boxId"), ("news/+", 1, "newsId"),
+      ("aliases/+", 1, "aliasId"), ("ids/+", 1, "id"), ("uids/+", 1, "uid"), ("statuses/+", 1, "statusId"),
+      ("addresses/+", 1, "addressId"), ("matches/+", 1, "matchId"), ("houses/+", 1, "houseId"),
+      ("series/+", 1, "seriesId"), ("alias/+", 1, "aliasId"), ("Boxes/+", 1, "BoxId"), ("devId/+", 1, "devId"),
+      ("kids/+", 1, "kidId"), ("device_ids/+", 1, "device_id"), ("UUIDs/+", 1, "UUID"),
     ]
     for (filter, index, name) in cases {
       let levels = filter.split(separator: "/", omittingEmptySubsequences: false).map(String.init)

@@ -3,7 +3,7 @@ jsonschema (an independent validator): each topic by its x-mqtt-channels entry (
 filter that matches), a JSON payload as its value, other UTF-8 as a string, other bytes as their base64.
 
 Usage: validate_schema.py SCHEMA.json CAPTURE... ; prints `<payloads> payloads, <invalid> invalid`."""
-import base64, gzip, json, sys
+import base64, gzip, json, re, sys
 from jsonschema import Draft202012Validator
 
 schema = json.load(open(sys.argv[1]))
@@ -21,6 +21,39 @@ def matches(filter_, topic):
     return len(levels) == len(topic_levels)
 
 
+TOKEN = re.compile(r'[ \t\n\r]*(?:("(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")'
+                   r'|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)|([\[\]{},:]))')
+
+
+def is_json(text):
+    """Whether text is one JSON text, however deep it nests (json.loads gives up deep first, even on an
+    unclosed [[[..., which is text): tokens and a stack of the open containers, no recursion."""
+    stack, position, expect = [], 0, "value"  # expect: value, key, colon, next (a comma or a close), end
+    while True:
+        match = TOKEN.match(text, position)
+        if not match:
+            return expect == "end" and text[position:].strip(" \t\n\r") == ""
+        position = match.end()
+        string, scalar, mark = match.groups()
+        if expect in ("value", "first") and (string or scalar):
+            expect = "next" if stack else "end"
+        elif expect in ("value", "first") and mark in "[{":
+            stack.append(mark)
+            expect = "first" if mark == "[" else "firstkey"
+        elif expect in ("key", "firstkey") and string:
+            expect = "colon"
+        elif expect == "colon" and mark == ":":
+            expect = "value"
+        elif expect == "next" and mark == ",":
+            expect = "key" if stack[-1] == "{" else "value"
+        elif (expect == "next" or expect == {"[": "first", "{": "firstkey"}.get(stack[-1] if stack else None)) \
+                and mark in ("]", "}") and stack and {"[": "]", "{": "}"}[stack[-1]] == mark:
+            stack.pop()
+            expect = "next" if stack else "end"
+        else:
+            return False
+
+
 validators, payloads, invalid = {}, 0, 0
 for path in sys.argv[2:]:
     for line in gzip.open(path, "rt", encoding="utf-8", errors="surrogatepass"):
@@ -34,7 +67,8 @@ for path in sys.argv[2:]:
         try:
             value = json.loads(raw.decode("utf-8"))
         except RecursionError:
-            value = None  # deeper than Python follows; the schema describes such payloads as any value
+            # Deeper than Python follows: JSON the schema describes as any value, or text that starts so.
+            value = None if is_json(raw.decode("utf-8")) else raw.decode("utf-8")
         except ValueError:
             try:
                 value = raw.decode("utf-8")

@@ -23,8 +23,9 @@ extension InferredSchemas {
         .init("title", .string(channel.filter)),
         .init("description", .string(Self.summary(channel))),
       ]
-      if !channel.parameters.isEmpty {
-        members.append(.init("parameters", .object(Self.parameters(of: channel))))
+      let fixed = Self.addressLevels(of: channel).fixed
+      if !channel.parameters.isEmpty || !fixed.isEmpty {
+        members.append(.init("parameters", .object(Self.parameters(of: channel) + fixed)))
       }
       members.append(.init("messages", .object(messages)))
       channelMembers.append(.init(channel.id, .object(members)))
@@ -77,11 +78,69 @@ extension InferredSchemas {
       case .binary: members.append(.init("contentType", .string("application/octet-stream")))
       }
     }
+    if let value = message.exampleValue, let key = Self.repeatedKey(in: value) {
+      // A YAML mapping cannot repeat a key: such an example would make the document unreadable.
+      members.append(
+        .init(
+          "description",
+          .string(
+            "The captured example is left out: an object in it repeats the member name \"\(VisibleText.name(key, limit: 60))\", "
+              + "which a YAML or AsyncAPI document cannot hold.")))
+      members.append(.init("payload", message.schema))
+      return .object(members)
+    }
     members.append(.init("payload", message.schema))
     if let value = message.exampleValue {
       members.append(.init("examples", .array([.object([.init("payload", value)])])))
     }
     return .object(members)
+  }
+
+  /// The first member name an object in `value` repeats, if any.
+  static func repeatedKey(in value: JSONValue) -> String? {
+    var pending = [value]
+    while let next = pending.popLast() {
+      switch next {
+      case .object(let members):
+        var seen = Set<String>()
+        for member in members {
+          if !seen.insert(member.key).inserted { return member.key }
+          pending.append(member.value)
+        }
+      case .array(let items): pending += items
+      default: break
+      }
+    }
+    return nil
+  }
+
+  /// A channel's AsyncAPI address: each `+` level of its filter its parameter (`{deviceId}`); a level that
+  /// holds `{` or `}`, which an address would read as a parameter (`a/{x}/s`), a parameter of its own,
+  /// `level` and its number, whose one `enum` value is the level (`fixed`).
+  static func addressLevels(of channel: InferredChannel) -> (address: String, fixed: [JSONValue.Member]) {
+    var address: [String] = []
+    var fixed: [JSONValue.Member] = []
+    var next = 0
+    for (i, level) in channel.filter.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
+      if level == "+", next < channel.parameters.count {
+        address.append("{\(channel.parameters[next])}")
+        next += 1
+      } else if level.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) {
+        var name = "level\(i + 1)"
+        while channel.parameters.contains(name) { name += "_" }
+        address.append("{\(name)}")
+        fixed.append(
+          .init(
+            name,
+            .object([
+              .init("description", .string("Topic level \(i + 1), which holds a brace: always this value.")),
+              .init("enum", .array([.string(String(level))])),
+            ])))
+      } else {
+        address.append(String(level))
+      }
+    }
+    return (address.joined(separator: "/"), fixed)
   }
 
   /// One AsyncAPI parameter per `+` level of the channel's filter, with the values seen there as examples.

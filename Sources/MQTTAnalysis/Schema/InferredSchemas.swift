@@ -6,6 +6,9 @@ public struct InferredSchemas: Sendable {
   public var channels: [InferredChannel]
   /// How many messages were described.
   public var messageCount: Int
+  /// What the document leaves out, one sentence each (the messages on the empty topic, which no topic
+  /// filter can name).
+  public var notes: [String] = []
 
   /// The channel that describes `topic`: the one listing it, else the first wildcard channel matching it.
   public func channel(forTopic topic: String) -> InferredChannel? {

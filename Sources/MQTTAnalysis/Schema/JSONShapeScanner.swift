@@ -6,8 +6,8 @@ import MQTTCapture
 /// `feed` adds the value. Strings with `\u` escapes are left to `JSONParser` (`needsParser`), so that the
 /// two paths can never disagree on what a payload is.
 struct JSONShapeScanner {
-  private let bytes: UnsafeRawBufferPointer
-  private var index = 0
+  let bytes: UnsafeRawBufferPointer
+  var index = 0
 
   init(_ bytes: UnsafeRawBufferPointer) {
     self.bytes = bytes
@@ -20,7 +20,7 @@ struct JSONShapeScanner {
     case needsParser
   }
 
-  private struct Stop: Error {
+  struct Stop: Error {
     var verdict: Verdict
   }
 
@@ -39,7 +39,7 @@ struct JSONShapeScanner {
     }
   }
 
-  private mutating func skipWhitespace() {
+  mutating func skipWhitespace() {
     while index < bytes.count {
       switch bytes[index] {
       case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -65,7 +65,7 @@ struct JSONShapeScanner {
     }
   }
 
-  private mutating func expect(_ literal: StaticString) throws {
+  mutating func expect(_ literal: StaticString) throws {
     let count = literal.utf8CodeUnitCount
     guard index + count <= bytes.count else { throw fail() }
     for i in 0..<count where bytes[index + i] != literal.utf8Start[i] { throw fail() }
@@ -106,7 +106,7 @@ struct JSONShapeScanner {
   }
 
   /// Checks a string and returns whether it has escapes.
-  private mutating func validateString() throws -> Bool {
+  mutating func validateString() throws -> Bool {
     index += 1
     let start = index
     var escaped = false
@@ -135,7 +135,7 @@ struct JSONShapeScanner {
   }
 
   /// A number as `JSONParser` accepts it (the same scanner), or a failure.
-  private mutating func validateNumber() throws {
+  mutating func validateNumber() throws {
     guard let end = jsonNumberEnd(bytes, from: index) else { throw fail() }
     index = end
   }

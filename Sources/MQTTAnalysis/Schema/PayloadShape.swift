@@ -24,6 +24,8 @@ struct PayloadShape: Sendable {
       var scanner = JSONShapeScanner(bytes)
       let verdict = scanner.validate()
       if verdict == .json { scanner.feed(&json, limits: limits) }
+      // An unclosed `[[[…` stops at the depth limit too: it is text, not JSON too deep.
+      if verdict == .tooDeep, !scanner.isJSONAtAnyDepth() { return .invalid }
       return verdict
     }
     switch verdict {

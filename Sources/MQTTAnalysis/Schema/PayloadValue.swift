@@ -25,13 +25,23 @@ public enum PayloadValue: Sendable, Equatable {
     }
     switch parsed {
     case .success(let value): self = .json(value)
-    case .failure(let error as JSONSyntaxError) where error.message.hasPrefix("JSON nested deeper"): self = .tooDeep
+    case .failure(let error as JSONSyntaxError)
+    where error.message.hasPrefix("JSON nested deeper") && Self.isJSONAtAnyDepth(payload):
+      self = .tooDeep
     case .failure:
       if isValidUTF8(payload) {
         self = .text(String(decoding: payload, as: UTF8.self))
       } else {
         self = .binary(payload)
       }
+    }
+  }
+
+  /// Whether `payload` is JSON however deep it nests (an unclosed `[[[…` is not).
+  static func isJSONAtAnyDepth(_ payload: [UInt8]) -> Bool {
+    payload.withUnsafeBytes { bytes in
+      var scanner = JSONShapeScanner(bytes)
+      return scanner.isJSONAtAnyDepth()
     }
   }
 

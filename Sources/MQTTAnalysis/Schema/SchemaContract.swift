@@ -103,7 +103,13 @@ public struct SchemaContract {
       let channel = follow(member.value)
       guard case .string(let address) = channel["address"] else { continue }  // no address: not a topic
       let filter = address.split(separator: "/", omittingEmptySubsequences: false).map { level in
-        level.hasPrefix("{") && level.hasSuffix("}") ? "+" : String(level)
+        guard level.hasPrefix("{") && level.hasSuffix("}") else { return String(level) }
+        // A parameter of one `enum` value is that level (how `schema` writes a level holding a brace).
+        let parameter = follow(channel["parameters"]?[String(level.dropFirst().dropLast())] ?? .null)
+        if case .array(let values) = parameter["enum"], values.count == 1, case .string(let value) = values[0] {
+          return value
+        }
+        return "+"
       }.joined(separator: "/")
       var payloads: [JSONValue] = []
       if case .object(let messages) = channel["messages"] {
@@ -135,11 +141,54 @@ public struct SchemaContract {
     return wildcards.first { entries[$0].matcher.matches(topic) }.map { entries[$0] }
   }
 
-  /// How `payload` fails the schema of its topic's entry.
+  /// How `payload` fails the schema of its topic's entry. JSON nested deeper than `PayloadValue.maxDepth`
+  /// levels cannot be taken apart: it passes a schema that allows any value (as `schema` describes such
+  /// payloads), and is a violation of one that constrains it.
   public func violations(of payload: [UInt8], on entry: Entry) -> [JSONSchemaValidator.Violation] {
     guard let value = PayloadValue(payload).jsonValue else {
-      return [.init(path: ".", message: "JSON nested deeper than \(PayloadValue.maxDepth) levels cannot be checked")]
+      if allowsAnyValue(entry.schema) { return [] }
+      return [
+        .init(
+          path: ".",
+          message: "JSON nested deeper than \(PayloadValue.maxDepth) levels cannot be checked against a schema that "
+            + "constrains it")
+      ]
     }
     return validator.validate(value, against: entry.schema)
+  }
+
+  /// The keywords of `JSONSchemaValidator` that can make a value invalid.
+  private static let constraining: Set<String> = [
+    "type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
+    "maxLength", "pattern", "items", "prefixItems", "minItems", "maxItems", "uniqueItems", "properties",
+    "patternProperties", "additionalProperties", "required", "minProperties", "maxProperties", "not", "if", "then",
+    "else", "oneOf",
+  ]
+
+  /// Whether `schema` accepts every value: `true`, `{}`, only annotations (`description`, …), an `anyOf`
+  /// with such an alternative, an `allOf` of such schemas, a `$ref` to one.
+  func allowsAnyValue(_ schema: JSONValue, depth: Int = 0) -> Bool {
+    guard depth < 32 else { return false }
+    switch schema {
+    case .bool(let allowed): return allowed
+    case .object(let members):
+      for member in members {
+        if Self.constraining.contains(member.key) { return false }
+        switch (member.key, member.value) {
+        case ("$ref", .string(let reference)):
+          guard let target = validator.resolve(reference), allowsAnyValue(target, depth: depth + 1) else {
+            return false
+          }
+        case ("anyOf", .array(let alternatives)):
+          guard alternatives.contains(where: { allowsAnyValue($0, depth: depth + 1) }) else { return false }
+        case ("allOf", .array(let parts)):
+          guard parts.allSatisfy({ allowsAnyValue($0, depth: depth + 1) }) else { return false }
+        case ("$ref", _), ("anyOf", _), ("allOf", _): return false
+        default: continue
+        }
+      }
+      return true
+    default: return false
+    }
   }
 }

@@ -52,6 +52,8 @@ public struct SchemaInference {
   /// When the next `fold()` is due: a number of held topic shapes.
   var nextFold = 0
   private var messageCount = 0
+  /// Messages on the empty topic, left out.
+  private var emptyTopicCount = 0
 
   /// An empty inference.
   public init(options: Options = Options()) {
@@ -67,6 +69,11 @@ public struct SchemaInference {
 
   /// Takes one message into account.
   public mutating func add(_ message: CapturedMessage) {
+    // No topic filter (and so no schema document) can name the empty topic, which MQTT does not allow.
+    guard !message.topic.isEmpty else {
+      emptyTopicCount += 1
+      return
+    }
     messageCount += 1
     var limits = self.limits
     switch index[message.topic] {
@@ -93,11 +100,19 @@ public struct SchemaInference {
   public func result() -> InferredSchemas {
     var channels: [(first: Int, channel: InferredChannel)] = []
     var ids = ChannelIDs()
-    for group in groupsWithFolded() {
+    for group in separatingShadowed(Self.joiningSameFilter(groupsWithFolded())) {
       channels.append((group.first, makeChannel(group, ids: &ids)))
     }
-    channels.sort { $0.first < $1.first }
-    return InferredSchemas(channels: channels.map(\.channel), messageCount: messageCount)
+    // A group keeps its `first` when its first topic is taken out (`separatingShadowed`): that topic's own
+    // channel, which no other matches, comes after it.
+    channels.sort { ($0.first, $0.channel.kind == .topic ? 1 : 0) < ($1.first, $1.channel.kind == .topic ? 1 : 0) }
+    var schemas = InferredSchemas(channels: channels.map(\.channel), messageCount: messageCount)
+    if emptyTopicCount > 0 {
+      schemas.notes.append(
+        "\(formatCount(emptyTopicCount, "message")) on the empty topic, which MQTT does not allow and no topic filter "
+          + "can name, \(emptyTopicCount == 1 ? "is" : "are") not described.")
+    }
+    return schemas
   }
 
   // MARK: - Grouping
@@ -117,6 +132,9 @@ public struct SchemaInference {
     var positions: [Int]
     /// The folded channels that join them (places in `folded`).
     var foldedChannels: [Int] = []
+    /// Folded channels of other groups with topics this group's filter matches first, which its schema
+    /// covers too (places in `folded`; see `separatingShadowed`).
+    var widening: [Int] = []
     /// The place of the group's first topic.
     var first: Int
     init(kind: GroupKind, filter: String, positions: [Int], foldedChannels: [Int] = [], first: Int? = nil) {
@@ -207,6 +225,29 @@ public struct SchemaInference {
   /// The fewest groups that differ in one level higher up and become one channel.
   static let minimumUpperGroup = 3
 
+  /// The groups with one wildcard filter joined into one (a fleet of lamps and one of thermostats under
+  /// `home/+/state`): a filter names one channel, whose schema is the union of their shapes (members not in
+  /// all of them optional), so that every topic the filter matches is checked against a schema that fits it.
+  static func joiningSameFilter(_ groups: [Group]) -> [Group] {
+    var byFilter: [String: Int] = [:]
+    var result: [Group] = []
+    for group in groups {
+      guard case .wildcard = group.kind else {
+        result.append(group)
+        continue
+      }
+      guard let known = byFilter[group.filter] else {
+        byFilter[group.filter] = result.count
+        result.append(group)
+        continue
+      }
+      result[known].positions = (result[known].positions + group.positions).sorted()
+      result[known].foldedChannels += group.foldedChannels
+      result[known].first = min(result[known].first, group.first)
+    }
+    return result
+  }
+
   // MARK: - Channels
 
   private func makeChannel(_ group: Group, ids: inout ChannelIDs) -> InferredChannel {
@@ -240,6 +281,11 @@ public struct SchemaInference {
       setWildcard(&channel, ids: &ids)
       channel.kind = .wildcard
       channel.messages = [message(channel.id, filter: channel.filter, merged)]
+      if !group.widening.isEmpty {
+        var wide = merged
+        for index in group.widening { wide.merge(folded[index].shape, limits: limits) }
+        channel.messages[0].schema = wide.schema(options: options)
+      }
       channel.schema = channel.messages[0].schema
     case .events(let parent):
       channel.id = ids.make(parent)
@@ -253,6 +299,7 @@ public struct SchemaInference {
       }
       channel.schema = .object([.init("anyOf", .array(channel.messages.map(\.schema)))])
     }
+    channel.address = InferredSchemas.addressLevels(of: channel).address
     channel.notes = notes(for: channel, merged, group: group)
     return channel
   }
@@ -280,27 +327,43 @@ public struct SchemaInference {
 
   /// The name of the parameter for the `+` at `levels[index]`, as AsyncAPI's examples name them
   /// (`streetlights/{streetlightId}`): the level before it in the singular, with `Id` (`dev/{devId}/state`,
-  /// `devices/{deviceId}`, `octoPrint/temperature/{temperatureId}`); `level` and the level's number
-  /// (`{level3}`) where the level before is no plain name (another `+`, empty, other characters) or there is
-  /// none.
+  /// `devices/{deviceId}`, `octoPrint/temperature/{temperatureId}`; an id already is the name: `ids/{id}`,
+  /// `uids/{uid}`, `devIds/{devId}`, `kids/{kidId}` though); `level` and the level's number (`{level3}`) where
+  /// the level before is no plain name (another `+`, empty, other characters) or there is none.
   static func parameterName(levels: [String], at index: Int) -> String {
     let before = index > 0 ? levels[index - 1] : ""
     let plain =
       !before.isEmpty && before != "+"
       && before.utf8.allSatisfy { ChannelIDs.isPlain($0) && $0 != UInt8(ascii: ".") }
-    return plain ? singular(before) + "Id" : "level\(index + 1)"
+    guard plain else { return "level\(index + 1)" }
+    let name = singular(before)
+    let lower = name.lowercased()
+    let isID =
+      ["id", "uid", "guid", "uuid"].contains(lower) || name.hasSuffix("Id") || name.hasSuffix("ID")
+      || lower.hasSuffix("_id") || lower.hasSuffix("-id")
+    return isID ? name : name + "Id"
   }
 
-  /// A plural English noun in the singular, as far as a plain rule can: `batteries` → `battery`,
-  /// `devices` → `device`; words ending in `ss`, `us`, `is` and words of three letters or fewer stay.
+  /// A plural English noun in the singular, as far as a few plain rules can: `batteries` → `battery`;
+  /// `boxes`, `matches`, `dishes`, `addresses`, `aliases`, `statuses` lose `es`; `devices`, `houses`, `ids`
+  /// lose `s`; words ending in `ss`, `us`, `is`, words of three letters or fewer and a few that are no
+  /// plurals (`news`, `series`) stay.
   static func singular(_ word: String) -> String {
     let lower = word.lowercased()
+    if lower.hasSuffix("ids") { return String(word.dropLast()) }
+    if lower.count <= 3 || notPlural.contains(lower) { return word }
     if lower.count > 4, lower.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
-    if lower.count > 3, lower.hasSuffix("s"), !["ss", "us", "is"].contains(where: { lower.hasSuffix($0) }) {
+    if ["sses", "xes", "ches", "shes", "iases", "tuses"].contains(where: { lower.hasSuffix($0) }) {
+      return String(word.dropLast(2))
+    }
+    if lower.hasSuffix("s"), !["ss", "us", "is"].contains(where: { lower.hasSuffix($0) }) {
       return String(word.dropLast())
     }
     return word
   }
+
+  /// Words that end in `s` but are no plurals (or are their own singular).
+  private static let notPlural: Set<String> = ["news", "series", "species", "alias", "canvas", "atlas"]
 
   private func message(_ name: String, filter: String, _ shape: PayloadShape) -> InferredMessage {
     InferredMessage(
@@ -329,6 +392,12 @@ public struct SchemaInference {
         "\(channel.filter): topics folded into this channel to save memory (past \(formatCount(options.foldThreshold, "topic"))) "
           + "later sent payloads of another shape; the schema covers them, the channel may include topics that would "
           + "otherwise be their own.")
+    }
+    if !group.widening.isEmpty {
+      let others = group.widening.map { folded[$0].filter }
+      notes.append(
+        "\(channel.filter): its schema also covers the payloads of \(others.joined(separator: ", ")), folded to save "
+          + "memory, some of whose topics this filter matches first.")
     }
     if channel.topicCount > channel.topics.count {
       notes.append(

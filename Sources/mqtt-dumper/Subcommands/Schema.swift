@@ -69,6 +69,7 @@ struct Schema: ParsableCommand {
     for truncation in outcome.truncations { printWarning(truncation) }
     warnIfNothingMatched(scan.filter, messages: outcome.messages, in: files)
     let schemas = inference.result()
+    for note in schemas.notes { printWarning(note) }
     for channel in schemas.channels {
       for note in channel.notes { printWarning(note) }
     }
