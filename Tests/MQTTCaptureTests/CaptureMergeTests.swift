@@ -48,6 +48,21 @@ final class CaptureMergeTests {
 
   deinit { try? FileManager.default.removeItem(at: dir) }
 
+  @Test("a heartbeat repeated within the window: each copy matches one message, none is lost, no clock offset")
+  func heartbeat() throws {
+    // A says "online" every second for a minute but missed t=30 s; B recorded every one, 20 ms later.
+    let a = try capture(
+      "a", broker: "x", (0..<60).filter { $0 != 30 }.map { m(Int64($0) * 1000, "status", "online") }, in: dir)
+    let b = try capture("bb", broker: "x", (0..<60).map { m(Int64($0) * 1000 + 20, "status", "online") }, in: dir)
+    var merge = CaptureMerge(paths: [a, b])
+    merge.dedupWindow = 2_000_000
+    let (records, summary) = try merged(merge)
+    #expect(records.count == 60)
+    #expect(summary.duplicates == 59)
+    #expect(summary.clockOffsets.count == 1)
+    #expect(summary.clockOffsets.first.map { abs($0.microseconds - 20_000) <= 1_000 } == true)
+  }
+
   @Test("by time across files; ties keep the files' order, then the lines'; events too; one header for all")
   func order() throws {
     let connected = CaptureRecord.event(ConnectionEvent(kind: .connected, timestamp: at(0)))

@@ -244,7 +244,8 @@ public struct CaptureMerge {
 /// The messages of the last `span` microseconds, to recognise a copy another input recorded.
 struct DuplicateWindow {
   let span: Int64
-  private var recent: [Key: [(input: Int, time: Timestamp)]] = [:]
+  /// Per message, the kept ones within the span: where and when, and the inputs whose copy each absorbed.
+  private var recent: [Key: [(input: Int, time: Timestamp, matched: [Int])]] = [:]
   private var order: [(key: Key, time: Timestamp)] = []
   private var start = 0
 
@@ -262,15 +263,25 @@ struct DuplicateWindow {
     }
   }
 
-  /// The earlier copy of `m` that another input recorded within the span, if there is one.
+  /// The earliest kept message that `m` is a copy of: the same message another input recorded within the span,
+  /// not yet matched with a copy from `m`'s input. One copy per input each, so a message repeated within the
+  /// span (a heartbeat) is matched one to one and none is dropped for another's copy.
   mutating func copy(of m: CapturedMessage, from input: Int) -> (input: Int, time: Timestamp)? {
     expire(before: m.timestamp)
-    return recent[Key(m)]?.first { $0.input != input && m.timestamp.microseconds - $0.time.microseconds <= span }
+    let key = Key(m)
+    guard
+      let i = recent[key]?.firstIndex(where: {
+        $0.input != input && m.timestamp.microseconds - $0.time.microseconds <= span && !$0.matched.contains(input)
+      })
+    else { return nil }
+    recent[key]![i].matched.append(input)
+    let original = recent[key]![i]
+    return (original.input, original.time)
   }
 
   mutating func add(_ m: CapturedMessage, from input: Int) {
     let key = Key(m)
-    recent[key, default: []].append((input, m.timestamp))
+    recent[key, default: []].append((input, m.timestamp, []))
     order.append((key, m.timestamp))
   }
 
