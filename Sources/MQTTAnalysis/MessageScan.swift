@@ -46,7 +46,7 @@ public struct MessageScan {
       // Whether the messages were wanted up to the end of the file: a cut-off end read only for the summary,
       // after the `--limit`, is the summary's to tell, not a warning of the scan.
       var scannedToEnd = false
-      while summary != nil || !filter.isExhausted {
+      while summarizes || !filter.isExhausted {
         let wanted = !filter.isExhausted
         guard let record = try reader.next() else {
           scannedToEnd = wanted
