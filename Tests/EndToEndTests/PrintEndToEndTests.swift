@@ -161,6 +161,18 @@ struct PrintEndToEndTests {
     #expect(jsonl.stdoutText == zcat.stdoutText)
   }
 
+  @Test("standard input given twice: the second reading is named as such, exit 2")
+  func standardInputTwice() throws {
+    let capture = try makeCapture([message(0, "a", "1")])
+    let data = try Data(contentsOf: URL(fileURLWithPath: capture))
+    let twice = try mqttDumper(["stats", "-", "-"], stdin: data)
+    #expect(twice.status == 2)
+    #expect(
+      twice.stderr.hasSuffix(
+        "standard input is empty (or was read already: give - once), not an mqtt-dumper capture; record one "
+          + "with `mqtt-dumper capture -o FILE`.\n"), "\(twice.stderr)")
+  }
+
   @Test("a closed pipe (| head) stops print quietly")
   func closedPipe() throws {
     let capture = try makeCapture((0..<20_000).map { message(Int64($0), "t/\($0 % 5)", #"{"i": \#($0)}"#) })

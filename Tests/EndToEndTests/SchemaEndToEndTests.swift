@@ -328,7 +328,7 @@ private func capturedMessages(_ path: String) throws -> Int {
     let schema = dir.appendingPathComponent("s.json").path
     let result = try mqttDumper(["schema", capture, "-o", schema])
     #expect(result.status == 0)
-    #expect(result.stderr.contains("deep: 1 payloads nest JSON deeper than 512 levels and are described as any value."))
+    #expect(result.stderr.contains("deep: 1 payload nests JSON deeper than 512 levels and are described as any value."))
     #expect(!result.stderr.contains("unclosed"))
     let validated = try Running(try python(), [script("validate_schema.py"), schema, capture]).wait(timeout: 60)
     #expect(validated.stdoutText == "5 payloads, 0 invalid\n", "\(validated.stderr)")

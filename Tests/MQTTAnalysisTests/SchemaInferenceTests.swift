@@ -139,7 +139,7 @@ func infer(_ messages: [CapturedMessage], options: SchemaInference.Options = .in
       compact(result.channels[1].schema)
         == #"{"description":"JSON nested deeper than 512 levels (1 payloads): not described."}"#)
     #expect(
-      result.channels[1].notes.first == "e: 1 payloads nest JSON deeper than 512 levels and are described as any value."
+      result.channels[1].notes.first == "e: 1 payload nests JSON deeper than 512 levels and are described as any value."
     )
   }
 

@@ -110,6 +110,10 @@ struct ScenarioTests {
       ),
       ("printers:\n  - jobs:\n      - durration: 20m\n", "line 3: printers[0].jobs[0].durration: unknown field"),
       (
+        "printers:\n  - jobs:\n      - duration: 0s\n",
+        "line 3: printers[0].jobs[0].duration: '0s' must be longer than zero, like 20m or 1h30m"
+      ),
+      (
         "printers:\n  - jobs:\n      - duration: 20m\n        cancel_at: 150%\n",
         "line 4: printers[0].jobs[0].cancel_at: '150%' must be a share"
       ),

@@ -375,7 +375,8 @@ public struct SchemaInference {
     var notes: [String] = []
     if shape.tooDeepCount > 0 {
       notes.append(
-        "\(channel.filter): \(shape.tooDeepCount) payloads nest JSON deeper than \(PayloadValue.maxDepth) levels "
+        "\(channel.filter): \(formatCount(shape.tooDeepCount, "payload")) \(shape.tooDeepCount == 1 ? "nests" : "nest") "
+          + "JSON deeper than \(PayloadValue.maxDepth) levels "
           + "and are described as any value.")
     }
     if shape.json.containsTooDeep {

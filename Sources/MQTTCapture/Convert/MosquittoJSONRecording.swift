@@ -63,7 +63,8 @@ public final class MosquittoJSONRecording: ForeignRecording, CutOffReporting {
     }
     if reprinted > 0 {
       out.append(
-        "mosquitto_sub -F %J re-prints JSON payloads: \(formatCount(reprinted, "payload")) differ from what was "
+        "mosquitto_sub -F %J re-prints JSON payloads: \(formatCount(reprinted, "payload")) "
+          + "\(reprinted == 1 ? "differs" : "differ") from what was "
           + "sent in white space, number spelling or escapes")
     }
     if cutAtNUL > 0 {

@@ -43,23 +43,30 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
     case .writeFailed(let path, let code), .stagedWriteFailed(let path, let code):
       return "cannot write to \(path): \(systemMessage(code))"
     case .readFailed(let path, let code):
-      return "cannot read \(path): \(systemMessage(code))"
+      return "cannot read \(Self.shown(path)): \(systemMessage(code))"
+    case .empty("-"):
+      return "standard input is empty (or was read already: give - once), not an mqtt-dumper capture"
     case .empty(let path):
       return "\(path) is empty, not an mqtt-dumper capture"
     case .notACapture(let path, let reason):
-      return "\(path) is not an mqtt-dumper capture (\(reason))"
+      return "\(Self.shown(path)) is not an mqtt-dumper capture (\(reason))"
     case .newerVersion(let path, let version):
-      return "\(path) is a version \(version) capture, newer than this mqtt-dumper reads (version "
+      return "\(Self.shown(path)) is a version \(version) capture, newer than this mqtt-dumper reads (version "
         + "\(CaptureHeader.currentVersion))"
     case .corrupt(let path, let line, let reason):
-      return "\(path) is corrupt at line \(line): \(reason)"
+      return "\(Self.shown(path)) is corrupt at line \(line): \(reason)"
     case .cannotAppendToTruncated(let path):
       return "cannot append to \(path): it was cut off (the recorder did not finish it)"
     case .foreignInput(let path, let line, let reason):
-      return "\(path), line \(line), \(reason)"
+      return "\(Self.shown(path)), line \(line), \(reason)"
     case .unknownFormat(let path, let reason):
-      return "cannot tell which tool wrote \(path) (\(reason))"
+      return "cannot tell which tool wrote \(Self.shown(path)) (\(reason))"
     }
+  }
+
+  /// A path as the sentence names it: `-` is standard input.
+  static func shown(_ path: String) -> String {
+    path == "-" ? "standard input" : path
   }
 
   /// What to do about it, in this library's terms; nil where the problem says it all.

@@ -169,7 +169,7 @@ public final class CaptureReader {
   private var lineWasUnterminated = false
 
   private func cutOffSentence() -> String {
-    "\(path) was cut off after line \(lineNumber - (lineWasUnterminated ? 1 : 0)) "
+    "\(CaptureError.shown(path)) was cut off after line \(lineNumber - (lineWasUnterminated ? 1 : 0)) "
       + "(what wrote it stopped before finishing it); every complete record before that was read."
   }
 

@@ -48,7 +48,10 @@ struct ScenarioReader {
   /// `30m`, `1h30m`, `90s`, `2h`: seconds.
   func duration(_ node: Node, _ field: String) throws(ScenarioError) -> Double {
     guard let text = node.string, let d = parseDuration(text), d > .zero else {
-      throw fail(node, field, "'\(node.string ?? "?")' is not a duration, like 20m or 1h30m")
+      let zero = node.string.flatMap(parseDuration) == .zero
+      throw fail(
+        node, field,
+        "'\(node.string ?? "?")' \(zero ? "must be longer than zero" : "is not a duration"), like 20m or 1h30m")
     }
     return d / .seconds(1)
   }
