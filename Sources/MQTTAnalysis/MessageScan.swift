@@ -71,7 +71,7 @@ extension StepsBack {
   /// One sentence for the warning, nil when time never went back.
   func sentence(_ path: String) -> String? {
     guard count > 0 else { return nil }
-    let name = path == "-" ? "standard input" : path
+    let name = CaptureError.shown(path)
     let start =
       !atStart
       ? ""

@@ -1,18 +1,13 @@
 import Glibc
+import MQTTCapture
 
-/// SplitMix64: small, fast and the same on every machine, so `--seed N` gives the same job byte for byte.
+/// `SplitMix64` from a seed, with the draws a simulation needs, so `--seed N` gives the same job byte for byte.
 struct SeededRandom: RandomNumberGenerator {
-  private var state: UInt64
+  private var bits: SplitMix64
 
-  init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+  init(seed: UInt64) { bits = SplitMix64(state: seed &+ 0x9E37_79B9_7F4A_7C15) }
 
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  mutating func next() -> UInt64 { bits.next() }
 
   /// A uniform double in [0, 1).
   mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }

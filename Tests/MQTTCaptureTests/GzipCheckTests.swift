@@ -5,39 +5,49 @@ import Testing
 
 @Suite("a gzip check that fails")
 struct GzipCheckTests {
+  /// Writes a capture of `count` messages, their times from `first` microseconds on.
+  private func writeCapture(_ path: String, created: String, first: Int64, count: Int) throws {
+    let writer = try CaptureWriter(
+      path: path,
+      header: CaptureHeader(created: created, tool: "test", broker: "x", protocolName: "mqttv5", subscriptions: []))
+    for i in 0..<count {
+      try writer.write(
+        CapturedMessage(
+          timestamp: Timestamp(microseconds: 1_764_068_856_000_000 + first + Int64(i)), topic: "t",
+          payload: Array("\(i)".utf8)))
+    }
+    try writer.close()
+  }
+
+  /// The records read before the error, and the error (nil when the file read to its end).
+  private func readUntilError(_ path: String) throws -> (read: Int, error: CaptureError?) {
+    let reader = try CaptureReader(path: path)
+    var read = 0
+    do {
+      while try reader.next() != nil { read += 1 }
+    } catch let error as CaptureError {
+      return (read, error)
+    }
+    return (read, nil)
+  }
+
   @Test("a CRC-32 that does not match is named, and the records read before it are not called intact")
   func crcMismatch() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("crc-\(UUID().uuidString).jsonl.gz").path
     defer { unlink(path) }
-    let writer = try CaptureWriter(
-      path: path,
-      header: CaptureHeader(
-        created: "2025-11-25T11:00:00.000000Z", tool: "test", broker: "x", protocolName: "mqttv5", subscriptions: []))
-    for i in 0..<100 {
-      try writer.write(
-        CapturedMessage(
-          timestamp: Timestamp(microseconds: 1_764_068_856_000_000 + Int64(i)), topic: "t", payload: Array("\(i)".utf8))
-      )
-    }
-    try writer.close()
+    try writeCapture(path, created: "2025-11-25T11:00:00.000000Z", first: 0, count: 100)
     // The trailer is the member's CRC-32, then its length: change the CRC's first byte.
     var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
     bytes[bytes.count - 8] ^= 0x01
     try bytes.write(to: URL(fileURLWithPath: path))
     #expect(Process.gzipTestFails(path))
 
-    let reader = try CaptureReader(path: path)
-    var read = 0
-    do {
-      while try reader.next() != nil { read += 1 }
-      Issue.record("read to the end without an error")
-    } catch let error as CaptureError {
-      #expect(read == 100)
-      #expect(
-        error.description
-          == "\(path) is corrupt at line 102: the gzip check of the data before it failed (incorrect data check): "
-          + "records read before it may be damaged too.")
-    }
+    let (read, error) = try readUntilError(path)
+    #expect(read == 100)
+    #expect(
+      error?.description
+        == "\(path) is corrupt at line 102: the gzip check of the data before it failed (incorrect data check): "
+        + "records read before it may be damaged too.")
   }
 
   @Test("a damaged second gzip member puts in doubt only what was read since the first one passed its check")
@@ -49,18 +59,7 @@ struct GzipCheckTests {
     var bytes = Data()
     for session in 0..<2 {
       let path = dir.appendingPathComponent("\(session).jsonl.gz").path
-      let writer = try CaptureWriter(
-        path: path,
-        header: CaptureHeader(
-          created: "2025-11-25T11:0\(session):00.000000Z", tool: "test", broker: "x", protocolName: "mqttv5",
-          subscriptions: []))
-      for i in 0..<10 {
-        try writer.write(
-          CapturedMessage(
-            timestamp: Timestamp(microseconds: 1_764_068_856_000_000 + Int64(session * 100 + i)), topic: "t",
-            payload: Array("\(i)".utf8)))
-      }
-      try writer.close()
+      try writeCapture(path, created: "2025-11-25T11:0\(session):00.000000Z", first: Int64(session * 100), count: 10)
       bytes += try Data(contentsOf: URL(fileURLWithPath: path))
     }
     bytes[bytes.count - 8] ^= 0x01
@@ -68,18 +67,12 @@ struct GzipCheckTests {
     try bytes.write(to: URL(fileURLWithPath: path))
     #expect(Process.gzipTestFails(path))
 
-    let reader = try CaptureReader(path: path)
-    var read = 0
-    do {
-      while try reader.next() != nil { read += 1 }
-      Issue.record("read to the end without an error")
-    } catch let error as CaptureError {
-      #expect(read == 21)  // 10 messages, the second session's header, 10 messages
-      #expect(
-        error.description
-          == "\(path) is corrupt at line 23: the gzip check of the data before it failed (incorrect data check): "
-          + "records read since the end of the last gzip member that passed its check may be damaged too.")
-    }
+    let (read, error) = try readUntilError(path)
+    #expect(read == 21)  // 10 messages, the second session's header, 10 messages
+    #expect(
+      error?.description
+        == "\(path) is corrupt at line 23: the gzip check of the data before it failed (incorrect data check): "
+        + "records read since the end of the last gzip member that passed its check may be damaged too.")
   }
 }
 

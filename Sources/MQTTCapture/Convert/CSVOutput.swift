@@ -10,7 +10,7 @@ final class CSVOutput: ConvertOutput {
 
   init(file: TextOutput) throws {
     self.file = file
-    try file.append { $0.append(contentsOf: "time,topic,qos,retain,encoding,payload\r\n".utf8) }
+    try file.append { $0.append(contentsOf: (CSVRecording.headerRow + "\r\n").utf8) }
   }
 
   var losses: [String] {

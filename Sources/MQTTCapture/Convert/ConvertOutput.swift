@@ -48,7 +48,7 @@ final class TextOutput {
       deflater = nil
     } else {
       file = try OutputFile(path: path, mode: replace ? .replace : .createNew, staged: true)
-      deflater = path.lowercased().hasSuffix(".gz") ? Deflater(level: 6) : nil
+      deflater = isGzipName(path) ? Deflater(level: 6) : nil
     }
     buffer.reserveCapacity(128 * 1024)
   }
@@ -61,12 +61,11 @@ final class TextOutput {
   func close() throws {
     do {
       try drain(.finish)
-      try file.close()
-      try file.publish()
     } catch {
       file.discard()
       throw error
     }
+    try file.finish()
   }
 
   func discard() { file.discard() }

@@ -65,7 +65,7 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
   }
 
   /// A path as the sentence names it: `-` is standard input.
-  static func shown(_ path: String) -> String {
+  public static func shown(_ path: String) -> String {
     path == "-" ? "standard input" : path
   }
 

@@ -2,6 +2,9 @@
   import Glibc
 #endif
 
+/// Whether a file named `path` is written gzip-compressed: its name ends in `.gz` (in any case).
+public func isGzipName(_ path: String) -> Bool { path.lowercased().hasSuffix(".gz") }
+
 /// Writes one capture file: a header line, then records, gzip-compressed (for `.gz` names) or plain.
 ///
 /// Crash safety comes from the flush policy: records are gathered in memory, and `flushIfDue()`
@@ -44,17 +47,13 @@ public final class CaptureWriter {
   private var unsynced = false
   private var closed = false
 
-  /// Where a staged file is written until `close()` gives it its name; nil once it has it, and for a file
-  /// written in place. `StagedFiles.removeAll()` removes it.
-  public var partialPath: String? { file.partialPath }
-
   /// Opens `path` and writes `header` as its first line.
   /// - Parameters:
   ///   - compressed: gzip or plain; by default gzip when the name ends in `.gz`.
   ///   - level: compression level, 1 (fast) to 9 (small).
   ///   - threads: more than 1 compresses on that many cores (`ParallelDeflater`), for a file written in one
   ///     go such as `merge`'s; a flush then waits for the compression.
-  ///   - staged: write to `partialPath` (`PATH.partial-PID`) and give the file its name only when `close()`
+  ///   - staged: write to `PATH.partial-PID` and give the file its name only when `close()`
   ///     finished it, so that `path` never holds half a file: for files written in one go (`merge`,
   ///     `convert`), whose gzip members would make a killed run's file look complete. Where renaming would
   ///     lose something (`.append`, a symbolic link, a device or pipe, a file with other links or another
@@ -65,7 +64,7 @@ public final class CaptureWriter {
     path: String, mode: Mode = .createNew, header: CaptureHeader, compressed: Bool? = nil, level: Int32 = 6,
     threads: Int = 1, staged: Bool = false
   ) throws {
-    var gzip = compressed ?? path.lowercased().hasSuffix(".gz")
+    var gzip = compressed ?? isGzipName(path)
     let fileMode: OutputFile.Mode
     switch mode {
     case .createNew: fileMode = .createNew
@@ -196,12 +195,11 @@ public final class CaptureWriter {
     do {
       try drain(flush: .finish)
       file.sync()
-      try file.close()
-      try file.publish()
     } catch {
-      discard()
+      file.discard()
       throw error
     }
+    try file.finish()
   }
 
   /// Stops writing and removes a staged file; a file written in place is closed as it is.

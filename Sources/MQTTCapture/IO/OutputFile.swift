@@ -120,6 +120,17 @@ final class OutputFile {
     forgetStaged()
   }
 
+  /// Closes the file and gives a staged one its name; on any error a staged file is removed (`discard()`).
+  func finish() throws {
+    do {
+      try close()
+      try publish()
+    } catch {
+      discard()
+      throw error
+    }
+  }
+
   /// Closes the file and removes it if it is staged; a file written in place stays as it is.
   func discard() {
     try? close()

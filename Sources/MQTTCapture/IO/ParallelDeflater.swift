@@ -20,10 +20,11 @@ final class ParallelDeflater {
   private let queue = DispatchQueue(label: "mqtt-dumper.deflate", attributes: .concurrent)
 
   /// A stream at `level` (1 fast … 9 small, as zlib's) for `threads` cores: up to eight times that many
-  /// chunks are handed out at once, so no core idles while the oldest chunk is still being compressed.
+  /// chunks are handed out at once, so no core idles while the oldest chunk is still being compressed; at
+  /// most 32 (64 MiB of buffers however many cores there are).
   init(level: Int32, threads: Int) {
     compressors = CompressorPool(level: level)
-    inFlight = max(4, threads * 8)
+    inFlight = min(32, max(4, threads * 8))
     chunk.reserveCapacity(chunkSize)
   }
 

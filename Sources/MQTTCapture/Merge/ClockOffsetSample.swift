@@ -13,7 +13,7 @@ public struct ClockOffsetSample: Sendable {
   /// How many values were added.
   public private(set) var count = 0
   private var kept: [Int64] = []
-  private var random: UInt64 = 0x9E37_79B9_7F4A_7C15
+  private var random = SplitMix64(state: 0)
 
   /// An empty sample.
   public init() {}
@@ -25,11 +25,8 @@ public struct ClockOffsetSample: Sendable {
       kept.append(value)
       return
     }
-    // xorshift64: the value replaces a kept one with probability capacity/count.
-    random ^= random << 13
-    random ^= random >> 7
-    random ^= random << 17
-    let slot = Int(random % UInt64(count))
+    // The value replaces a kept one with probability capacity/count.
+    let slot = Int(random.next() % UInt64(count))
     if slot < Self.capacity { kept[slot] = value }
   }
 

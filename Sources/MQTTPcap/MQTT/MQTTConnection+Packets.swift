@@ -12,6 +12,9 @@ extension MQTTConnection {
   /// Whether `bytes` plausibly begin with an MQTT packet sent by half `i`: a valid fixed header, a type
   /// that end may send (once the roles are known), a body that fits its type, and after it the end of the
   /// bytes or another valid fixed header.
+  private static let clientOnly: Set<MQTTPacketType> = [.connect, .subscribe, .unsubscribe, .pingreq]
+  private static let brokerOnly: Set<MQTTPacketType> = [.connack, .suback, .unsuback, .pingresp]
+
   func plausiblePacket(_ bytes: ArraySlice<UInt8>, from i: Int) -> Plausibility {
     let header: FixedHeader
     switch FixedHeader.parse(bytes) {
@@ -21,9 +24,7 @@ extension MQTTConnection {
     }
     if let client = clientHalf, roleKnown {
       // Payload bytes such as C0 00 (a PINGREQ) in what the broker sent are not a packet.
-      let clientOnly: Set<MQTTPacketType> = [.connect, .subscribe, .unsubscribe, .pingreq]
-      let brokerOnly: Set<MQTTPacketType> = [.connack, .suback, .unsuback, .pingresp]
-      if (i == client ? brokerOnly : clientOnly).contains(header.type) { return .no }
+      if (i == client ? Self.brokerOnly : Self.clientOnly).contains(header.type) { return .no }
     }
     guard header.remainingLength <= Self.largestResyncPacket else { return .no }
     let body = bytes.dropFirst(header.headerLength)

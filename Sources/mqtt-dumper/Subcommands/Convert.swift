@@ -20,7 +20,9 @@ struct Convert: ParsableCommand {
       capture keeps its own; a pcap tells what its packets before the first message did), else unknown.
 
       What a format cannot hold is said on stderr, one warning a line. A capture converted into a capture \
-      keeps its connection events.
+      keeps its connection events. The output is written as OUT.partial-PID and renamed to OUT when \
+      finished, as merge does: Ctrl-C or a failure removes it (a symbolic link, a file with other links or \
+      another owner, a device or a pipe is written in place).
 
       Examples:
         mqtt-dumper convert sub.jsonl -o sub.jsonl.gz

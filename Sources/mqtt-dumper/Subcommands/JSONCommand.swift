@@ -79,7 +79,7 @@ struct JSONCommand: ParsableCommand {
         if let failure {
           try output.flush()
           printError(
-            "\(path == "-" ? "standard input" : path), line \(failure.line): \(failure.error); fix or remove that text."
+            "\(CaptureError.shown(path)), line \(failure.line): \(failure.error); fix or remove that text."
           )
           throw ExitCode.error
         }

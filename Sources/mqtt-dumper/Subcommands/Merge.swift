@@ -25,7 +25,8 @@ struct Merge: ParsableCommand {
       overlap the others but share no copy with them under --dedup (a clock off by more than WINDOW), and \
       files whose own times go backwards (their records are merged where their times put them). The same \
       file given twice (under any name) is refused. The output is written as OUT.partial-PID and renamed \
-      to OUT when finished: Ctrl-C or a failure removes it and leaves an existing OUT as it was.
+      to OUT when finished: Ctrl-C or a failure removes it and leaves an existing OUT as it was (a \
+      symbolic link, a file with other links or another owner, a device or a pipe is written in place).
 
       Examples:
         mqtt-dumper merge a.jsonl.gz b.jsonl.gz -o ab.jsonl.gz
@@ -48,8 +49,8 @@ struct Merge: ParsableCommand {
   @Option(name: .long, help: "Drop copies another file recorded this close, e.g. 2s or 500ms.")
   var dedup: String?
 
-  @Option(name: .long, help: "Compression level of a .gz output, 1 (fastest) to 9 (smallest).")
-  var level: Int32 = 6
+  @Option(name: .long, help: "Compression level of a .gz output, 1 (fastest) to 9 (smallest); 6 when not given.")
+  var level: Int32?
 
   @Flag(name: .long, help: "Replace the output file if it exists.")
   var force = false
@@ -60,7 +61,7 @@ struct Merge: ParsableCommand {
   func validate() throws {
     guard validating else { return }
     guard files.count >= 1 else { throw ValidationError("give the captures to merge.") }
-    guard (1...9).contains(level) else { throw ValidationError("--level must be from 1 to 9.") }
+    guard (1...9).contains(level ?? 6) else { throw ValidationError("--level must be from 1 to 9.") }
     if let dedup {
       guard let d = parseDuration(dedup), d > .zero else {
         throw ValidationError("--dedup '\(dedup)' must be a duration longer than zero, like 2s or 500ms.")
@@ -80,7 +81,7 @@ struct Merge: ParsableCommand {
     if let dedup, let d = parseDuration(dedup) {
       merge.dedupWindow = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
     }
-    if level != 6 && output != "-" && !output.lowercased().hasSuffix(".gz") {
+    if level != nil && output != "-" && !isGzipName(output) {
       printWarning("--level applies to a .gz output; \(output) is written as plain JSON Lines.")
     }
     raiseOpenFileLimit()
@@ -96,14 +97,15 @@ struct Merge: ParsableCommand {
         for: readers.map(\.header), paths: files, tool: "mqtt-dumper \(MQTTDumperVersion.string) merge")
       // Staged (written as OUT.partial-PID, renamed when finished) wherever renaming loses nothing: a killed
       // merge leaves no half file under OUT (with a gzip member per MiB it could look complete).
-      writer =
+      let w =
         output == "-"
         ? try CaptureWriter(standardOutputWithHeader: header)
         : try CaptureWriter(
-          path: output, mode: force ? .replace : .createNew, header: header, level: level,
+          path: output, mode: force ? .replace : .createNew, header: header, level: level ?? 6,
           threads: ProcessInfo.processInfo.activeProcessorCount, staged: true)
-      summary = try merge.run(readers, into: writer!)
-      try writer!.close()
+      writer = w
+      summary = try merge.run(readers, into: w)
+      try w.close()
     } catch let error as CaptureError where error.isClosedPipe {
       return
     } catch {
@@ -115,7 +117,7 @@ struct Merge: ParsableCommand {
     if !summary.truncations.isEmpty { throw ExitCode.error }
   }
 
-  private func name(_ path: String) -> String { path == "-" ? "standard input" : path }
+  private func name(_ path: String) -> String { CaptureError.shown(path) }
 
   private func report(_ s: CaptureMerge.Summary, groups: [String]) {
     if groups.count > 1 {
@@ -128,7 +130,7 @@ struct Merge: ParsableCommand {
     for (reference, path, offset, copies) in s.clockOffsets where abs(offset) > 1_000_000 {
       let seconds = formatDuration(seconds: Double(abs(offset)) / 1_000_000)
       printWarning(
-        "\(path)'s clock looks \(seconds) \(offset > 0 ? "ahead of" : "behind") \(reference)'s "
+        "\(name(path))'s clock looks \(seconds) \(offset > 0 ? "ahead of" : "behind") \(name(reference))'s "
           + "(the median over \(formatCount(copies, "message")) both recorded).")
     }
     if let dedup {
@@ -147,7 +149,7 @@ struct Merge: ParsableCommand {
     }
     // A file without messages (one that holds only connection events) says so, and is left out of the
     // overlap check: its events are merged where their times put them.
-    for src in s.sources where src.messages == 0 { printWarning("\(src.path) holds no messages.") }
+    for src in s.sources where src.messages == 0 { printWarning("\(name(src.path)) holds no messages.") }
     let separate = s.separateSources
     if separate.count > 1 && separate.count == s.sources.filter({ $0.messages > 0 }).count {
       let first = separate.compactMap(\.first).min()!
@@ -158,7 +160,7 @@ struct Merge: ParsableCommand {
     } else {
       for src in separate.prefix(5) {
         printWarning(
-          "\(src.path) does not overlap any other file in time (\(src.first!.rfc3339) to \(src.last!.rfc3339)).")
+          "\(name(src.path)) does not overlap any other file in time (\(src.first!.rfc3339) to \(src.last!.rfc3339)).")
       }
       if separate.count > 5 {
         let more = separate.count - 5
